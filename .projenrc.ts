@@ -1,0 +1,206 @@
+import { JsonFile, TextFile, javascript, typescript } from 'projen';
+import { REPO, TASK_ENV, constructPackage } from './projenrc/construct-package';
+import { PinnedDependencies } from './projenrc/pinned-dependencies';
+import { referenceApp } from './projenrc/reference-app';
+import { PY_PINS, pinned, requirementLines } from './projenrc/versions';
+
+const root = new javascript.NodeProject({
+  name: 'portcullis',
+  description: 'AWS CDK constructs for public APIs whose containers live in private subnets',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.16.0',
+  license: 'Apache-2.0',
+  copyrightOwner: REPO.author,
+  repository: REPO.url,
+  homepage: REPO.homepage,
+  projenrcJs: false,
+  jest: false,
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  // npm >= 11.16 asks for install scripts to be reviewed: nx and its file watcher install native binaries.
+  allowScripts: ['nx', '@parcel/watcher'],
+  // aws-cdk-lib and constructs at the root keep one hoisted copy for every workspace (and cdk-nag).
+  devDeps: ['projen', 'typescript', 'ts-node', '@types/node', 'nx', 'jsii', 'jsii-rosetta', 'jsii-pacmak', 'jsii-docgen', 'aws-cdk-lib', 'constructs'].map(pinned),
+  gitignore: [
+    '.nx/',
+    'cdk.out/',
+    '.venv*/',
+    '__pycache__/',
+    '.pytest_cache/',
+    '*.tsbuildinfo',
+  ],
+});
+root.package.addField('private', true);
+root.package.addField('workspaces', ['packages/*', 'apps/*']);
+new PinnedDependencies(root);
+for (const [k, v] of Object.entries(TASK_ENV)) root.tasks.addEnvironment(k, v);
+
+// .projenrc.ts is run by ts-node with explicit CommonJS settings (its defaults hit an ESM error).
+const rc = new typescript.ProjenrcTs(root, { projenCodeDir: 'projenrc' });
+rc.tsconfig.file.addOverride('compilerOptions', {
+  module: 'commonjs',
+  moduleResolution: 'node',
+  target: 'es2022',
+  lib: ['es2022'],
+  types: ['node'],
+  strict: true,
+  esModuleInterop: true,
+  skipLibCheck: true,
+  noEmit: true,
+});
+
+// Shared compiler options (jsii-compatible) that app and test tsconfigs extend.
+new JsonFile(root, 'tsconfig.base.json', {
+  obj: {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'commonjs',
+      lib: ['es2022'],
+      strict: true,
+      declaration: true,
+      esModuleInterop: true,
+      experimentalDecorators: true,
+      inlineSourceMap: true,
+      inlineSources: true,
+      noEmitOnError: false,
+      noFallthroughCasesInSwitch: true,
+      noImplicitAny: true,
+      noImplicitReturns: true,
+      noImplicitThis: true,
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+      resolveJsonModule: true,
+      strictNullChecks: true,
+      strictPropertyInitialization: true,
+      stripInternal: true,
+      skipLibCheck: true,
+    },
+  },
+});
+
+// ---------------------------------------------------------------------------------------
+// Packages
+constructPackage(root, {
+  name: 'network',
+  description: 'The VPC of the private-API patterns: public and private subnets, cost-aware egress (NAT) and allow-listable egress IPs',
+  keywords: ['vpc', 'nat'],
+});
+constructPackage(root, {
+  name: 'cluster',
+  description: 'Fargate and EC2 ECS clusters and the private API service (tasks in private subnets, no public IP)',
+  siblings: ['network'],
+  keywords: ['ecs'],
+});
+constructPackage(root, {
+  name: 'alb-ingress',
+  description: 'Internet-facing Application Load Balancer in front of private ECS services, least-privilege security groups and HTTPS',
+  siblings: ['network', 'cluster'],
+  keywords: ['alb', 'elbv2'],
+});
+constructPackage(root, {
+  name: 'apigw-ingress',
+  description: 'API Gateway HTTP API with a VPC link and Cloud Map SRV records in front of private ECS services',
+  siblings: ['network', 'cluster'],
+  keywords: ['apigateway', 'http-api', 'vpc-link', 'cloudmap'],
+});
+constructPackage(root, {
+  name: 'audit',
+  description: 'Exposure rules for private-API stacks (a CDK policy-validation plugin) and an idle-cost estimate of a synthesized app',
+  keywords: ['cdk-nag', 'policy', 'cost'],
+});
+
+// ---------------------------------------------------------------------------------------
+// Reference apps
+referenceApp(root, {
+  name: 'fargate-alb-api',
+  description: 'Reference environment: public API on Fargate in private subnets behind an internet-facing ALB',
+  uses: ['network', 'cluster', 'alb-ingress', 'audit'],
+});
+referenceApp(root, {
+  name: 'ec2-alb-api',
+  description: 'Reference environment: public API on EC2 capacity in private subnets behind an internet-facing ALB',
+  uses: ['network', 'cluster', 'alb-ingress', 'audit'],
+});
+referenceApp(root, {
+  name: 'fargate-apigw-api',
+  description: 'Reference environment: public API on Fargate in private subnets behind an API Gateway HTTP API and a VPC link',
+  uses: ['network', 'cluster', 'apigw-ingress', 'audit'],
+});
+
+// ---------------------------------------------------------------------------------------
+// nx: package-based; targets come from each workspace's package.json scripts.
+new JsonFile(root, 'nx.json', {
+  obj: {
+    $schema: './node_modules/nx/schemas/nx-schema.json',
+    // Per clone, never the shared ~/.nx: a fresh clone must not get cache hits.
+    cacheDirectory: '.nx/cache',
+    useDaemonProcess: false,
+    defaultBase: 'main',
+    parallel: 2,
+    namedInputs: {
+      // Generated outputs are never inputs, or every build would invalidate itself.
+      default: [
+        '{projectRoot}/**/*',
+        '!{projectRoot}/lib/**',
+        '!{projectRoot}/.jsii',
+        '!{projectRoot}/tsconfig.json',
+        '!{projectRoot}/dist/**',
+        '!{projectRoot}/API.md',
+        '!{projectRoot}/cdk.out/**',
+        '!{projectRoot}/coverage/**',
+        'sharedGlobals',
+      ],
+      sharedGlobals: ['{workspaceRoot}/tsconfig.base.json'],
+      production: ['default', '!{projectRoot}/test/**/*', '!{projectRoot}/README.md'],
+    },
+    targetDefaults: {
+      build: {
+        cache: true,
+        dependsOn: ['^build'],
+        inputs: ['default', '^production'],
+        outputs: ['{projectRoot}/lib', '{projectRoot}/.jsii', '{projectRoot}/dist', '{projectRoot}/API.md'],
+      },
+      test: {
+        cache: true,
+        dependsOn: ['^build'],
+        inputs: ['default', '^production'],
+        outputs: [],
+      },
+      synth: {
+        cache: true,
+        dependsOn: ['^build'],
+        inputs: ['default', '^production'],
+        outputs: ['{projectRoot}/cdk.out'],
+      },
+    },
+  },
+});
+
+// Python requirement files, generated from the pins.
+new TextFile(root, 'python/requirements-test.txt', { lines: requirementLines(PY_PINS.test) });
+new TextFile(root, 'python/requirements-cfn-lint.txt', { lines: requirementLines(PY_PINS.cfnLint) });
+new TextFile(root, 'python/requirements-checkov.txt', { lines: requirementLines(PY_PINS.checkov) });
+
+// ---------------------------------------------------------------------------------------
+// Root tasks: the README's two commands and the nx entry points.
+root.addTask('build:all', { description: 'Build every package (jsii, API.md, npm tarball, Python wheel) through nx', exec: 'nx run-many -t build' });
+root.addTask('affected', {
+  description: 'Build, test and synth only what changed since main (nx affected)',
+  exec: 'nx affected -t build test synth',
+  receiveArgs: true,
+});
+const synth = root.addTask('synth', { description: 'Build the packages and synthesize every app into apps/*/cdk.out, then summarize' });
+synth.exec('nx run-many -t synth');
+synth.exec('node scripts/synth-summary.js');
+
+root.testTask.reset();
+root.testTask.description = 'The whole test pyramid: jest (with cdk-nag), app synth, Python, cfn-lint, checkov';
+root.testTask.exec('nx run-many -t build test synth');
+root.testTask.exec('node scripts/synth-summary.js');
+root.testTask.exec('bash scripts/test-python.sh');
+root.testTask.exec('bash scripts/validate-templates.sh');
+
+root.synth();

@@ -1,0 +1,73 @@
+import { awscdk, javascript } from 'projen';
+import { TASK_ENV } from './construct-package';
+import { PinnedDependencies } from './pinned-dependencies';
+import { NPM_PINS, pinned } from './versions';
+
+export interface ReferenceAppOptions {
+  /** Folder name under apps/. */
+  readonly name: string;
+  readonly description: string;
+  /** The Portcullis packages (folder names) the app composes. */
+  readonly uses: string[];
+}
+
+/**
+ * A deployable reference environment under apps/<name>: a private workspace with a CDK app
+ * (`src/main.ts`), a `synth` task writing `cdk.out/` without AWS credentials, and
+ * `deploy`/`destroy` tasks for users with an account.
+ */
+export function referenceApp(root: javascript.NodeProject, options: ReferenceAppOptions) {
+  const project = new awscdk.AwsCdkTypeScriptApp({
+    parent: root,
+    outdir: `apps/${options.name}`,
+    name: `@portcullis-apps/${options.name}`,
+    description: options.description,
+    defaultReleaseBranch: 'main',
+    packageManager: javascript.NodePackageManager.NPM,
+    minNodeVersion: '20.16.0',
+    licensed: false,
+
+    cdkVersion: NPM_PINS['aws-cdk-lib'],
+    cdkCliVersion: NPM_PINS['aws-cdk'],
+    constructsVersion: NPM_PINS.constructs,
+    typescriptVersion: NPM_PINS.typescript,
+
+    eslint: false,
+    prettier: false,
+    github: false,
+    release: false,
+    depsUpgrade: false,
+    pullRequestTemplate: false,
+    sampleCode: false,
+    jestOptions: {
+      junitReporting: false,
+      jestConfig: { testMatch: ['<rootDir>/test/**/*.test.ts'] },
+    },
+    tsconfig: {
+      compilerOptions: {
+        // @types/jest and @types/node are hoisted to the repository root.
+        typeRoots: ['./node_modules/@types', '../../node_modules/@types'],
+        isolatedModules: true,
+      },
+    },
+    deps: options.uses.map((p) => `@portcullis/${p}@0.0.0`),
+    devDeps: ['cdk-nag'].map(pinned),
+  });
+  project.package.addField('private', true);
+
+  new PinnedDependencies(project, { remove: ['esbuild'] });
+  for (const [k, v] of Object.entries(TASK_ENV)) project.tasks.addEnvironment(k, v);
+  project.package.installTask.reset();
+  project.package.installCiTask.reset();
+
+  // Quiet synth (the template is in cdk.out/); no notices fetched from the internet.
+  project.cdkConfig.json.addOverride('notices', false);
+  project.cdkConfig.json.addDeletionOverride('build'); // no Lambda bundles to build before synth
+  project.tasks.tryFind('synth')!.reset('cdk synth --quiet');
+
+  // For nx, build = type-check only; synth and test are their own targets.
+  const typecheck = project.addTask('typecheck', { exec: 'tsc --noEmit -p test/tsconfig.json' }); // src + tests
+  project.package.setScript('build', `projen ${typecheck.name}`);
+  project.testTask.reset('jest --ci --coverage=false');
+  return project;
+}

@@ -1,0 +1,65 @@
+/**
+ * Every pinned tool and library version of the repository, in one place.
+ *
+ * Why each pin exists is in ../shared/TOOLCHAIN.md (and the README's
+ * "Toolchain" section). Change a version here, run `npx projen`, commit the result.
+ */
+
+/** npm packages: name -> version range written into the generated package.json files. */
+export const NPM_PINS: Record<string, string> = {
+  // The CDK itself. PyPI lags npm by one release (2.276.0 is on npm only), and the
+  // Python wheels must resolve the same aws-cdk-lib, so both sides use 2.275.0.
+  'aws-cdk-lib': '2.275.0',
+  'constructs': '10.8.1',
+  // npm's `latest` tag (3.0.0) is a stale build that cannot read current cloud assemblies.
+  'aws-cdk': '^2.1148.1',
+
+  // Toolchain: jsii follows TypeScript's major.minor; TypeScript 7 (native) breaks ts-node, ts-jest and jsii.
+  'projen': '0.103.25',
+  'typescript': '~6.0.3',
+  'jsii': '~6.0.16',
+  'jsii-rosetta': '~6.0.17',
+  'jsii-pacmak': '1.140.0',
+  'jsii-docgen': '~10.12.6',
+  'ts-node': '^10.9.2',
+  '@types/node': '^20.19.0',
+
+  // Monorepo orchestration: nx 24 lacks non-Linux platform binaries on this registry mirror.
+  'nx': '23.2.1',
+
+  // Tests and policy packs.
+  'jest': '^30.5.2',
+  'ts-jest': '^29.4.15',
+  '@types/jest': '^30.0.0',
+  'fast-check': '^4.10.2',
+  'cdk-nag': '^3.0.2',
+};
+
+/** PyPI packages, written into requirements files under python/. */
+export const PY_PINS = {
+  /** What the jsii-built wheels need at run time (plus the test runner). */
+  test: {
+    'aws-cdk-lib': NPM_PINS['aws-cdk-lib'],
+    'constructs': NPM_PINS.constructs,
+    'jsii': '>=1.140.0,<2.0.0',
+    'pytest': '9.2.0',
+  },
+  /** cfn-lint runs in its own venv. */
+  cfnLint: { 'cfn-lint': '1.58.0' },
+  /** checkov runs in its own venv. */
+  checkov: { checkov: '3.3.30' },
+};
+
+/** `name@range` for a package pinned above; throws for an unpinned one. */
+export function pinned(name: string): string {
+  const range = NPM_PINS[name];
+  if (!range) {
+    throw new Error(`No pinned version for npm package "${name}": add it to NPM_PINS in projenrc/versions.ts`);
+  }
+  return `${name}@${range}`;
+}
+
+/** Requirements-file lines for a PY_PINS group (exact pins use ==, ranges are kept as they are). */
+export function requirementLines(group: Record<string, string>): string[] {
+  return Object.entries(group).map(([name, spec]) => (/^[0-9]/.test(spec) ? `${name}==${spec}` : `${name}${spec}`));
+}
