@@ -1,0 +1,383 @@
+import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct, IConstruct } from 'constructs';
+import { Egress, EgressKind } from './egress';
+import { parseCidr } from './private/cidr';
+import { parseInstanceType } from './private/instance-type';
+
+/**
+ * A VPC as the other Portcullis packages see it: where the ingress goes (public subnets),
+ * where the tasks go (private subnets), and which addresses their outbound traffic leaves from.
+ */
+export interface INetwork extends IConstruct {
+  /** The VPC. */
+  readonly vpc: ec2.IVpc;
+  /** The public subnets (ingress, NAT); an empty selection when there are none. */
+  readonly publicSubnets: ec2.SubnetSelection;
+  /** The private subnets (tasks, VPC links, endpoints); an empty selection when there are none. */
+  readonly privateSubnets: ec2.SubnetSelection;
+  /**
+   * The fixed public addresses every outbound connection from the private subnets leaves
+   * from (the NAT Elastic IPs), for partners to allow-list. Empty when there is no NAT, or
+   * when they are unknown (see `egressIpsKnown`).
+   */
+  readonly egressIps: string[];
+  /** False for a network imported with {@link Network.fromVpc}: its egress addresses are not known here. */
+  readonly egressIpsKnown: boolean;
+}
+
+/** Properties of a {@link Network}. All optional: the default is the seed patterns' large VPC. */
+export interface NetworkProps {
+  /**
+   * IPv4 CIDR block of the VPC, a /16 to a /24. It is split evenly into one public and one
+   * private subnet per AZ (a /16 over 2 AZs gives four /18 subnets, as in the seed).
+   *
+   * @default '10.0.0.0/16'
+   */
+  readonly cidr?: string;
+
+  /**
+   * How many availability zones to use (the first ones the region lists). An
+   * Application Load Balancer needs at least two.
+   *
+   * @default 2
+   */
+  readonly maxAzs?: number;
+
+  /**
+   * How traffic from the private subnets reaches the internet.
+   *
+   * @default Egress.natGatewayPerAz() - seed parity: one NAT gateway and Elastic IP per AZ
+   */
+  readonly egress?: Egress;
+
+  /**
+   * Whether the VPC has public subnets (and an internet gateway). Only `Egress.none()`
+   * works without them: a fully isolated VPC, reachable through an API Gateway VPC link.
+   *
+   * @default true
+   */
+  readonly publicSubnets?: boolean;
+
+  /**
+   * Add a (free) S3 gateway endpoint to the private subnets: image layers pulled from
+   * ECR come from S3 and stop paying NAT data charges. Required with `Egress.none()`.
+   *
+   * @default true whenever there are private subnets
+   */
+  readonly s3GatewayEndpoint?: boolean;
+
+  /**
+   * Extra interface endpoints (PrivateLink) to add in the private subnets, e.g.
+   * `InterfaceVpcEndpointAwsService.SECRETS_MANAGER`. Each costs about $7.30/month per AZ.
+   *
+   * @default - none beyond those `Egress.none()` adds
+   */
+  readonly interfaceEndpoints?: ec2.InterfaceVpcEndpointAwsService[];
+
+  /**
+   * Record VPC flow logs to a CloudWatch Logs group.
+   *
+   * @default true
+   */
+  readonly flowLogs?: boolean;
+
+  /**
+   * Which traffic the flow logs record.
+   *
+   * @default ec2.FlowLogTrafficType.REJECT - rejected connections only: what a security
+   * review needs, at a fraction of the ingestion cost of ALL
+   */
+  readonly flowLogTrafficType?: ec2.FlowLogTrafficType;
+
+  /**
+   * How long flow-log records are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly flowLogRetention?: logs.RetentionDays;
+}
+
+const DEFAULT_CIDR = '10.0.0.0/16';
+const SMALLEST_SUBNET_PREFIX = 28; // AWS's smallest subnet
+
+/**
+ * The VPC of the seed patterns: public subnets for the ingress and NAT, private subnets for
+ * the containers, and a cost-aware, allow-listable egress strategy.
+ *
+ * @example
+ * const network = new Network(this, 'Network', { egress: Egress.singleNatGateway() });
+ * new CfnOutput(this, 'EgressIps', { value: Fn.join(',', network.egressIps) });
+ */
+export class Network extends Construct implements INetwork {
+  /**
+   * Use an existing VPC with the other Portcullis packages. Its private subnets are those
+   * with egress, or else the isolated ones. Its egress addresses are not known here:
+   * `egressIps` is empty and `egressIpsKnown` is false.
+   */
+  public static fromVpc(scope: Construct, id: string, vpc: ec2.IVpc): INetwork {
+    return new ImportedNetwork(scope, id, vpc);
+  }
+
+  public readonly vpc: ec2.IVpc;
+  public readonly egress: Egress;
+  public readonly publicSubnets: ec2.SubnetSelection;
+  public readonly privateSubnets: ec2.SubnetSelection;
+  public readonly egressIps: string[];
+  public readonly egressIpsKnown: boolean = true;
+  /** The availability zones the subnets are in. */
+  public readonly availabilityZones: string[];
+  /** How many NAT gateways the VPC has (0 for a NAT instance or no NAT). */
+  public readonly natGatewayCount: number;
+  /** The NAT instance, with `Egress.natInstance()`. */
+  public readonly natInstance?: ec2.Instance;
+  /** The S3 gateway endpoint, when there is one. */
+  public readonly s3Endpoint?: ec2.GatewayVpcEndpoint;
+  /** The flow log, when `flowLogs` is on. */
+  public readonly flowLog?: ec2.FlowLog;
+
+  private readonly endpointSubnets: ec2.SubnetSelection;
+  /** The VPC's own address range, as a literal wherever `cidr` is one (policy checks can read it). */
+  private readonly vpcPeer: ec2.IPeer;
+  private endpointSecurityGroup?: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: NetworkProps = {}) {
+    super(scope, id);
+    this.egress = props.egress ?? Egress.natGatewayPerAz();
+    const hasPublic = props.publicSubnets ?? true;
+    const hasPrivate = this.egress.hasPrivateSubnets;
+    const maxAzs = props.maxAzs ?? 2;
+    const cidr = props.cidr ?? DEFAULT_CIDR;
+
+    // ---- validation (tokens are not validated)
+    if (!Token.isUnresolved(maxAzs)) {
+      if (!Number.isInteger(maxAzs) || maxAzs < 1) {
+        throw new Error(`\`maxAzs\` must be a whole number >= 1, got ${maxAzs}: use 2 or more (an ALB needs two AZs)`);
+      }
+      if (maxAzs === 1) {
+        Annotations.of(this).addWarningV2('@portcullis/network:singleAz',
+          '`maxAzs` is 1: an Application Load Balancer needs subnets in at least two AZs, and one AZ has no redundancy. Use 2 or more unless this network only serves an API Gateway ingress.');
+      }
+    }
+    if (!hasPublic && this.egress.usesNat) {
+      throw new Error(
+        `\`publicSubnets: false\` cannot be used with \`egress: ${describe(this.egress)}\`: NAT lives in public subnets. ` +
+        'Keep the public subnets, or use Egress.none() for a fully isolated VPC',
+      );
+    }
+    if (!hasPublic && this.egress.kind === EgressKind.PUBLIC_SUBNETS_ONLY) {
+      throw new Error('`publicSubnets: false` cannot be used with `egress: Egress.publicSubnetsOnly()`: the VPC would have no subnets. Use Egress.none() for a private-only VPC');
+    }
+    if (props.s3GatewayEndpoint === false && this.egress.kind === EgressKind.NONE) {
+      throw new Error('`s3GatewayEndpoint: false` cannot be used with `egress: Egress.none()`: without NAT, tasks pull image layers from S3 through that endpoint. Remove `s3GatewayEndpoint: false`');
+    }
+
+    const azCount = Token.isUnresolved(maxAzs)
+      ? Stack.of(this).availabilityZones.length
+      : Math.min(maxAzs, Stack.of(this).availabilityZones.length);
+    const cidrMask = Token.isUnresolved(cidr) ? undefined : subnetPrefix(cidr, azCount);
+
+    // ---- the VPC: one public and one private subnet per AZ, in two equal halves. A tier the
+    // strategy does not use is reserved, so switching strategy never renumbers the other one.
+    const natInstanceProvider = this.egress.kind === EgressKind.NAT_INSTANCE
+      ? natInstanceProviderFor(this.egress.natInstanceType!)
+      : undefined;
+    const natCount = natCountFor(this.egress, azCount);
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(cidr),
+      maxAzs,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      natGateways: natInstanceProvider ? 1 : natCount,
+      natGatewayProvider: natInstanceProvider,
+      restrictDefaultSecurityGroup: false,
+      subnetConfiguration: [
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask, mapPublicIpOnLaunch: true, reserved: !hasPublic },
+        {
+          name: 'Private',
+          subnetType: this.egress.usesNat ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED,
+          cidrMask,
+          reserved: !hasPrivate,
+        },
+      ],
+    });
+    this.vpc = vpc;
+    this.availabilityZones = vpc.availabilityZones;
+    this.natGatewayCount = natInstanceProvider ? 0 : natCount;
+    const privateList = [...vpc.privateSubnets, ...vpc.isolatedSubnets];
+    this.publicSubnets = { subnets: vpc.publicSubnets };
+    this.privateSubnets = { subnets: privateList };
+    this.endpointSubnets = this.privateSubnets;
+    this.vpcPeer = ec2.Peer.ipv4(Token.isUnresolved(cidr) ? vpc.vpcCidrBlock : cidr);
+
+    // ---- egress addresses
+    if (natInstanceProvider) {
+      const instance = natInstanceProvider.gatewayInstances[0];
+      hardenNatInstance(instance);
+      // The private subnets may send anything through the NAT instance; nothing else may reach it.
+      natInstanceProvider.securityGroup.addIngressRule(this.vpcPeer, ec2.Port.allTraffic(), 'Traffic from the VPC to be translated');
+      const eip = new ec2.CfnEIP(this, 'NatInstanceEip', { domain: 'vpc', instanceId: instance.instanceId });
+      this.natInstance = instance;
+      this.egressIps = [eip.attrPublicIp];
+    } else {
+      this.egressIps = vpc.publicSubnets
+        .map((s) => s.node.tryFindChild('EIP'))
+        .filter((c): c is ec2.CfnEIP => c instanceof ec2.CfnEIP)
+        .map((eip) => eip.attrPublicIp);
+    }
+
+    // ---- endpoints
+    if (hasPrivate && (props.s3GatewayEndpoint ?? true)) {
+      this.s3Endpoint = vpc.addGatewayEndpoint('S3Endpoint', {
+        service: ec2.GatewayVpcEndpointAwsService.S3,
+        subnets: [this.privateSubnets],
+      });
+    }
+    const interfaceServices: Array<[string, ec2.InterfaceVpcEndpointAwsService]> = [];
+    if (this.egress.kind === EgressKind.NONE) {
+      interfaceServices.push(
+        ['EcrApiEndpoint', ec2.InterfaceVpcEndpointAwsService.ECR],
+        ['EcrDockerEndpoint', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER],
+        ['LogsEndpoint', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
+      );
+      if (this.egress.ec2Capacity) {
+        interfaceServices.push(
+          ['EcsEndpoint', ec2.InterfaceVpcEndpointAwsService.ECS],
+          ['EcsAgentEndpoint', ec2.InterfaceVpcEndpointAwsService.ECS_AGENT],
+          ['EcsTelemetryEndpoint', ec2.InterfaceVpcEndpointAwsService.ECS_TELEMETRY],
+        );
+      }
+    }
+    if ((props.interfaceEndpoints ?? []).length > 0 && !hasPrivate) {
+      throw new Error('`interfaceEndpoints` needs private subnets, but `egress` is Egress.publicSubnetsOnly(): pick another egress strategy or remove `interfaceEndpoints`');
+    }
+    for (const service of props.interfaceEndpoints ?? []) {
+      interfaceServices.push([`${endpointIdFor(service)}Endpoint`, service]);
+    }
+    for (const [endpointId, service] of interfaceServices) {
+      this.addInterfaceEndpoint(endpointId, service);
+    }
+
+    // ---- flow logs
+    if (props.flowLogs ?? true) {
+      const logGroup = new logs.LogGroup(this, 'FlowLogGroup', {
+        retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      (logGroup.node.defaultChild as logs.CfnLogGroup).addMetadata('checkov', {
+        skip: [{
+          id: 'CKV_AWS_158',
+          comment: 'CloudWatch Logs encrypts flow-log records at rest with AWS-owned keys; a customer-managed KMS key adds cost and key policy, not protection this log needs',
+        }],
+      });
+      this.flowLog = vpc.addFlowLog('FlowLog', {
+        destination: ec2.FlowLogDestination.toCloudWatchLogs(logGroup),
+        trafficType: props.flowLogTrafficType ?? ec2.FlowLogTrafficType.REJECT,
+      });
+    }
+  }
+
+  /**
+   * Adds an interface endpoint (PrivateLink) for an AWS service in the private subnets,
+   * with private DNS. Every endpoint shares one security group that accepts only HTTPS (443)
+   * from the VPC's address range.
+   */
+  public addInterfaceEndpoint(id: string, service: ec2.InterfaceVpcEndpointAwsService): ec2.InterfaceVpcEndpoint {
+    if ((this.endpointSubnets.subnets ?? []).length === 0) {
+      throw new Error(`Cannot add interface endpoint '${id}': this network has no private subnets (egress is ${describe(this.egress)})`);
+    }
+    if (!this.endpointSecurityGroup) {
+      this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+        vpc: this.vpc,
+        description: 'Interface VPC endpoints: HTTPS from inside the VPC only',
+        allowAllOutbound: false,
+      });
+      this.endpointSecurityGroup.addIngressRule(this.vpcPeer, ec2.Port.tcp(443), 'HTTPS from the VPC');
+    }
+    return this.vpc.addInterfaceEndpoint(id, {
+      service,
+      subnets: this.endpointSubnets,
+      privateDnsEnabled: true,
+      open: false,
+      securityGroups: [this.endpointSecurityGroup],
+    });
+  }
+}
+
+class ImportedNetwork extends Construct implements INetwork {
+  public readonly vpc: ec2.IVpc;
+  public readonly publicSubnets: ec2.SubnetSelection;
+  public readonly privateSubnets: ec2.SubnetSelection;
+  public readonly egressIps: string[] = [];
+  public readonly egressIpsKnown: boolean = false;
+
+  constructor(scope: Construct, id: string, vpc: ec2.IVpc) {
+    super(scope, id);
+    this.vpc = vpc;
+    this.publicSubnets = { subnets: vpc.publicSubnets };
+    this.privateSubnets = { subnets: vpc.privateSubnets.length > 0 ? vpc.privateSubnets : vpc.isolatedSubnets };
+    Annotations.of(this).addInfo('The egress IPs of an imported VPC are unknown to Portcullis: look up its NAT gateways\' Elastic IPs to give partners an allow-list.');
+  }
+}
+
+/** The prefix of every subnet when `cidr` is split into a public and a private subnet per AZ. */
+function subnetPrefix(cidr: string, azCount: number): number {
+  const { prefix } = parseCidr(cidr, 'cidr');
+  if (prefix < 16 || prefix > 24) {
+    throw new Error(`\`cidr\` must be a /16 to /24 block (VPCs allow /16 to /28; Portcullis needs room for 2 subnets per AZ), got '${cidr}' (/${prefix}): use e.g. '10.0.0.0/16'`);
+  }
+  const subnets = 2 * azCount;
+  const result = prefix + Math.ceil(Math.log2(subnets));
+  if (result > SMALLEST_SUBNET_PREFIX) {
+    throw new Error(
+      `\`cidr\` '${cidr}' is too small for ${subnets} subnets (a public and a private one in each of ${azCount} AZs): ` +
+      `each would be a /${result}, and AWS's smallest subnet is a /${SMALLEST_SUBNET_PREFIX}. Use a larger block or a smaller \`maxAzs\``,
+    );
+  }
+  return result;
+}
+
+function natCountFor(egress: Egress, azCount: number): number {
+  switch (egress.kind) {
+    case EgressKind.NAT_GATEWAY_PER_AZ: return azCount;
+    case EgressKind.SINGLE_NAT_GATEWAY: return 1;
+    default: return 0;
+  }
+}
+
+function natInstanceProviderFor(instanceType: string): ec2.NatInstanceProviderV2 {
+  const arm64 = !Token.isUnresolved(instanceType) && parseInstanceType(instanceType, 'Egress.natInstance({ instanceType })').arm64;
+  return ec2.NatProvider.instanceV2({
+    instanceType: new ec2.InstanceType(instanceType),
+    machineImage: ec2.MachineImage.latestAmazonLinux2023({
+      cpuType: arm64 ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
+    }),
+    // Only outbound by default; the VPC's own traffic is allowed in explicitly.
+    defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
+  });
+}
+
+/** IMDSv2 required and an encrypted gp3 root volume on the NAT instance. */
+function hardenNatInstance(instance: ec2.Instance) {
+  const cfn = instance.node.defaultChild as ec2.CfnInstance;
+  cfn.blockDeviceMappings = [{ deviceName: '/dev/xvda', ebs: { encrypted: true, volumeType: 'gp3', deleteOnTermination: true } }];
+  const template = new ec2.LaunchTemplate(instance, 'LaunchTemplate', { requireImdsv2: true });
+  cfn.launchTemplate = { launchTemplateId: template.launchTemplateId, version: template.latestVersionNumber };
+}
+
+function endpointIdFor(service: ec2.InterfaceVpcEndpointAwsService): string {
+  const name = Token.isUnresolved(service.shortName) ? 'Custom' : service.shortName;
+  return name.split(/[^a-zA-Z0-9]/).filter(Boolean).map((p) => p[0].toUpperCase() + p.slice(1)).join('');
+}
+
+function describe(egress: Egress): string {
+  switch (egress.kind) {
+    case EgressKind.NAT_GATEWAY_PER_AZ: return 'Egress.natGatewayPerAz()';
+    case EgressKind.SINGLE_NAT_GATEWAY: return 'Egress.singleNatGateway()';
+    case EgressKind.NAT_INSTANCE: return 'Egress.natInstance()';
+    case EgressKind.NONE: return 'Egress.none()';
+    default: return 'Egress.publicSubnetsOnly()';
+  }
+}
+

@@ -1,0 +1,338 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Egress, EgressKind, Network, NetworkProps } from '../src';
+
+const ENV = { account: '123456789012', region: 'us-east-1' }; // dummy AZs, no credentials needed
+
+function build(props?: NetworkProps, env: { account: string; region: string } | undefined = ENV) {
+  const stack = new Stack(new App(), 'Test', { env });
+  const network = new Network(stack, 'Network', props);
+  return { stack, network, template: Template.fromStack(stack) };
+}
+
+function subnetCidrs(template: Template, isPublic: boolean): string[] {
+  return Object.values(template.findResources('AWS::EC2::Subnet', {
+    Properties: { MapPublicIpOnLaunch: isPublic },
+  })).map((r: any) => r.Properties.CidrBlock).sort();
+}
+
+describe('default network: the seed large VPC', () => {
+  const { network, template } = build();
+
+  test('VPC 10.0.0.0/16 with DNS support and hostnames', () => {
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.hasResourceProperties('AWS::EC2::VPC', {
+      CidrBlock: '10.0.0.0/16',
+      EnableDnsSupport: true,
+      EnableDnsHostnames: true,
+    });
+  });
+
+  test('two public /18 subnets mapping public IPs, two private /18 subnets', () => {
+    expect(subnetCidrs(template, true)).toEqual(['10.0.0.0/18', '10.0.64.0/18']);
+    expect(subnetCidrs(template, false)).toEqual(['10.0.128.0/18', '10.0.192.0/18']);
+    template.resourceCountIs('AWS::EC2::Subnet', 4);
+  });
+
+  test('one internet gateway, one NAT gateway with its own EIP per AZ', () => {
+    template.resourceCountIs('AWS::EC2::InternetGateway', 1);
+    template.resourceCountIs('AWS::EC2::VPCGatewayAttachment', 1);
+    template.resourceCountIs('AWS::EC2::NatGateway', 2);
+    template.resourceCountIs('AWS::EC2::EIP', 2);
+    expect(network.natGatewayCount).toBe(2);
+    expect(network.egressIps).toHaveLength(2);
+    expect(network.egressIpsKnown).toBe(true);
+    expect(network.egress.kind).toBe(EgressKind.NAT_GATEWAY_PER_AZ);
+  });
+
+  test('each private route table sends 0.0.0.0/0 to the NAT gateway of its own AZ', () => {
+    const subnets = template.findResources('AWS::EC2::Subnet');
+    const nats = template.findResources('AWS::EC2::NatGateway');
+    const assocs = Object.values(template.findResources('AWS::EC2::SubnetRouteTableAssociation'));
+    const routes = Object.values(template.findResources('AWS::EC2::Route', { Properties: { DestinationCidrBlock: '0.0.0.0/0' } }));
+    const privateSubnetIds = Object.keys(subnets).filter((id) => subnets[id].Properties.MapPublicIpOnLaunch === false);
+    expect(privateSubnetIds).toHaveLength(2);
+    const azs = new Set<string>();
+    for (const subnetId of privateSubnetIds) {
+      const table = assocs.find((a: any) => a.Properties.SubnetId.Ref === subnetId)!.Properties.RouteTableId.Ref;
+      const route = routes.find((r: any) => r.Properties.RouteTableId.Ref === table)!;
+      expect(route.Properties.GatewayId).toBeUndefined();
+      const nat = nats[route.Properties.NatGatewayId.Ref];
+      const natSubnet = subnets[nat.Properties.SubnetId.Ref];
+      expect(natSubnet.Properties.AvailabilityZone).toEqual(subnets[subnetId].Properties.AvailabilityZone);
+      azs.add(subnets[subnetId].Properties.AvailabilityZone);
+    }
+    expect(azs.size).toBe(2); // one route table per AZ
+  });
+
+  test('egressIps are the NAT Elastic IPs', () => {
+    const eipIds = Object.keys(template.findResources('AWS::EC2::EIP'));
+    const resolved = network.egressIps.map((ip) => Stack.of(network).resolve(ip));
+    expect(resolved).toEqual(expect.arrayContaining(eipIds.map((id) => ({ 'Fn::GetAtt': [id, 'PublicIp'] }))));
+  });
+
+  test('a free S3 gateway endpoint on the private route tables', () => {
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      ServiceName: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+      RouteTableIds: Match.arrayWith([Match.objectLike({ Ref: Match.stringLikeRegexp('PrivateSubnet') })]),
+    });
+  });
+
+  test('flow logs of rejected traffic to a log group kept one month', () => {
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'REJECT', ResourceType: 'VPC' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  test('the flow-log group tells checkov, with a reason, why it has no customer-managed KMS key', () => {
+    template.hasResource('AWS::Logs::LogGroup', {
+      Metadata: { checkov: { skip: [{ id: 'CKV_AWS_158', comment: Match.stringLikeRegexp('encrypts .* at rest') }] } },
+    });
+  });
+
+  test('public and private subnet selections', () => {
+    expect(network.publicSubnets.subnets).toHaveLength(2);
+    expect(network.privateSubnets.subnets).toHaveLength(2);
+    expect(network.availabilityZones).toHaveLength(2);
+  });
+});
+
+test('environment-agnostic stack: two AZs from Fn::GetAZs, no credentials needed', () => {
+  const stack = new Stack(new App(), 'Agnostic');
+  new Network(stack, 'Network');
+  const template = Template.fromStack(stack);
+  template.resourceCountIs('AWS::EC2::NatGateway', 2);
+  template.hasResourceProperties('AWS::EC2::Subnet', {
+    AvailabilityZone: { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] },
+  });
+});
+
+describe('egress strategies', () => {
+  test('singleNatGateway: one NAT gateway and one EIP serve every AZ', () => {
+    const { network, template } = build({ egress: Egress.singleNatGateway(), maxAzs: 3 });
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    template.resourceCountIs('AWS::EC2::EIP', 1);
+    expect(network.egressIps).toHaveLength(1);
+    const nat = Object.keys(template.findResources('AWS::EC2::NatGateway'))[0];
+    const natRoutes = template.findResources('AWS::EC2::Route', { Properties: { NatGatewayId: { Ref: nat } } });
+    expect(Object.keys(natRoutes)).toHaveLength(3);
+  });
+
+  test('natInstance: a t4g.nano on arm64 AL2023, IMDSv2, encrypted gp3, with an EIP', () => {
+    const { network, template } = build({ egress: Egress.natInstance() });
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::Instance', 1);
+    template.hasResourceProperties('AWS::EC2::Instance', {
+      InstanceType: 't4g.nano',
+      SourceDestCheck: false,
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3', DeleteOnTermination: true } }],
+      LaunchTemplate: Match.objectLike({ LaunchTemplateId: Match.anyValue() }),
+    });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } },
+    });
+    const params = template.toJSON().Parameters;
+    expect(Object.values(params).map((p: any) => p.Default)).toContain('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64');
+    template.resourceCountIs('AWS::EC2::EIP', 1);
+    template.hasResourceProperties('AWS::EC2::EIP', { Domain: 'vpc', InstanceId: { Ref: Match.stringLikeRegexp('NatInstance') } });
+    expect(network.egressIps).toHaveLength(1);
+    expect(network.natInstance).toBeDefined();
+    expect(network.natGatewayCount).toBe(0);
+    // every private route goes to the instance
+    const routes = template.findResources('AWS::EC2::Route', { Properties: { DestinationCidrBlock: '0.0.0.0/0', InstanceId: Match.anyValue() } });
+    expect(Object.keys(routes)).toHaveLength(2);
+  });
+
+  test('natInstance security group: only the VPC may send traffic in, never 0.0.0.0/0', () => {
+    const { template } = build({ egress: Egress.natInstance() });
+    const groups = Object.values(template.findResources('AWS::EC2::SecurityGroup')) as any[];
+    const natGroup = groups.find((g) => /NAT/i.test(g.Properties.GroupDescription))!;
+    expect(natGroup.Properties.SecurityGroupIngress).toEqual([
+      expect.objectContaining({ IpProtocol: '-1', CidrIp: '10.0.0.0/16' }),
+    ]);
+  });
+
+  test('natInstance with an x86 type uses the x86_64 image', () => {
+    const { template } = build({ egress: Egress.natInstance({ instanceType: 't3.micro' }) });
+    template.hasResourceProperties('AWS::EC2::Instance', { InstanceType: 't3.micro' });
+    const params = template.toJSON().Parameters;
+    expect(Object.values(params).map((p: any) => p.Default)).toContain('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64');
+  });
+
+  test('none: isolated private subnets, no NAT, ECS endpoints for Fargate', () => {
+    const { network, template } = build({ egress: Egress.none() });
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::EIP', 0);
+    expect(network.egressIps).toEqual([]);
+    template.resourceCountIs('AWS::EC2::InternetGateway', 1); // public subnets still there by default
+    const services = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }))
+      .map((e: any) => JSON.stringify(e.Properties.ServiceName));
+    expect(services).toHaveLength(3);
+    for (const s of ['ecr.api', 'ecr.dkr', 'logs']) expect(services.some((n) => n.includes(`.${s}`))).toBe(true);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 4); // + S3 gateway
+    // one shared endpoint group: HTTPS from the VPC range only, no egress rules
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/16', Description: 'HTTPS from the VPC' }],
+      SecurityGroupEgress: [Match.objectLike({ CidrIp: '255.255.255.255/32' })],
+    });
+    for (const e of Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } })) as any[]) {
+      expect(e.Properties.PrivateDnsEnabled).toBe(true);
+      expect(e.Properties.SecurityGroupIds).toHaveLength(1);
+      expect(e.Properties.SubnetIds.map((s: any) => s.Ref).every((r: string) => /PrivateSubnet/.test(r))).toBe(true);
+    }
+    // private subnets keep their seed addresses
+    expect(subnetCidrs(template, false)).toEqual(['10.0.128.0/18', '10.0.192.0/18']);
+  });
+
+  test('none with ec2Capacity adds the ECS, ECS agent and ECS telemetry endpoints', () => {
+    const { template } = build({ egress: Egress.none({ ec2Capacity: true }) });
+    const services = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }))
+      .map((e: any) => JSON.stringify(e.Properties.ServiceName));
+    expect(services).toHaveLength(6);
+    for (const s of ['ecs"', 'ecs-agent', 'ecs-telemetry']) expect(services.some((n) => n.includes(`.${s}`))).toBe(true);
+  });
+
+  test('none without public subnets: fully isolated, no internet gateway at all', () => {
+    const { network, template } = build({ egress: Egress.none(), publicSubnets: false });
+    template.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    template.resourceCountIs('AWS::EC2::Subnet', 2);
+    expect(subnetCidrs(template, false)).toEqual(['10.0.128.0/18', '10.0.192.0/18']);
+    expect(network.publicSubnets.subnets).toEqual([]);
+    const routes = template.findResources('AWS::EC2::Route');
+    expect(Object.keys(routes)).toHaveLength(0);
+  });
+
+  test('publicSubnetsOnly: the seed low-cost VPC, two public /18 subnets, no NAT, no private subnets', () => {
+    const { network, template } = build({ egress: Egress.publicSubnetsOnly() });
+    expect(subnetCidrs(template, true)).toEqual(['10.0.0.0/18', '10.0.64.0/18']);
+    template.resourceCountIs('AWS::EC2::Subnet', 2);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0); // no private subnets, no S3 endpoint
+    expect(network.privateSubnets.subnets).toEqual([]);
+    expect(network.egressIps).toEqual([]);
+    expect(network.egress.hasPrivateSubnets).toBe(false);
+  });
+});
+
+describe('props', () => {
+  test('cidr and maxAzs: the block is split evenly, never overlapping', () => {
+    const { template } = build({ cidr: '172.16.0.0/20', maxAzs: 3 });
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '172.16.0.0/20' });
+    // 6 subnets -> 8 slots of /23
+    expect(subnetCidrs(template, true)).toEqual(['172.16.0.0/23', '172.16.2.0/23', '172.16.4.0/23']);
+    expect(subnetCidrs(template, false)).toEqual(['172.16.10.0/23', '172.16.6.0/23', '172.16.8.0/23']);
+    template.resourceCountIs('AWS::EC2::NatGateway', 3);
+  });
+
+  test('s3GatewayEndpoint: false removes the endpoint', () => {
+    build({ s3GatewayEndpoint: false }).template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  });
+
+  test('interfaceEndpoints and addInterfaceEndpoint add PrivateLink endpoints in the private subnets', () => {
+    const stack = new Stack(new App(), 'Test', { env: ENV });
+    const network = new Network(stack, 'Network', { interfaceEndpoints: [ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER] });
+    const endpoint = network.addInterfaceEndpoint('Ssm', ec2.InterfaceVpcEndpointAwsService.SSM);
+    expect(endpoint).toBeInstanceOf(ec2.InterfaceVpcEndpoint);
+    const t = Template.fromStack(stack);
+    const services = Object.values(t.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }))
+      .map((e: any) => JSON.stringify(e.Properties.ServiceName));
+    expect(services).toHaveLength(2);
+    expect(services.some((n) => n.includes('secretsmanager'))).toBe(true);
+    expect(services.some((n) => n.includes('.ssm'))).toBe(true);
+  });
+
+  test('flowLogs: false, or other traffic type and retention', () => {
+    build({ flowLogs: false }).template.resourceCountIs('AWS::EC2::FlowLog', 0);
+    const { template } = build({ flowLogTrafficType: ec2.FlowLogTrafficType.ALL, flowLogRetention: logs.RetentionDays.ONE_WEEK });
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  });
+
+  test('maxAzs: 1 synthesizes with a warning that an ALB needs two AZs', () => {
+    const { stack, template } = build({ maxAzs: 1 });
+    template.resourceCountIs('AWS::EC2::Subnet', 2);
+    Annotations.fromStack(stack).hasWarning('/Test/Network', Match.stringLikeRegexp('ALB|Application Load Balancer'));
+  });
+});
+
+describe('bring your own VPC', () => {
+  test('Network.fromVpc: subnets from the VPC, egress IPs unknown and said so', () => {
+    const stack = new Stack(new App(), 'Test', { env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Existing', { maxAzs: 2, natGateways: 1 });
+    const network = Network.fromVpc(stack, 'Network', vpc);
+    expect(network.vpc).toBe(vpc);
+    expect(network.privateSubnets.subnets).toEqual(vpc.privateSubnets);
+    expect(network.publicSubnets.subnets).toEqual(vpc.publicSubnets);
+    expect(network.egressIps).toEqual([]);
+    expect(network.egressIpsKnown).toBe(false);
+    Annotations.fromStack(stack).hasInfo('/Test/Network', Match.stringLikeRegexp('egress IPs'));
+  });
+
+  test('Network.fromVpc with isolated subnets only uses them as private subnets', () => {
+    const stack = new Stack(new App(), 'Test', { env: ENV });
+    const vpc = new ec2.Vpc(stack, 'Existing', {
+      maxAzs: 2, natGateways: 0,
+      subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    });
+    expect(Network.fromVpc(stack, 'Network', vpc).privateSubnets.subnets).toEqual(vpc.isolatedSubnets);
+  });
+});
+
+describe('bad input fails at synth with the prop, the value and the fix', () => {
+  test.each([
+    ['10.0.0/16', /`cidr` must be an IPv4 CIDR block like '10.0.0.0\/16', got '10.0.0\/16'/],
+    ['10.0.0.0', /`cidr` must be an IPv4 CIDR block.*got '10.0.0.0'/],
+    ['300.0.0.0/16', /`cidr` must be an IPv4 CIDR block.*got '300.0.0.0\/16'/],
+    ['10.0.0.1/16', /`cidr` has host bits set: '10.0.0.1\/16'.*use '10.0.0.0\/16'/],
+    ['10.0.0.0/12', /`cidr` must be a \/16 to \/24 block.*got '10.0.0.0\/12'/],
+    ['10.0.0.0/26', /`cidr` must be a \/16 to \/24 block.*got '10.0.0.0\/26'/],
+  ])('cidr %s', (cidr, message) => {
+    expect(() => build({ cidr })).toThrow(message);
+  });
+
+  test('a block too small for the subnets', () => {
+    expect(() => build({ cidr: '10.0.0.0/24', maxAzs: 6 }, { account: '123456789012', region: 'us-east-1' }))
+      .not.toThrow(); // only 3 dummy AZs in tests: 6 subnets of /27
+    const stack = new Stack(new App(), 'Big', { env: ENV });
+    jest.spyOn(stack, 'availabilityZones', 'get').mockReturnValue(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i']);
+    expect(() => new Network(stack, 'Network', { cidr: '10.0.0.0/24', maxAzs: 9 }))
+      .toThrow(/`cidr` '10.0.0.0\/24' is too small for 18 subnets.*\/29.*smaller `maxAzs`/);
+  });
+
+  test.each([0, -1, 1.5])('maxAzs %s', (maxAzs) => {
+    expect(() => build({ maxAzs })).toThrow(new RegExp(`\`maxAzs\` must be a whole number >= 1, got ${maxAzs}`));
+  });
+
+  test.each([
+    [Egress.natGatewayPerAz(), 'natGatewayPerAz'],
+    [Egress.singleNatGateway(), 'singleNatGateway'],
+    [Egress.natInstance(), 'natInstance'],
+  ])('publicSubnets: false with a NAT strategy (%#)', (egress, name) => {
+    expect(() => build({ egress, publicSubnets: false }))
+      .toThrow(new RegExp(`\`publicSubnets: false\` cannot be used with \`egress: Egress.${name}\\(\\)\`.*Egress.none\\(\\)`));
+  });
+
+  test('publicSubnets: false with publicSubnetsOnly', () => {
+    expect(() => build({ egress: Egress.publicSubnetsOnly(), publicSubnets: false })).toThrow(/no subnets/);
+  });
+
+  test.each(['t4g', 'nano', 'foo1.nano', 't4g.gigantic', 't4g.nano.x', ''])('natInstance with unknown instance type %p', (instanceType) => {
+    expect(() => Egress.natInstance({ instanceType }))
+      .toThrow(/`Egress.natInstance\(\{ instanceType \}\)` must be an EC2 instance type like 't4g.nano'/);
+  });
+
+  test('s3GatewayEndpoint: false with Egress.none()', () => {
+    expect(() => build({ egress: Egress.none(), s3GatewayEndpoint: false })).toThrow(/`s3GatewayEndpoint: false`.*Egress.none\(\)/);
+  });
+
+  test('interface endpoints without private subnets', () => {
+    expect(() => build({ egress: Egress.publicSubnetsOnly(), interfaceEndpoints: [ec2.InterfaceVpcEndpointAwsService.SSM] }))
+      .toThrow(/`interfaceEndpoints` needs private subnets/);
+    const { network } = build({ egress: Egress.publicSubnetsOnly() });
+    expect(() => network.addInterfaceEndpoint('Ssm', ec2.InterfaceVpcEndpointAwsService.SSM)).toThrow(/no private subnets/);
+  });
+});
