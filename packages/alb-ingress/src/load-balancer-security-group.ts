@@ -1,0 +1,81 @@
+import { Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+
+/** Properties of a {@link LoadBalancerSecurityGroup}. */
+export interface LoadBalancerSecurityGroupProps {
+  /** The VPC of the load balancer. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * The listener ports: the only ports clients may reach.
+   *
+   * @default [80]
+   */
+  readonly listenerPorts?: number[];
+  /**
+   * The IPv4 and IPv6 ranges allowed to reach the listeners.
+   *
+   * @default ['0.0.0.0/0', '::/0'] - anyone (a public API)
+   */
+  readonly allowedCidrs?: string[];
+}
+
+/**
+ * The security group of an internet-facing load balancer, least privilege both ways: TCP on
+ * the listener ports only, from `allowedCidrs` only (the seed allowed every protocol and
+ * port from anywhere); no egress until {@link allowToTarget} opens a target's port.
+ */
+export class LoadBalancerSecurityGroup extends Construct implements ec2.IConnectable {
+  /** The security group. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+  public readonly connections: ec2.Connections;
+
+  constructor(scope: Construct, id: string, props: LoadBalancerSecurityGroupProps) {
+    super(scope, id);
+    const ports = props.listenerPorts ?? [80];
+    const cidrs = props.allowedCidrs ?? ['0.0.0.0/0', '::/0'];
+    if (ports.length === 0) {
+      throw new Error('`listenerPorts` is empty: give at least one listener port, e.g. [80] or [80, 443]');
+    }
+    for (const port of ports) validatePort(port, 'listenerPorts');
+    if (cidrs.length === 0) {
+      throw new Error('`allowedCidrs` is empty: nobody could reach the load balancer; use [\'0.0.0.0/0\', \'::/0\'] for a public API');
+    }
+
+    const group = new ec2.SecurityGroup(this, 'Resource', {
+      vpc: props.vpc,
+      description: `Load balancer: TCP ${ports.join(', ')} from ${cidrs.join(', ')} only`,
+      allowAllOutbound: false,
+      allowAllIpv6Outbound: false,
+    });
+    for (const cidr of cidrs) {
+      const peer = peerFor(cidr);
+      for (const port of ports) group.addIngressRule(peer, ec2.Port.tcp(port), `Listener ${port} from ${cidr}`);
+    }
+    this.securityGroup = group;
+    this.connections = group.connections;
+  }
+
+  /**
+   * Lets the load balancer reach `target` on `port` (TCP), and `target` accept it from the
+   * load balancer's group only: the rule pair an ingress adds for each service.
+   */
+  public allowToTarget(target: ec2.IConnectable, port: number): void {
+    validatePort(port, 'port');
+    this.connections.allowTo(target, ec2.Port.tcp(port), `Load balancer to target port ${port}`);
+  }
+}
+
+function validatePort(port: number, prop: string) {
+  if (Token.isUnresolved(port)) return;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`\`${prop}\` must hold TCP ports from 1 to 65535, got ${port}`);
+  }
+}
+
+function peerFor(cidr: string): ec2.IPeer {
+  if (Token.isUnresolved(cidr)) return ec2.Peer.ipv4(cidr);
+  if (/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr)) return ec2.Peer.ipv4(cidr);
+  if (/^[0-9a-fA-F:]+\/\d{1,3}$/.test(cidr) && cidr.includes(':')) return ec2.Peer.ipv6(cidr);
+  throw new Error(`\`allowedCidrs\` must hold IPv4 or IPv6 CIDR blocks like '203.0.113.0/24' or '::/0', got '${cidr}'`);
+}

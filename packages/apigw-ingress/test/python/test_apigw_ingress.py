@@ -1,0 +1,20 @@
+"""The apigw-ingress package from Python: an HTTP API stage with the Portcullis access log."""
+import json
+
+import aws_cdk as cdk
+from aws_cdk import assertions, aws_apigatewayv2 as apigwv2
+
+from portcullis.apigw_ingress import HttpApiAccessLog
+
+
+def test_access_log_from_python():
+    stack = cdk.Stack(cdk.App(), "Py")
+    api = apigwv2.HttpApi(stack, "Api", create_default_stage=False)
+    log = HttpApiAccessLog(stack, "AccessLog")
+    apigwv2.HttpStage(stack, "Stage", http_api=api, auto_deploy=True, access_log_settings=log.access_log_settings)
+    template = assertions.Template.from_stack(stack)
+    template.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 30})
+    stage = next(iter(template.find_resources("AWS::ApiGatewayV2::Stage").values()))
+    fields = json.loads(stage["Properties"]["AccessLogSettings"]["Format"])
+    assert fields["status"] == "$context.status"
+    assert fields["integrationError"] == "$context.integrationErrorMessage"
