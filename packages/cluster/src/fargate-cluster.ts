@@ -1,9 +1,10 @@
-import { Aws, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { INetwork, Network } from '@portcullis/network';
+import { INetwork } from '@portcullis/network';
 import { Construct } from 'constructs';
+import { ClusterCapacity, IApiCluster } from './api-cluster';
+import { resolveNetwork, taskExecutionRole, validateClusterName } from './private/cluster-common';
 
 /** Properties of a {@link FargateCluster}: give it a `network` or a `vpc`. */
 export interface FargateClusterProps {
@@ -33,7 +34,7 @@ export interface FargateClusterProps {
  * capacity providers available, and a task execution role protected against the confused
  * deputy (trusted by `ecs-tasks.amazonaws.com` only for this account's ECS resources).
  */
-export class FargateCluster extends Construct {
+export class FargateCluster extends Construct implements IApiCluster {
   /** The ECS cluster. */
   public readonly cluster: ecs.ICluster;
   /** The VPC the cluster's services run in. */
@@ -42,20 +43,13 @@ export class FargateCluster extends Construct {
   public readonly network: INetwork;
   /** The task execution role (pulls images, writes logs, reads secrets) for the cluster's services. */
   public readonly executionRole: iam.IRole;
+  public readonly capacity: ClusterCapacity = ClusterCapacity.FARGATE;
 
   constructor(scope: Construct, id: string, props: FargateClusterProps) {
     super(scope, id);
-    if (props.network && props.vpc) {
-      throw new Error('`network` and `vpc` were both given to FargateCluster: pass one (a Network, or a VPC of your own)');
-    }
-    if (!props.network && !props.vpc) {
-      throw new Error('FargateCluster needs `network` (a Portcullis Network) or `vpc` (an ec2.IVpc): neither was given');
-    }
-    this.network = props.network ?? Network.fromVpc(this, 'Network', props.vpc!);
+    this.network = resolveNetwork(this, 'FargateCluster', props.network, props.vpc);
     this.vpc = this.network.vpc;
-    if (props.clusterName !== undefined && !Token.isUnresolved(props.clusterName) && !/^[a-zA-Z0-9_-]{1,255}$/.test(props.clusterName)) {
-      throw new Error(`\`clusterName\` must be 1-255 letters, digits, hyphens or underscores, got '${props.clusterName}'`);
-    }
+    validateClusterName(props.clusterName);
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: this.vpc,
@@ -64,13 +58,6 @@ export class FargateCluster extends Construct {
       enableFargateCapacityProviders: true,
     });
 
-    this.executionRole = new iam.Role(this, 'ExecutionRole', {
-      description: 'ECS task execution role: pull images, write logs, read task secrets',
-      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com').withConditions({
-        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:ecs:${Aws.REGION}:${Aws.ACCOUNT_ID}:*` },
-        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-      }),
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonECSTaskExecutionRolePolicy')],
-    });
+    this.executionRole = taskExecutionRole(this);
   }
 }

@@ -1,1 +1,4 @@
+export * from './api-cluster';
 export * from './fargate-cluster';
+export * from './ec2-cluster';
+export * from './api-service';

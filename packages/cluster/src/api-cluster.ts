@@ -1,0 +1,42 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { INetwork } from '@portcullis/network';
+import { IConstruct } from 'constructs';
+
+/** What runs the tasks of a cluster. */
+export enum ClusterCapacity {
+  /** AWS Fargate. */
+  FARGATE = 'FARGATE',
+  /** EC2 container instances of an Auto Scaling group capacity provider. */
+  EC2 = 'EC2',
+}
+
+/**
+ * A Portcullis cluster, as an {@link ApiService} sees it: {@link FargateCluster} or
+ * {@link Ec2Cluster}.
+ */
+export interface IApiCluster extends IConstruct {
+  /** The ECS cluster. */
+  readonly cluster: ecs.ICluster;
+  /** The VPC its services run in. */
+  readonly vpc: ec2.IVpc;
+  /** The network its services run in. */
+  readonly network: INetwork;
+  /** The task execution role its services use. */
+  readonly executionRole: iam.IRole;
+  /** What runs the tasks. */
+  readonly capacity: ClusterCapacity;
+  /**
+   * The capacity provider services use, for EC2 capacity.
+   *
+   * @default - none (Fargate)
+   */
+  readonly capacityProviderName?: string;
+  /**
+   * The CPU architecture of the capacity, for EC2 capacity (task definitions must match).
+   *
+   * @default - none (Fargate: chosen per task definition)
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
+}

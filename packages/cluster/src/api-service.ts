@@ -1,0 +1,388 @@
+import { Annotations, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import { Construct } from 'constructs';
+import { ClusterCapacity, IApiCluster } from './api-cluster';
+import { validateFargateSize } from './private/fargate-sizes';
+
+/** Target-tracking autoscaling of an {@link ApiService}. */
+export interface ApiServiceAutoScaling {
+  /**
+   * Fewest tasks.
+   *
+   * @default 2
+   */
+  readonly minCapacity?: number;
+  /**
+   * Most tasks.
+   *
+   * @default 10
+   */
+  readonly maxCapacity?: number;
+  /**
+   * Target average CPU utilization, in percent.
+   *
+   * @default 70
+   */
+  readonly targetCpuUtilization?: number;
+  /**
+   * Target average memory utilization, in percent.
+   *
+   * @default - no memory target
+   */
+  readonly targetMemoryUtilization?: number;
+}
+
+/** Properties of an {@link ApiService}. */
+export interface ApiServiceProps {
+  /** The cluster: a {@link FargateCluster} or an {@link Ec2Cluster}. */
+  readonly cluster: IApiCluster;
+  /**
+   * Name of the ECS service; also the task family and the log stream prefix (seed).
+   *
+   * @default - CloudFormation names the service; family and prefix derive from the construct path
+   */
+  readonly serviceName?: string;
+  /**
+   * The container image.
+   *
+   * @default - the seed's public nginx image, `public.ecr.aws/docker/library/nginx:latest`
+   */
+  readonly image?: ecs.ContainerImage;
+  /**
+   * The port the container listens on (host port = container port, awsvpc).
+   *
+   * @default 80
+   */
+  readonly containerPort?: number;
+  /**
+   * Task CPU units (1024 = 1 vCPU).
+   *
+   * @default 256
+   */
+  readonly cpu?: number;
+  /**
+   * Task memory, MiB.
+   *
+   * @default 512
+   */
+  readonly memory?: number;
+  /**
+   * How many tasks run.
+   *
+   * @default 2
+   */
+  readonly desiredCount?: number;
+  /**
+   * Environment variables of the container.
+   *
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Secrets injected as environment variables (the execution role is granted read).
+   *
+   * @default - none
+   */
+  readonly secrets?: Record<string, ecs.Secret>;
+  /**
+   * The container health check.
+   *
+   * @default - none (the ingress checks health; the API Gateway ingress adds one)
+   */
+  readonly healthCheck?: ecs.HealthCheck;
+  /**
+   * How long container logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Lower limit of running tasks during a deployment, in percent of `desiredCount`.
+   *
+   * @default 75 - seed
+   */
+  readonly minHealthyPercent?: number;
+  /**
+   * Upper limit of running tasks during a deployment, in percent of `desiredCount`.
+   *
+   * @default 200 - seed
+   */
+  readonly maxHealthyPercent?: number;
+  /**
+   * Deployment circuit breaker with rollback: a deployment whose tasks keep failing is
+   * stopped and rolled back.
+   *
+   * @default true
+   */
+  readonly circuitBreaker?: boolean;
+  /**
+   * Target-tracking autoscaling.
+   *
+   * @default - no autoscaling: `desiredCount` tasks
+   */
+  readonly autoScaling?: ApiServiceAutoScaling;
+  /**
+   * CPU architecture of the tasks (Fargate). On EC2 capacity the cluster's architecture is used.
+   *
+   * @default ecs.CpuArchitecture.X86_64
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
+  /**
+   * Mount the container's root filesystem read-only.
+   *
+   * @default false
+   */
+  readonly readonlyRootFilesystem?: boolean;
+  /**
+   * ECS Exec (a shell in running tasks).
+   *
+   * @default false
+   */
+  readonly enableExecuteCommand?: boolean;
+  /**
+   * Give tasks public IPs. Only allowed, and then required, on a network without private
+   * subnets (`Egress.publicSubnetsOnly()`); everywhere else tasks stay private.
+   *
+   * @default false
+   */
+  readonly assignPublicIp?: boolean;
+}
+
+const DEFAULT_IMAGE = 'public.ecr.aws/docker/library/nginx:latest';
+const CONTAINER_NAME = 'api';
+
+/**
+ * The container workload of a public API: a task definition with one container and an ECS
+ * service whose tasks run in the private subnets with no public IP. It does not know its
+ * ingress: an ingress wires itself to it through {@link connections},
+ * {@link loadBalancerTarget} and {@link registerInCloudMap}; both ingresses can front it.
+ *
+ * Its security group starts with **no inbound rules**; an ingress opens only the container
+ * port, from its own group.
+ */
+export class ApiService extends Construct implements ec2.IConnectable {
+  /** The ECS service. */
+  public readonly service: ecs.BaseService;
+  /** The task definition. */
+  public readonly taskDefinition: ecs.TaskDefinition;
+  /** The (only) container. */
+  public readonly container: ecs.ContainerDefinition;
+  /** The port the container listens on. */
+  public readonly containerPort: number;
+  /** The tasks' security group. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+  public readonly connections: ec2.Connections;
+  /** The container log group. */
+  public readonly logGroup: logs.ILogGroup;
+  /** The task role: empty, for you to grant to. */
+  public readonly taskRole: iam.IRole;
+  /** The cluster. */
+  public readonly cluster: IApiCluster;
+  /** Whether the tasks have public IPs (only on a network without private subnets). */
+  public readonly assignPublicIp: boolean;
+  /** The scalable task count, with `autoScaling`. */
+  public readonly scalableTaskCount?: ecs.ScalableTaskCount;
+
+  constructor(scope: Construct, id: string, props: ApiServiceProps) {
+    super(scope, id);
+    this.cluster = props.cluster;
+    const fargate = props.cluster.capacity === ClusterCapacity.FARGATE;
+    const containerPort = props.containerPort ?? 80;
+    const cpu = props.cpu ?? 256;
+    const memory = props.memory ?? 512;
+    const desiredCount = props.desiredCount ?? 2;
+    const minHealthyPercent = props.minHealthyPercent ?? 75;
+    const maxHealthyPercent = props.maxHealthyPercent ?? 200;
+
+    // ---- validation (tokens are not validated)
+    checkWhole('containerPort', containerPort, 1, 65535);
+    checkWhole('desiredCount', desiredCount, 0);
+    checkWhole('minHealthyPercent', minHealthyPercent, 0);
+    checkWhole('maxHealthyPercent', maxHealthyPercent, 100);
+    checkWhole('cpu', cpu, 128);
+    checkWhole('memory', memory, 128);
+    if (known(minHealthyPercent, maxHealthyPercent) && minHealthyPercent > maxHealthyPercent) {
+      throw new Error(`\`minHealthyPercent\` (${minHealthyPercent}) must be <= \`maxHealthyPercent\` (${maxHealthyPercent})`);
+    }
+    if (fargate && known(cpu, memory)) validateFargateSize(cpu, memory);
+    const scaling = props.autoScaling;
+    if (scaling) {
+      const min = scaling.minCapacity ?? 2;
+      const max = scaling.maxCapacity ?? 10;
+      checkWhole('autoScaling.minCapacity', min, 0);
+      checkWhole('autoScaling.maxCapacity', max, 1);
+      if (known(min, max) && min > max) {
+        throw new Error(`\`autoScaling.minCapacity\` (${min}) must be <= \`autoScaling.maxCapacity\` (${max})`);
+      }
+      checkWhole('autoScaling.targetCpuUtilization', scaling.targetCpuUtilization ?? 70, 1, 100);
+      if (scaling.targetMemoryUtilization !== undefined) checkWhole('autoScaling.targetMemoryUtilization', scaling.targetMemoryUtilization, 1, 100);
+    }
+
+    // ---- placement: private subnets and no public IP, except the explicit public-only case
+    const network = props.cluster.network;
+    const hasPrivate = (network.privateSubnets.subnets ?? []).length > 0;
+    const assignPublicIp = props.assignPublicIp ?? false;
+    if (hasPrivate && assignPublicIp) {
+      throw new Error('`assignPublicIp: true` is only for networks without private subnets (Egress.publicSubnetsOnly()): this network has private subnets, where tasks run with no public IP. Remove `assignPublicIp`');
+    }
+    if (!hasPrivate && !assignPublicIp) {
+      throw new Error('The cluster\'s network has no private subnets (Egress.publicSubnetsOnly()): tasks there need public IPs. Set `assignPublicIp: true` to accept that, or use a network with private subnets');
+    }
+    if (!hasPrivate && !fargate) {
+      throw new Error('`assignPublicIp` is not available on EC2 capacity (awsvpc tasks on EC2 cannot have public IPs): use a network with private subnets');
+    }
+    if (assignPublicIp) {
+      Annotations.of(this).addWarningV2('@portcullis/cluster:publicTasks',
+        'Tasks get public IPs in public subnets: each is reachable from the internet wherever its security group allows, and billed as a public IPv4 address. Prefer a network with private subnets.');
+    }
+    this.assignPublicIp = assignPublicIp;
+    const subnets = assignPublicIp ? network.publicSubnets : network.privateSubnets;
+
+    // ---- task definition
+    const family = props.serviceName ?? Names.uniqueResourceName(this, { maxLength: 255, separator: '-' });
+    this.taskRole = new iam.Role(this, 'TaskRole', {
+      description: 'Task role of the API service: no permissions until you grant them',
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+    });
+    const cpuArchitecture = fargate ? props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64 : props.cluster.cpuArchitecture ?? ecs.CpuArchitecture.X86_64;
+    if (!fargate && props.cpuArchitecture && props.cpuArchitecture !== cpuArchitecture) {
+      throw new Error(`\`cpuArchitecture\` ${props.cpuArchitecture} does not match the EC2 cluster's instances (${cpuArchitecture}): set \`graviton\` on the Ec2Cluster instead`);
+    }
+    const runtimePlatform = { cpuArchitecture, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX };
+    this.taskDefinition = fargate
+      ? new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+        family, cpu, memoryLimitMiB: memory, executionRole: props.cluster.executionRole, taskRole: this.taskRole, runtimePlatform,
+      })
+      : new ecs.Ec2TaskDefinition(this, 'TaskDefinition', {
+        family, networkMode: ecs.NetworkMode.AWS_VPC, executionRole: props.cluster.executionRole, taskRole: this.taskRole,
+      });
+    if (!fargate) {
+      const cfn = this.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition;
+      cfn.cpu = String(cpu);
+      cfn.memory = String(memory);
+      cfn.runtimePlatform = { cpuArchitecture: cpuArchitecture.toString(), operatingSystemFamily: 'LINUX' };
+    }
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    if (props.logRetention === logs.RetentionDays.INFINITE) {
+      throw new Error('`logRetention` must be finite, got RetentionDays.INFINITE: logs would be kept (and billed) forever; use e.g. RetentionDays.ONE_YEAR');
+    }
+    this.container = this.taskDefinition.addContainer('Container', {
+      containerName: CONTAINER_NAME,
+      image: props.image ?? ecs.ContainerImage.fromRegistry(DEFAULT_IMAGE),
+      cpu,
+      memoryLimitMiB: memory,
+      essential: true,
+      environment: props.environment,
+      secrets: props.secrets,
+      healthCheck: props.healthCheck,
+      readonlyRootFilesystem: props.readonlyRootFilesystem ?? false,
+      portMappings: [{ containerPort, hostPort: containerPort, protocol: ecs.Protocol.TCP }],
+      // The seed's awslogs options, verbatim ('25m', where the awsLogs helper writes bytes).
+      logging: new ecs.GenericLogDriver({
+        logDriver: 'awslogs',
+        options: {
+          'awslogs-group': this.logGroup.logGroupName,
+          'awslogs-stream-prefix': props.serviceName ?? family,
+          'awslogs-region': Stack.of(this).region,
+          'mode': 'non-blocking',
+          'max-buffer-size': '25m',
+        },
+      }),
+    });
+    this.containerPort = containerPort;
+    this.logGroup.grantWrite(props.cluster.executionRole);
+
+    // ---- security group and service
+    const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.cluster.vpc,
+      description: 'API service tasks: no inbound rules until an ingress opens the container port from its own group',
+      allowAllOutbound: true,
+    });
+    this.securityGroup = group;
+
+    const common = {
+      cluster: props.cluster.cluster,
+      serviceName: props.serviceName,
+      taskDefinition: this.taskDefinition,
+      desiredCount,
+      minHealthyPercent,
+      maxHealthyPercent,
+      circuitBreaker: (props.circuitBreaker ?? true) ? { enable: true, rollback: true } : undefined,
+      securityGroups: [group],
+      vpcSubnets: subnets,
+      enableExecuteCommand: props.enableExecuteCommand ?? false,
+    };
+    if (fargate) {
+      this.service = new ecs.FargateService(this, 'Service', { ...common, assignPublicIp });
+    } else {
+      this.service = new ecs.Ec2Service(this, 'Service', {
+        ...common,
+        capacityProviderStrategies: [{ capacityProvider: props.cluster.capacityProviderName!, base: 0, weight: 1 }],
+        placementStrategies: [ecs.PlacementStrategy.spreadAcross('attribute:ecs.availability-zone'), ecs.PlacementStrategy.packedByCpu()],
+      });
+    }
+    this.connections = this.service.connections;
+
+    if (scaling) {
+      this.scalableTaskCount = this.service.autoScaleTaskCount({ minCapacity: scaling.minCapacity ?? 2, maxCapacity: scaling.maxCapacity ?? 10 });
+      this.scalableTaskCount.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: scaling.targetCpuUtilization ?? 70 });
+      if (scaling.targetMemoryUtilization !== undefined) {
+        this.scalableTaskCount.scaleOnMemoryUtilization('Memory', { targetUtilizationPercent: scaling.targetMemoryUtilization });
+      }
+    }
+  }
+
+  /**
+   * The service as a load-balancer target on the container port (for an ALB target group of
+   * type `ip`).
+   */
+  public loadBalancerTarget(): ecs.IEcsLoadBalancerTarget {
+    return this.service.loadBalancerTarget({ containerName: CONTAINER_NAME, containerPort: this.containerPort });
+  }
+
+  /**
+   * Registers the service in a target group, and makes the service wait for `dependsOn`
+   * (the listener) so it is never created before the target group is attached.
+   */
+  public attachToTargetGroup(targetGroup: elbv2.IApplicationTargetGroup, dependsOn?: Construct): void {
+    targetGroup.addTarget(this.loadBalancerTarget());
+    if (dependsOn) this.service.node.addDependency(dependsOn);
+  }
+
+  /**
+   * Registers every task in a Cloud Map service created with SRV records: the record
+   * carries the task's IP and the container port, which API Gateway's VPC link needs.
+   */
+  public registerInCloudMap(cloudMapService: servicediscovery.IService): void {
+    if (cloudMapService.dnsRecordType !== servicediscovery.DnsRecordType.SRV) {
+      throw new Error(`registerInCloudMap needs a Cloud Map service with SRV records (IP and port), got ${cloudMapService.dnsRecordType}: create it with dnsRecordType: DnsRecordType.SRV`);
+    }
+    this.service.associateCloudMapService({ service: cloudMapService, container: this.container, containerPort: this.containerPort });
+  }
+
+  /** Lets `other` reach the container port, and nothing else. */
+  public allowFrom(other: ec2.IConnectable, description?: string): void {
+    this.connections.allowFrom(other, ec2.Port.tcp(this.containerPort), description ?? `Container port ${this.containerPort}`);
+  }
+}
+
+function known(...values: number[]): boolean {
+  return values.every((v) => !Token.isUnresolved(v));
+}
+
+function checkWhole(prop: string, value: number, min: number, max?: number) {
+  if (Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
+    const range = max === undefined ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new Error(`\`${prop}\` must be a whole number ${range}, got ${value}`);
+  }
+}
