@@ -1,1 +1,2 @@
 export * from './load-balancer-security-group';
+export * from './alb-ingress';

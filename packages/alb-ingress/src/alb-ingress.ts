@@ -1,0 +1,408 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { ApiService } from '@portcullis/cluster';
+import { INetwork } from '@portcullis/network';
+import { Construct } from 'constructs';
+import { LoadBalancerSecurityGroup } from './load-balancer-security-group';
+
+/** Health check of a service's target group. Seed values by default. */
+export interface AlbHealthCheck {
+  /**
+   * Path requested.
+   *
+   * @default '/'
+   */
+  readonly path?: string;
+  /**
+   * Time between checks, 5 to 300 seconds.
+   *
+   * @default Duration.seconds(6)
+   */
+  readonly interval?: Duration;
+  /**
+   * Time to wait for a response, 2 to 120 seconds and less than `interval`.
+   *
+   * @default Duration.seconds(5)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Consecutive successes before a target is healthy, 2 to 10.
+   *
+   * @default 2
+   */
+  readonly healthyThreshold?: number;
+  /**
+   * Consecutive failures before a target is unhealthy, 2 to 10.
+   *
+   * @default 10
+   */
+  readonly unhealthyThreshold?: number;
+  /**
+   * HTTP codes that mean healthy, e.g. '200' or '200-299'.
+   *
+   * @default '200'
+   */
+  readonly healthyHttpCodes?: string;
+}
+
+/** Options of {@link AlbIngress.addService}. */
+export interface AlbServiceOptions {
+  /** Rule priority on the listener, 1 to 50000, unique per load balancer. */
+  readonly priority: number;
+  /**
+   * Path patterns routed to the service, e.g. `['/orders', '/orders/*']`.
+   *
+   * @default - none (give `pathPatterns`, `hostHeaders` or both)
+   */
+  readonly pathPatterns?: string[];
+  /**
+   * Host headers routed to the service, e.g. `['orders.example.com']`.
+   *
+   * @default - none
+   */
+  readonly hostHeaders?: string[];
+  /**
+   * The service's health check.
+   *
+   * @default - the seed's: `/` every 6 s, timeout 5 s, healthy 2, unhealthy 10
+   */
+  readonly healthCheck?: AlbHealthCheck;
+  /**
+   * Time the load balancer waits before deregistering a draining task.
+   *
+   * @default - the ingress's `deregistrationDelay`
+   */
+  readonly deregistrationDelay?: Duration;
+}
+
+/** Properties of an {@link AlbIngress}. */
+export interface AlbIngressProps {
+  /** The network: the load balancer goes in its public subnets (private ones if internal). */
+  readonly network: INetwork;
+  /** The default service: everything no rule of `addService` matches goes to it. */
+  readonly service: ApiService;
+  /**
+   * Internet-facing (public subnets) or internal (private subnets).
+   *
+   * @default true
+   */
+  readonly internetFacing?: boolean;
+  /**
+   * Who may reach the listeners.
+   *
+   * @default ['0.0.0.0/0', '::/0'] - anyone (a public API)
+   */
+  readonly allowedCidrs?: string[];
+  /**
+   * Idle timeout of connections.
+   *
+   * @default Duration.seconds(30) - seed
+   */
+  readonly idleTimeout?: Duration;
+  /**
+   * An ACM certificate: adds an HTTPS listener on 443 and turns 80 into a permanent redirect to it.
+   *
+   * @default - HTTP on 80 only, unless `domainName` is given
+   */
+  readonly certificate?: acm.ICertificate;
+  /**
+   * A domain name for the API. With `hostedZone`, a DNS-validated certificate and an alias
+   * record are created (unless `certificate` is given, then only the record).
+   *
+   * @default - the load balancer's DNS name
+   */
+  readonly domainName?: string;
+  /**
+   * The Route 53 hosted zone of `domainName`.
+   *
+   * @default - none
+   */
+  readonly hostedZone?: route53.IHostedZone;
+  /**
+   * TLS policy of the HTTPS listener.
+   *
+   * @default elbv2.SslPolicy.RECOMMENDED_TLS
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+  /**
+   * The default service's health check.
+   *
+   * @default - the seed's: `/` every 6 s, timeout 5 s, healthy 2, unhealthy 10
+   */
+  readonly healthCheck?: AlbHealthCheck;
+  /**
+   * How long a draining task keeps receiving in-flight requests. The seed's 0 s makes
+   * deployments fast but cuts requests still running when a task stops; raise it (e.g. to
+   * your longest request) if clients see 502s during deployments.
+   *
+   * @default Duration.seconds(0) - seed
+   */
+  readonly deregistrationDelay?: Duration;
+  /**
+   * Write access logs to S3 (`accessLogsBucket`, or a new encrypted, SSL-only bucket).
+   *
+   * @default false - about $0.023/GB-month stored
+   */
+  readonly accessLogs?: boolean;
+  /**
+   * Bucket for access logs (implies `accessLogs`). It must use SSE-S3 encryption.
+   *
+   * @default - a new bucket when `accessLogs` is true
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+  /**
+   * ARN of a WAFv2 web ACL (scope REGIONAL) to associate with the load balancer.
+   *
+   * @default - none
+   */
+  readonly webAclArn?: string;
+  /**
+   * Deletion protection of the load balancer.
+   *
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+}
+
+const SEED_HEALTH_CHECK = { path: '/', interval: 6, timeout: 5, healthy: 2, unhealthy: 10, codes: '200' };
+
+/**
+ * An Application Load Balancer in the public subnets in front of {@link ApiService}s in the
+ * private subnets: the seed's settings (idle timeout 30 s, HTTP 80, `ip` target group on the
+ * container port, health check `/` every 6 s, deregistration delay 0 s, service created after
+ * the listener), with least-privilege security groups (listener ports in, container port
+ * out), `drop_invalid_header_fields`, and HTTPS one prop away.
+ */
+export class AlbIngress extends Construct implements ec2.IConnectable {
+  /** The load balancer. */
+  public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The listener serving traffic: HTTPS when there is a certificate, else HTTP. */
+  public readonly listener: elbv2.ApplicationListener;
+  /** The HTTP listener on 80 (a redirect when HTTPS is on). */
+  public readonly httpListener: elbv2.ApplicationListener;
+  /** The default service's target group. */
+  public readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** The load balancer's security group. */
+  public readonly securityGroup: ec2.ISecurityGroup;
+  public readonly connections: ec2.Connections;
+  /** The API's base URL, with its scheme and host. */
+  public readonly url: string;
+  /** The load balancer's DNS name. */
+  public readonly dnsName: string;
+  /** The certificate of the HTTPS listener, when there is one. */
+  public readonly certificate?: acm.ICertificate;
+  /** The access-log bucket, when access logs are on. */
+  public readonly accessLogsBucket?: s3.IBucket;
+
+  private readonly network: INetwork;
+  private readonly lbGroup: LoadBalancerSecurityGroup;
+  private readonly priorities = new Set<number>();
+  private readonly defaultDeregistrationDelay: Duration;
+
+  constructor(scope: Construct, id: string, props: AlbIngressProps) {
+    super(scope, id);
+    this.network = props.network;
+    const internetFacing = props.internetFacing ?? true;
+
+    if ((props.domainName === undefined) !== (props.hostedZone === undefined) && !props.certificate) {
+      throw new Error(props.domainName !== undefined
+        ? `\`domainName\` '${props.domainName}' needs \`hostedZone\` (to validate a certificate and create the alias record), or a \`certificate\` of your own`
+        : '`hostedZone` was given without `domainName`: give the domain name to serve, e.g. api.example.com');
+    }
+    if (props.hostedZone && props.domainName === undefined) {
+      throw new Error('`hostedZone` was given without `domainName`: give the domain name to serve, e.g. api.example.com');
+    }
+    const idleTimeout = props.idleTimeout ?? Duration.seconds(30);
+    if (!Token.isUnresolved(idleTimeout.toSeconds()) && (idleTimeout.toSeconds() < 1 || idleTimeout.toSeconds() > 4000)) {
+      throw new Error(`\`idleTimeout\` must be 1 to 4000 seconds, got ${idleTimeout.toSeconds()}`);
+    }
+
+    const subnets = internetFacing ? props.network.publicSubnets : props.network.privateSubnets;
+    const subnetList = subnets.subnets ?? [];
+    if (subnetList.length === 0) {
+      throw new Error(internetFacing
+        ? 'The network has no public subnets (`publicSubnets: false`): an internet-facing ALB needs them. Use a network with public subnets, `internetFacing: false`, or the API Gateway ingress'
+        : 'The network has no private subnets for an internal ALB: use a network with private subnets');
+    }
+    if (subnetList.length < 2) {
+      throw new Error(`An Application Load Balancer needs subnets in at least two AZs, got ${subnetList.length} ${internetFacing ? 'public' : 'private'} subnet(s): give the Network \`maxAzs: 2\` or more`);
+    }
+    this.checkService(props.service);
+
+    // ---- HTTPS
+    let certificate = props.certificate;
+    if (!certificate && props.domainName && props.hostedZone) {
+      certificate = new acm.Certificate(this, 'Certificate', {
+        domainName: props.domainName,
+        validation: acm.CertificateValidation.fromDns(props.hostedZone),
+      });
+    }
+    this.certificate = certificate;
+    const https = certificate !== undefined;
+
+    // ---- load balancer and its least-privilege group
+    this.lbGroup = new LoadBalancerSecurityGroup(this, 'SecurityGroup', {
+      vpc: props.network.vpc,
+      listenerPorts: https ? [80, 443] : [80],
+      allowedCidrs: props.allowedCidrs,
+    });
+    this.securityGroup = this.lbGroup.securityGroup;
+    this.connections = this.lbGroup.connections;
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc: props.network.vpc,
+      vpcSubnets: subnets,
+      internetFacing,
+      securityGroup: this.securityGroup,
+      idleTimeout,
+      dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? false,
+    });
+    this.dnsName = this.loadBalancer.loadBalancerDnsName;
+
+    if (props.accessLogs || props.accessLogsBucket) {
+      const bucket = props.accessLogsBucket ?? new s3.Bucket(this, 'AccessLogs', {
+        encryption: s3.BucketEncryption.S3_MANAGED, // ALB access logs only support SSE-S3
+        enforceSSL: true,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        lifecycleRules: [{ expiration: Duration.days(90) }],
+      });
+      this.loadBalancer.logAccessLogs(bucket);
+      this.accessLogsBucket = bucket;
+    }
+    if (props.webAclArn) {
+      new wafv2.CfnWebACLAssociation(this, 'WebAcl', { resourceArn: this.loadBalancer.loadBalancerArn, webAclArn: props.webAclArn });
+    }
+
+    // ---- listeners
+    this.defaultDeregistrationDelay = props.deregistrationDelay ?? Duration.seconds(0);
+    this.targetGroup = this.createTargetGroup('TargetGroup', props.service, props.healthCheck, this.defaultDeregistrationDelay);
+    if (https) {
+      this.listener = this.loadBalancer.addListener('Https', {
+        port: 443,
+        protocol: elbv2.ApplicationProtocol.HTTPS,
+        certificates: [elbv2.ListenerCertificate.fromCertificateManager(certificate!)],
+        sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS,
+        open: false,
+        defaultAction: elbv2.ListenerAction.forward([this.targetGroup]),
+      });
+      this.httpListener = this.loadBalancer.addListener('Http', {
+        port: 80,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: false,
+        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
+      });
+    } else {
+      this.httpListener = this.loadBalancer.addListener('Http', {
+        port: 80,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: false,
+        defaultAction: elbv2.ListenerAction.forward([this.targetGroup]),
+      });
+      this.listener = this.httpListener;
+    }
+    props.service.attachToTargetGroup(this.targetGroup, this.listener);
+    this.lbGroup.allowToTarget(props.service, props.service.containerPort);
+
+    if (props.domainName && props.hostedZone) {
+      new route53.ARecord(this, 'AliasRecord', {
+        zone: props.hostedZone,
+        recordName: props.domainName,
+        target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.loadBalancer)),
+      });
+    }
+    const host = props.domainName ?? this.dnsName;
+    this.url = `${https ? 'https' : 'http'}://${host}`;
+  }
+
+  /**
+   * Routes requests matching `pathPatterns` and/or `hostHeaders` to another service, with
+   * its own target group and health check; opens only its container port from this load
+   * balancer.
+   */
+  public addService(service: ApiService, options: AlbServiceOptions): elbv2.ApplicationTargetGroup {
+    const { priority } = options;
+    if (!Token.isUnresolved(priority)) {
+      if (!Number.isInteger(priority) || priority < 1 || priority > 50000) {
+        throw new Error(`\`priority\` must be a whole number from 1 to 50000, got ${priority}`);
+      }
+      if (this.priorities.has(priority)) {
+        throw new Error(`\`priority\` ${priority} is already used by another service on this load balancer: priorities must be unique`);
+      }
+      this.priorities.add(priority);
+    }
+    const conditions: elbv2.ListenerCondition[] = [];
+    if (options.pathPatterns?.length) conditions.push(elbv2.ListenerCondition.pathPatterns(options.pathPatterns));
+    if (options.hostHeaders?.length) conditions.push(elbv2.ListenerCondition.hostHeaders(options.hostHeaders));
+    if (conditions.length === 0) {
+      throw new Error(`addService for priority ${priority} needs \`pathPatterns\` or \`hostHeaders\`: the default service already receives everything else`);
+    }
+    this.checkService(service);
+    const id = `Service${Token.isUnresolved(priority) ? this.priorities.size : priority}`;
+    const targetGroup = this.createTargetGroup(`${id}TargetGroup`, service, options.healthCheck, options.deregistrationDelay ?? this.defaultDeregistrationDelay);
+    const rule = new elbv2.ApplicationListenerRule(this, `${id}Rule`, {
+      listener: this.listener,
+      priority,
+      conditions,
+      action: elbv2.ListenerAction.forward([targetGroup]),
+    });
+    service.attachToTargetGroup(targetGroup, rule);
+    this.lbGroup.allowToTarget(service, service.containerPort);
+    return targetGroup;
+  }
+
+  private checkService(service: ApiService) {
+    const stack = Stack.of(this);
+    const same = JSON.stringify(stack.resolve(service.cluster.vpc.vpcId)) === JSON.stringify(stack.resolve(this.network.vpc.vpcId));
+    if (!same) {
+      throw new Error(`The service '${service.node.path}' runs in another VPC than the ingress's network: use the same network for the cluster and the ingress`);
+    }
+    const hasPrivate = (this.network.privateSubnets.subnets ?? []).length > 0;
+    if (!hasPrivate && !service.assignPublicIp) {
+      throw new Error(`The network has no private subnets, so the service '${service.node.path}' needs \`assignPublicIp: true\` to reach the internet`);
+    }
+  }
+
+  private createTargetGroup(id: string, service: ApiService, hc: AlbHealthCheck = {}, deregistrationDelay: Duration): elbv2.ApplicationTargetGroup {
+    const interval = hc.interval ?? Duration.seconds(SEED_HEALTH_CHECK.interval);
+    const timeout = hc.timeout ?? Duration.seconds(SEED_HEALTH_CHECK.timeout);
+    const healthy = hc.healthyThreshold ?? SEED_HEALTH_CHECK.healthy;
+    const unhealthy = hc.unhealthyThreshold ?? SEED_HEALTH_CHECK.unhealthy;
+    checkRange('healthCheck.interval', interval.toSeconds(), 5, 300, ' seconds');
+    checkRange('healthCheck.timeout', timeout.toSeconds(), 2, 120, ' seconds');
+    checkRange('healthCheck.healthyThreshold', healthy, 2, 10, '');
+    checkRange('healthCheck.unhealthyThreshold', unhealthy, 2, 10, '');
+    if (!Token.isUnresolved(timeout.toSeconds()) && !Token.isUnresolved(interval.toSeconds()) && timeout.toSeconds() >= interval.toSeconds()) {
+      throw new Error(`\`healthCheck.timeout\` (${timeout.toSeconds()} s) must be less than \`healthCheck.interval\` (${interval.toSeconds()} s)`);
+    }
+    const delay = deregistrationDelay.toSeconds();
+    checkRange('deregistrationDelay', delay, 0, 3600, ' seconds');
+    return new elbv2.ApplicationTargetGroup(this, id, {
+      vpc: this.network.vpc,
+      targetType: elbv2.TargetType.IP,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      port: service.containerPort,
+      deregistrationDelay,
+      healthCheck: {
+        path: hc.path ?? SEED_HEALTH_CHECK.path,
+        interval,
+        timeout,
+        healthyThresholdCount: healthy,
+        unhealthyThresholdCount: unhealthy,
+        healthyHttpCodes: hc.healthyHttpCodes ?? SEED_HEALTH_CHECK.codes,
+      },
+    });
+  }
+}
+
+function checkRange(prop: string, value: number, min: number, max: number, unit: string) {
+  if (Token.isUnresolved(value)) return;
+  if (value < min || value > max) {
+    throw new Error(`\`${prop}\` must be ${min} to ${max}${unit} (AWS's range), got ${value}${unit}`);
+  }
+}
