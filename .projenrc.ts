@@ -104,6 +104,7 @@ constructPackage(root, {
   name: 'apigw-ingress',
   description: 'API Gateway HTTP API with a VPC link and Cloud Map SRV records in front of private ECS services',
   siblings: ['network', 'cluster'],
+  testSiblings: ['alb-ingress'], // a service behind both ingresses at once
   keywords: ['apigateway', 'http-api', 'vpc-link', 'cloudmap'],
 });
 constructPackage(root, {

@@ -25,6 +25,8 @@ export interface ConstructPackageOptions {
   readonly description: string;
   /** Sibling packages (folder names) this package builds on. */
   readonly siblings?: string[];
+  /** Sibling packages (folder names) used only by the tests. */
+  readonly testSiblings?: string[];
   /** Extra npm dev dependencies (names pinned in versions.ts). */
   readonly devDeps?: string[];
   /** Extra runtime dependencies, bundled into the package (names pinned in versions.ts). */
@@ -82,7 +84,7 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
 
     peerDeps: siblings.map((s) => `@portcullis/${s}@^0.0.0`),
     devDeps: [
-      ...siblings.map((s) => `@portcullis/${s}@0.0.0`),
+      ...[...siblings, ...(options.testSiblings ?? [])].map((s) => `@portcullis/${s}@0.0.0`),
       ...['cdk-nag', 'fast-check', ...(options.devDeps ?? [])].map(pinned),
     ],
     bundledDeps: (options.bundledDeps ?? []).map(pinned),

@@ -1,1 +1,2 @@
 export * from './http-api-access-log';
+export * from './api-gateway-ingress';

@@ -18,3 +18,26 @@ def test_access_log_from_python():
     fields = json.loads(stage["Properties"]["AccessLogSettings"]["Format"])
     assert fields["status"] == "$context.status"
     assert fields["integrationError"] == "$context.integrationErrorMessage"
+
+
+def test_full_chain_from_python():
+    from portcullis.apigw_ingress import ApiGatewayIngress
+    from portcullis.cluster import ApiService, FargateCluster
+    from portcullis.network import Network
+
+    stack = cdk.Stack(cdk.App(), "PyChain")
+    network = Network(stack, "Network")
+    cluster = FargateCluster(stack, "Cluster", network=network)
+    service = ApiService(stack, "Api", cluster=cluster, container_port=8080)
+    ingress = ApiGatewayIngress(stack, "Ingress", network=network, service=service)
+    template = assertions.Template.from_stack(stack)
+    template.has_resource_properties("AWS::ServiceDiscovery::Service", {
+        "DnsConfig": assertions.Match.object_like({"DnsRecords": [{"Type": "SRV", "TTL": 0}]}),
+    })
+    template.has_resource_properties("AWS::ApiGatewayV2::Integration", {
+        "IntegrationType": "HTTP_PROXY", "ConnectionType": "VPC_LINK", "PayloadFormatVersion": "1.0",
+    })
+    template.has_resource_properties("AWS::ECS::Service", {
+        "ServiceRegistries": [assertions.Match.object_like({"ContainerPort": 8080})],
+    })
+    assert ingress.url is not None
