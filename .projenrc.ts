@@ -111,6 +111,7 @@ constructPackage(root, {
   name: 'audit',
   description: 'Exposure rules for private-API stacks (a CDK policy-validation plugin) and an idle-cost estimate of a synthesized app',
   keywords: ['cdk-nag', 'policy', 'cost'],
+  bins: { 'portcullis-audit': 'lib/cli.js' },
 });
 
 // ---------------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ export interface ConstructPackageOptions {
   /** Extra runtime dependencies, bundled into the package (names pinned in versions.ts). */
   readonly bundledDeps?: string[];
   readonly keywords?: string[];
+  /** Command-line tools the package installs: name -> script under lib/. */
+  readonly bins?: Record<string, string>;
 }
 
 /** The PyPI distribution and module names of a package folder name. */
@@ -90,6 +92,7 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
     bundledDeps: (options.bundledDeps ?? []).map(pinned),
   });
 
+  if (options.bins) project.addBins(options.bins);
   new PinnedDependencies(project, { remove: ['jsii-diff'] });
   for (const [k, v] of Object.entries(TASK_ENV)) project.tasks.addEnvironment(k, v);
 

@@ -1,9 +1,11 @@
 import * as fs from 'fs';
-import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation } from 'aws-cdk-lib';
+import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Stage } from 'aws-cdk-lib';
+import { RULES } from './private/rules';
+import { TemplateIndex } from './private/template';
 
 /** One finding of {@link ExposureChecks} in one template. */
 export interface ExposureFinding {
-  /** The rule, e.g. `Portcullis-LOG1`. */
+  /** The rule, e.g. `Portcullis-SG1`. */
   readonly ruleId: string;
   /** The logical id of the offending resource in its template. */
   readonly resourceLogicalId: string;
@@ -11,50 +13,72 @@ export interface ExposureFinding {
   readonly description: string;
   /** How to fix it. */
   readonly fix: string;
+  /** Whether the resource acknowledges the rule in its template metadata (with a reason). */
+  readonly acknowledged: boolean;
+  /** The acknowledgement's reason, when acknowledged. */
+  readonly reason?: string;
 }
 
-interface Rule {
+/** A rule of the pack, for documentation and tooling. */
+export interface ExposureRule {
   readonly id: string;
   readonly description: string;
   readonly fix: string;
-  readonly resourceType: string;
-  readonly check: (properties: Record<string, any>) => boolean; // true = compliant
 }
 
-const RULES: Rule[] = [
-  {
-    id: 'Portcullis-LOG1',
-    description: 'A log group has no retention: its records are kept, and billed, forever (the seed patterns\' weakness).',
-    fix: 'Set RetentionInDays (e.g. logs.RetentionDays.ONE_MONTH on the LogGroup, or logRetention on the construct that made it).',
-    resourceType: 'AWS::Logs::LogGroup',
-    check: (p) => p.RetentionInDays !== undefined,
-  },
-];
-
 /**
- * The Portcullis exposure rules, as a CDK policy-validation plugin (the way cdk-nag 3 plugs
- * in): `Validations.of(app).addPlugins(new ExposureChecks())`, and the synth fails on a
- * finding. The rules read synthesized CloudFormation templates, so they judge any stack,
- * built with Portcullis or not.
+ * The Portcullis exposure rules: what a public API in private subnets must never have
+ * (public tasks, all-protocol or over-wide security groups, public "private" subnets,
+ * never-expiring logs, no deployment rollback, IMDSv1 or unencrypted launch templates,
+ * unlogged HTTP API stages, public VPC links).
  *
- * This release has one rule; the audit issue grows the pack.
+ * A CDK policy-validation plugin, the way cdk-nag 3 plugs in:
+ * `Validations.of(app).addPlugins(new ExposureChecks())` fails the synth on a finding.
+ * Acknowledge one, with a reason, on the narrowest construct:
+ * `Validations.of(construct).acknowledge({ id: 'portcullis-exposure::Portcullis-SG1', reason })`.
+ * The rules read synthesized CloudFormation (resolving `Ref` and `Fn::GetAtt` between
+ * resources of a template), so they judge any stack: CDK-made, `CfnInclude`d, or a file
+ * (`checkTemplate`, and the `portcullis-audit` CLI). In a template, a resource acknowledges
+ * a rule with `Metadata: { portcullis: { acknowledge: [{ id: 'Portcullis-SG1', reason: '...' }] } }`.
  */
 export class ExposureChecks implements IPolicyValidationPlugin {
+  /** Every rule of the pack. */
+  public static rules(): ExposureRule[] {
+    return RULES.map(({ id, description, fix }) => ({ id, description, fix }));
+  }
+
   public readonly name = 'portcullis-exposure';
   public readonly ruleIds?: string[] = RULES.map((r) => r.id);
 
-  /** Checks one CloudFormation template (the parsed JSON) and returns its findings. */
+  /** Checks one CloudFormation template (the parsed JSON); acknowledged findings are included and marked. */
   public checkTemplate(template: any): ExposureFinding[] {
+    const index = new TemplateIndex(template);
     const findings: ExposureFinding[] = [];
-    const resources: Record<string, any> = (template && template.Resources) ?? {};
-    for (const [logicalId, resource] of Object.entries(resources)) {
-      for (const rule of RULES) {
-        if (resource?.Type === rule.resourceType && !rule.check(resource.Properties ?? {})) {
-          findings.push({ ruleId: rule.id, resourceLogicalId: logicalId, description: rule.description, fix: rule.fix });
-        }
+    for (const rule of RULES) {
+      for (const logicalId of rule.check(index)) {
+        const ack = acknowledgement(index, logicalId, rule.id);
+        findings.push({
+          ruleId: rule.id,
+          resourceLogicalId: logicalId,
+          description: rule.description,
+          fix: rule.fix,
+          acknowledged: ack !== undefined,
+          reason: ack,
+        });
       }
     }
     return findings;
+  }
+
+  /**
+   * Synthesizes the stack's app and checks the stack's template. For tests; prefer the
+   * plugin during a real synth.
+   */
+  public checkStack(stack: Stack): ExposureFinding[] {
+    const stage = Stage.of(stack);
+    if (!stage) throw new Error(`Stack '${stack.node.path}' is not in an App or Stage: add it to one before checking it`);
+    const artifact = stage.synth().getStackArtifact(stack.artifactId);
+    return this.checkTemplate(artifact.template);
   }
 
   /** Called by the CDK during synth with the paths of every template. */
@@ -62,7 +86,7 @@ export class ExposureChecks implements IPolicyValidationPlugin {
     const byRule = new Map<string, PolicyViolation>();
     for (const templatePath of context.templatePaths) {
       const template = JSON.parse(fs.readFileSync(templatePath, 'utf8'));
-      for (const f of this.checkTemplate(template)) {
+      for (const f of this.checkTemplate(template).filter((x) => !x.acknowledged)) {
         const violation = byRule.get(f.ruleId) ?? {
           ruleName: f.ruleId,
           description: f.description,
@@ -77,4 +101,16 @@ export class ExposureChecks implements IPolicyValidationPlugin {
     const violations = [...byRule.values()];
     return { success: violations.length === 0, violations };
   }
+}
+
+/** The reason a resource gives for acknowledging `ruleId` in its template metadata; throws if it gives none. */
+function acknowledgement(index: TemplateIndex, logicalId: string, ruleId: string): string | undefined {
+  const acks = index.resources[logicalId]?.Metadata?.portcullis?.acknowledge;
+  if (!Array.isArray(acks)) return undefined;
+  const ack = acks.find((a: any) => a && a.id === ruleId);
+  if (!ack) return undefined;
+  if (typeof ack.reason !== 'string' || ack.reason.trim().length === 0) {
+    throw new Error(`Resource '${logicalId}' acknowledges ${ruleId} without a reason: add { id: '${ruleId}', reason: '<why this is acceptable>' }`);
+  }
+  return ack.reason;
 }

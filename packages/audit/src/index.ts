@@ -1,1 +1,3 @@
 export * from './exposure-checks';
+export * from './price-table';
+export * from './cost-estimator';

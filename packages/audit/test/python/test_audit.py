@@ -1,9 +1,9 @@
-"""The audit package from Python: the exposure checks judge a synthesized stack."""
+"""The audit package from Python: exposure checks and the cost estimate on synthesized stacks."""
 import aws_cdk as cdk
-from aws_cdk import aws_logs as logs
+from aws_cdk import aws_ec2 as ec2, aws_logs as logs
 import pytest
 
-from portcullis.audit import ExposureChecks
+from portcullis.audit import CostEstimator, ExposureChecks, PriceTable
 
 
 def app_with(retention):
@@ -25,3 +25,15 @@ def test_finite_retention_passes_and_check_template_finds_nothing():
     assembly = app.synth()
     template = assembly.get_stack_by_name(stack.stack_name).template
     assert ExposureChecks().check_template(template) == []
+
+
+def test_cost_estimate_and_break_even_from_python():
+    stack = cdk.Stack(cdk.App(), "Cost")
+    ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=1)
+    template = cdk.assertions.Template.from_stack(stack).to_json()
+    estimate = CostEstimator.estimate_template(template, nat_data_gb_per_month=0)
+    nat = [line for line in estimate.lines if line.item == "NAT gateway hours"][0]
+    assert nat.monthly_usd == pytest.approx(32.85, abs=0.01)
+    assert estimate.public_ipv4_count == 1
+    assert abs(CostEstimator.break_even() - 29.6e6) / 29.6e6 < 0.05
+    assert PriceTable.us_east1().prices.region == "us-east-1"

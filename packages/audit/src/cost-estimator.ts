@@ -1,0 +1,320 @@
+import { PriceTable } from './price-table';
+import { TemplateIndex } from './private/template';
+
+/** The traffic of a month. Every field optional: the default is an idle month. */
+export interface UsageProfile {
+  /**
+   * Requests a month.
+   *
+   * @default 0
+   */
+  readonly requestsPerMonth?: number;
+  /**
+   * Average response size, KB.
+   *
+   * @default 2
+   */
+  readonly averageResponseKb?: number;
+  /**
+   * Requests per client connection (keep-alive). 1 is the worst case for ALB LCUs.
+   *
+   * @default 1
+   */
+  readonly requestsPerConnection?: number;
+  /**
+   * GB a month through the NAT (image pulls, calls to partners).
+   *
+   * @default 1
+   */
+  readonly natDataGbPerMonth?: number;
+  /**
+   * GB of logs ingested a month.
+   *
+   * @default - not estimated
+   */
+  readonly logIngestionGbPerMonth?: number;
+  /**
+   * The region to price (the table must be for it).
+   *
+   * @default 'us-east-1'
+   */
+  readonly region?: string;
+  /**
+   * Minimum LCUs billed per ALB. AWS bills fractional LCUs with no minimum; the default of 1
+   * matches the convention of the published reference figures and is conservative (an idle
+   * ALB still sees health checks and scanners). Set 0 for AWS's exact rule.
+   *
+   * @default 1
+   */
+  readonly albMinimumLcus?: number;
+}
+
+/** One line of an estimate. */
+export interface CostLine {
+  /** What is billed, e.g. `NAT gateway hours`. */
+  readonly item: string;
+  /** How many units. */
+  readonly quantity: number;
+  /** The unit, e.g. `gateway-month`. */
+  readonly unit: string;
+  /** Price per unit, USD (absent when not priced). */
+  readonly unitPriceUsd?: number;
+  /** Monthly cost, USD (absent when not priced: never a silent zero). */
+  readonly monthlyUsd?: number;
+  /** Whether the line has a price. */
+  readonly priced: boolean;
+  /** How it was counted, or why it is not priced. */
+  readonly note?: string;
+}
+
+/** A monthly cost estimate. */
+export interface CostEstimate {
+  readonly region: string;
+  /** The date of the prices. */
+  readonly priceDate: string;
+  readonly lines: CostLine[];
+  /** Sum of the priced lines, USD. */
+  readonly totalMonthlyUsd: number;
+  /** Items that could not be priced (they are not in the total). */
+  readonly notPriced: string[];
+  /** Public IPv4 addresses counted. */
+  readonly publicIpv4Count: number;
+  /** NAT gateways counted. */
+  readonly natGatewayCount: number;
+}
+
+/** The profile of {@link CostEstimator.breakEven}. */
+export interface BreakEvenProfile {
+  /**
+   * Average response size, KB.
+   *
+   * @default 2
+   */
+  readonly averageResponseKb?: number;
+  /**
+   * Availability zones (and so public IPv4 addresses) of the ALB.
+   *
+   * @default 2
+   */
+  readonly albAzs?: number;
+  /**
+   * Requests per connection.
+   *
+   * @default 1
+   */
+  readonly requestsPerConnection?: number;
+  /**
+   * Minimum LCUs billed per ALB.
+   *
+   * @default 1
+   */
+  readonly albMinimumLcus?: number;
+}
+
+const H = PriceTable.HOURS_PER_MONTH;
+const KB_PER_GB = 1024 * 1024;
+
+/**
+ * Estimates the monthly cost of a synthesized CloudFormation template from a usage profile,
+ * line by line: ALB hours and LCUs, NAT gateway hours and data, NAT and container
+ * instances, public IPv4 addresses (ALB nodes, EIPs, task public IPs), Fargate vCPU and GB
+ * hours, EBS, interface endpoints, HTTP API requests, Cloud Map, logs and data transfer.
+ * List prices of one region, no free tier, no discounts.
+ */
+export class CostEstimator {
+  /** Estimates one template. */
+  public static estimateTemplate(template: any, profile: UsageProfile = {}, prices: PriceTable = PriceTable.usEast1()): CostEstimate {
+    return new CostEstimator(prices).estimate(template, profile);
+  }
+
+  /**
+   * The monthly request volume at which an HTTP API ingress costs the same as an ALB
+   * (hours, LCUs and the ALB's public IPv4 addresses), for a profile. Below it the HTTP API
+   * is cheaper. Throws when the HTTP API is cheaper at every volume (very large responses).
+   */
+  public static breakEven(profile: BreakEvenProfile = {}, prices: PriceTable = PriceTable.usEast1()): number {
+    const p = prices.prices;
+    const kb = profile.averageResponseKb ?? 2;
+    const azs = profile.albAzs ?? 2;
+    const perConnection = profile.requestsPerConnection ?? 1;
+    const minLcu = profile.albMinimumLcus ?? 1;
+    const alb = (requests: number) => H * (p.albHour + azs * p.publicIpv4Hour)
+      + H * p.albLcuHour * Math.max(minLcu, lcusPerHour(requests, kb, perConnection));
+    const api = (requests: number) => httpApiCost(requests, kb, p.httpApiMillionRequests, p.httpApiMillionRequestsAbove300M);
+    let lo = 0;
+    let hi = 1e6;
+    while (api(hi) < alb(hi)) {
+      hi *= 2;
+      if (hi > 1e15) throw new Error('No break-even: for this profile the HTTP API is cheaper than the ALB at every volume (large responses cost the ALB more per request in LCUs than API Gateway meters)');
+    }
+    for (let i = 0; i < 200; i++) {
+      const mid = (lo + hi) / 2;
+      if (api(mid) < alb(mid)) lo = mid; else hi = mid;
+    }
+    return Math.round((lo + hi) / 2);
+  }
+
+  private readonly prices: PriceTable;
+
+  constructor(prices: PriceTable = PriceTable.usEast1()) {
+    this.prices = prices;
+  }
+
+  /** Estimates one template. */
+  public estimate(template: any, profile: UsageProfile = {}): CostEstimate {
+    const t = new TemplateIndex(template);
+    const p = this.prices.prices;
+    const region = profile.region ?? 'us-east-1';
+    const regionPriced = region === p.region;
+    const requests = nonNegative(profile.requestsPerMonth ?? 0, 'requestsPerMonth');
+    const kb = nonNegative(profile.averageResponseKb ?? 2, 'averageResponseKb');
+    const perConnection = profile.requestsPerConnection ?? 1;
+    if (perConnection < 1) throw new Error(`\`requestsPerConnection\` must be >= 1, got ${perConnection}`);
+    const natGb = nonNegative(profile.natDataGbPerMonth ?? 1, 'natDataGbPerMonth');
+    const lines: CostLine[] = [];
+    const add = (item: string, quantity: number, unit: string, unitPrice: number | undefined, note?: string) => {
+      if (quantity === 0) return;
+      const priced = regionPriced && unitPrice !== undefined;
+      lines.push({
+        item, quantity: round(quantity, 4), unit,
+        unitPriceUsd: priced ? unitPrice : undefined,
+        monthlyUsd: priced ? round(quantity * unitPrice!, 2) : undefined,
+        priced,
+        note: priced ? note : (regionPriced ? `not priced: ${note ?? 'no price in the table'}` : `not priced: no prices for ${region} (table is ${p.region})`),
+      });
+    };
+
+    // ---- services and their tasks
+    const services = t.ofType('AWS::ECS::Service');
+    const desired = (svc: any) => t.number(svc.DesiredCount) ?? 1;
+    let publicTaskIps = 0;
+    const fargateTasks: Array<{ vcpu: number; gb: number; arm: boolean; count: number }> = [];
+    let ec2TaskCount = 0;
+    for (const [, svc] of services) {
+      const count = desired(svc);
+      if (String(svc.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp ?? '').toUpperCase() === 'ENABLED') publicTaskIps += count;
+      const tdId = t.target(svc.TaskDefinition);
+      const td = tdId ? t.resources[tdId]?.Properties : undefined;
+      const compat: string[] = td?.RequiresCompatibilities ?? [];
+      const fargate = svc.LaunchType === 'FARGATE' || (compat.includes('FARGATE') && !svc.CapacityProviderStrategy && svc.LaunchType !== 'EC2')
+        || (svc.CapacityProviderStrategy ?? []).some((s: any) => String(s.CapacityProvider).startsWith('FARGATE'));
+      if (fargate && td) {
+        const cpu = t.number(td.Cpu) ?? 256;
+        const mem = t.number(td.Memory) ?? 512;
+        fargateTasks.push({ vcpu: cpu / 1024, gb: mem / 1024, arm: td.RuntimePlatform?.CpuArchitecture === 'ARM64', count });
+      } else {
+        ec2TaskCount += count;
+      }
+    }
+
+    // ---- ALB
+    const albs = t.ofType('AWS::ElasticLoadBalancingV2::LoadBalancer').filter(([, lb]) => (lb.Type ?? 'application') === 'application');
+    let albIps = 0;
+    for (const [, lb] of albs) {
+      if ((lb.Scheme ?? 'internet-facing') === 'internet-facing') albIps += (lb.Subnets?.length ?? lb.SubnetMappings?.length ?? 2);
+    }
+    if (albs.length > 0) {
+      add('ALB hours', albs.length, 'ALB-month', H * p.albHour);
+      const traffic = lcusPerHour(requests, kb, perConnection) / albs.length;
+      const lcus = Math.max(profile.albMinimumLcus ?? 1, traffic) * albs.length;
+      add('ALB LCUs', lcus, 'LCU-month', H * p.albLcuHour, `max(minimum ${profile.albMinimumLcus ?? 1}, traffic ${round(traffic, 3)}) per ALB`);
+    }
+
+    // ---- NAT
+    const natGateways = t.ofType('AWS::EC2::NatGateway').length;
+    add('NAT gateway hours', natGateways, 'gateway-month', H * p.natGatewayHour);
+    if (natGateways > 0) add('NAT gateway data', natGb, 'GB', p.natGatewayGb);
+    const natInstances = t.ofType('AWS::EC2::Instance').filter(([, i]) => i.SourceDestCheck === false || i.SourceDestCheck === 'false');
+    for (const [, inst] of natInstances) {
+      const type = String(t.literal(inst.InstanceType) ?? 'unknown');
+      add(`NAT instance ${type}`, 1, 'instance-month', p.ec2InstanceHour[type] !== undefined ? H * p.ec2InstanceHour[type] : undefined, `instance type ${type}`);
+    }
+
+    // ---- public IPv4
+    const eips = t.ofType('AWS::EC2::EIP').length;
+    const ipv4 = albIps + eips + publicTaskIps;
+    add('Public IPv4 addresses', ipv4, 'address-month', H * p.publicIpv4Hour, `${albIps} ALB node(s), ${eips} Elastic IP(s), ${publicTaskIps} task IP(s)`);
+
+    // ---- Fargate
+    for (const task of fargateTasks) {
+      const factor = task.arm ? p.fargateArm64Factor : 1;
+      add(`Fargate vCPU (${task.arm ? 'arm64' : 'x86'})`, task.vcpu * task.count, 'vCPU-month', H * p.fargateVcpuHour * factor, `${task.count} task(s) x ${task.vcpu} vCPU`);
+      add(`Fargate memory (${task.arm ? 'arm64' : 'x86'})`, task.gb * task.count, 'GB-month', H * p.fargateGbHour * factor, `${task.count} task(s) x ${task.gb} GB`);
+    }
+
+    // ---- EC2 container instances
+    for (const [, asg] of t.ofType('AWS::AutoScaling::AutoScalingGroup')) {
+      const ltId = t.target(asg.LaunchTemplate?.LaunchTemplateId);
+      const ltData = ltId ? t.resources[ltId]?.Properties?.LaunchTemplateData ?? {} : {};
+      const type = String(t.literal(ltData.InstanceType) ?? 'unknown');
+      const min = t.number(asg.MinSize) ?? 0;
+      const want = t.number(asg.DesiredCapacity) ?? min;
+      // A capacity provider starts an instance when tasks need one, even with min 0.
+      const count = Math.max(want, ec2TaskCount > 0 ? 1 : 0);
+      add(`EC2 ${type}`, count, 'instance-month', p.ec2InstanceHour[type] !== undefined ? H * p.ec2InstanceHour[type] : undefined,
+        `max(desired/min ${want}, 1 when EC2 tasks run); instance type ${type}`);
+      const volumeGb = (ltData.BlockDeviceMappings ?? []).reduce((s: number, m: any) => s + (t.number(m.Ebs?.VolumeSize) ?? 0), 0);
+      add('EBS gp3', volumeGb * count, 'GB-month', p.ebsGp3GbMonth);
+    }
+
+    // ---- interface endpoints
+    const endpointAzs = t.ofType('AWS::EC2::VPCEndpoint')
+      .filter(([, e]) => e.VpcEndpointType === 'Interface')
+      .reduce((sum, [, e]) => sum + (e.SubnetIds?.length ?? 1), 0);
+    add('Interface endpoint hours', endpointAzs, 'endpoint-AZ-month', H * p.interfaceEndpointAzHour);
+
+    // ---- HTTP API
+    const httpApis = t.ofType('AWS::ApiGatewayV2::Api').filter(([, a]) => a.ProtocolType === 'HTTP');
+    if (httpApis.length > 0 && requests > 0) {
+      const cost = httpApiCost(requests, kb, p.httpApiMillionRequests, p.httpApiMillionRequestsAbove300M);
+      add('HTTP API requests', requests / 1e6, 'million requests', (cost / requests) * 1e6, `metered in 512 KB increments (${Math.max(1, Math.ceil(kb / 512))} per request)`);
+    }
+
+    // ---- Cloud Map
+    const namespaces = t.ofType('AWS::ServiceDiscovery::PrivateDnsNamespace').length;
+    add('Route 53 private hosted zones (Cloud Map)', namespaces, 'zone-month', p.privateHostedZoneMonth);
+    let registered = 0;
+    for (const [, svc] of services) if ((svc.ServiceRegistries ?? []).length > 0) registered += desired(svc);
+    add('Cloud Map instances', registered, 'instance-month', p.cloudMapInstanceMonth);
+
+    // ---- logs and data transfer
+    if (profile.logIngestionGbPerMonth !== undefined) {
+      add('CloudWatch Logs ingestion', nonNegative(profile.logIngestionGbPerMonth, 'logIngestionGbPerMonth'), 'GB', p.logsIngestGb);
+    }
+    if (requests > 0) add('Data transfer out', (requests * kb) / KB_PER_GB, 'GB', p.dataTransferOutGb);
+
+    const total = round(lines.filter((l) => l.priced).reduce((s, l) => s + (l.monthlyUsd ?? 0), 0), 2);
+    return {
+      region,
+      priceDate: p.date,
+      lines,
+      totalMonthlyUsd: total,
+      notPriced: lines.filter((l) => !l.priced).map((l) => l.item),
+      publicIpv4Count: ipv4,
+      natGatewayCount: natGateways,
+    };
+  }
+}
+
+/** LCUs an hour for a month's traffic: the largest of new connections (25/s) and processed bytes (1 GB/h). */
+function lcusPerHour(requests: number, kb: number, perConnection: number): number {
+  const connectionsPerSecond = requests / perConnection / (H * 3600);
+  const gbPerHour = (requests * kb) / KB_PER_GB / H;
+  return Math.max(connectionsPerSecond / 25, gbPerHour);
+}
+
+function httpApiCost(requests: number, kb: number, first: number, above: number): number {
+  const units = requests * Math.max(1, Math.ceil(kb / 512));
+  const tier = 300e6;
+  return (Math.min(units, tier) / 1e6) * first + (Math.max(0, units - tier) / 1e6) * above;
+}
+
+function nonNegative(value: number, prop: string): number {
+  if (!Number.isFinite(value) || value < 0) throw new Error(`\`${prop}\` must be a number >= 0, got ${value}`);
+  return value;
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

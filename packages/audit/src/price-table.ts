@@ -1,0 +1,117 @@
+/** Prices, in USD, for one region. Hourly prices are per hour; a month is 730 hours. */
+export interface Prices {
+  /** Region these prices are for, e.g. `us-east-1`. */
+  readonly region: string;
+  /** The day the prices were gathered, ISO `YYYY-MM-DD`. */
+  readonly date: string;
+  readonly albHour: number;
+  readonly albLcuHour: number;
+  readonly natGatewayHour: number;
+  readonly natGatewayGb: number;
+  readonly publicIpv4Hour: number;
+  readonly fargateVcpuHour: number;
+  readonly fargateGbHour: number;
+  /** Fargate arm64 price as a fraction of x86 (about 0.8). */
+  readonly fargateArm64Factor: number;
+  /** EC2 on-demand hourly price per instance type. */
+  readonly ec2InstanceHour: Record<string, number>;
+  readonly ebsGp3GbMonth: number;
+  /** HTTP API, per million requests, first 300 M a month. */
+  readonly httpApiMillionRequests: number;
+  /** HTTP API, per million requests above 300 M a month. */
+  readonly httpApiMillionRequestsAbove300M: number;
+  readonly interfaceEndpointAzHour: number;
+  readonly interfaceEndpointGb: number;
+  readonly logsIngestGb: number;
+  readonly logsStoredGbMonth: number;
+  readonly dataTransferOutGb: number;
+  readonly cloudMapInstanceMonth: number;
+  readonly privateHostedZoneMonth: number;
+}
+
+/**
+ * A dated, overridable price table. The default is the project's table of us-east-1
+ * on-demand list prices gathered in November 2026 (no free tier, no discounts).
+ */
+export class PriceTable {
+  /** The project's us-east-1 list prices of November 2026. */
+  public static usEast1(): PriceTable {
+    return new PriceTable({
+      region: 'us-east-1',
+      date: '2026-11-01',
+      albHour: 0.0225,
+      albLcuHour: 0.008,
+      natGatewayHour: 0.045,
+      natGatewayGb: 0.045,
+      publicIpv4Hour: 0.005,
+      fargateVcpuHour: 0.04048,
+      fargateGbHour: 0.004445,
+      fargateArm64Factor: 0.8,
+      ec2InstanceHour: {
+        'c5.xlarge': 0.17,
+        // list prices of the types Portcullis defaults to (not in the seed table)
+        't3.medium': 0.0416,
+        't4g.medium': 0.0336,
+        't4g.nano': 0.0042,
+      },
+      ebsGp3GbMonth: 0.08,
+      httpApiMillionRequests: 1.0,
+      httpApiMillionRequestsAbove300M: 0.9,
+      interfaceEndpointAzHour: 0.01,
+      interfaceEndpointGb: 0.01,
+      logsIngestGb: 0.5,
+      logsStoredGbMonth: 0.03,
+      dataTransferOutGb: 0.09,
+      cloudMapInstanceMonth: 0.1,
+      privateHostedZoneMonth: 0.5,
+    });
+  }
+
+  /** A table of your own prices (another region, a discount, a newer date). */
+  public static fromPrices(prices: Prices): PriceTable {
+    return new PriceTable(prices);
+  }
+
+  /** Hours in a month, as AWS bills them. */
+  public static readonly HOURS_PER_MONTH = 730;
+
+  public readonly prices: Prices;
+
+  private constructor(prices: Prices) {
+    for (const [key, value] of Object.entries(prices)) {
+      if (typeof value === 'number' && (!Number.isFinite(value) || value < 0)) {
+        throw new Error(`Price \`${key}\` must be a number >= 0, got ${value}`);
+      }
+    }
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(prices.date)) {
+      throw new Error(`\`date\` must be an ISO date like 2026-11-01, got '${prices.date}'`);
+    }
+    this.prices = prices;
+  }
+
+  /** The same table with some prices replaced. */
+  public withOverrides(overrides: PriceOverrides): PriceTable {
+    return new PriceTable({
+      ...this.prices,
+      ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+      ec2InstanceHour: { ...this.prices.ec2InstanceHour, ...(overrides.ec2InstanceHour ?? {}) },
+    } as Prices);
+  }
+}
+
+/** Prices to replace in {@link PriceTable.withOverrides}; every field optional. */
+export interface PriceOverrides {
+  readonly date?: string;
+  readonly albHour?: number;
+  readonly albLcuHour?: number;
+  readonly natGatewayHour?: number;
+  readonly natGatewayGb?: number;
+  readonly publicIpv4Hour?: number;
+  readonly fargateVcpuHour?: number;
+  readonly fargateGbHour?: number;
+  readonly ec2InstanceHour?: Record<string, number>;
+  readonly httpApiMillionRequests?: number;
+  readonly interfaceEndpointAzHour?: number;
+  readonly logsIngestGb?: number;
+  readonly dataTransferOutGb?: number;
+}

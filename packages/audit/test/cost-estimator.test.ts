@@ -1,0 +1,133 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
+import { CostEstimator, PriceTable } from '../src';
+
+/** 2-AZ VPC with 1 NAT + internet-facing ALB + 2 Fargate tasks of 0.25 vCPU / 0.5 GB. */
+function referenceTemplate(natGateways = 1, maxAzs = 2) {
+  const stack = new Stack(new App(), 'Ref');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs, natGateways });
+  new ecsPatterns.ApplicationLoadBalancedFargateService(stack, 'Api', {
+    cluster: new ecs.Cluster(stack, 'Cluster', { vpc }), cpu: 256, memoryLimitMiB: 512, desiredCount: 2,
+    taskImageOptions: { image: ecs.ContainerImage.fromRegistry('nginx') },
+  });
+  return Template.fromStack(stack).toJSON();
+}
+
+const within = (actual: number, expected: number, pct: number) => expect(Math.abs(actual - expected) / expected).toBeLessThanOrEqual(pct / 100);
+
+test('reference idle month: 2 AZ, 1 NAT, ALB, 2 Fargate tasks = about $84 (1-LCU minimum, 1 GB NAT data), within 5%', () => {
+  const estimate = CostEstimator.estimateTemplate(referenceTemplate(), { natDataGbPerMonth: 1 });
+  // hand-computed from PRICES.md: NAT 32.85 + 3 IPv4 10.95 + ALB 16.425 + 1 LCU 5.84 + Fargate 18.02 + NAT data 0.045
+  within(estimate.totalMonthlyUsd, 84.15, 5);
+  expect(estimate.natGatewayCount).toBe(1);
+  expect(estimate.publicIpv4Count).toBe(3);
+  const line = (item: string) => estimate.lines.find((l) => l.item.startsWith(item))!;
+  expect(line('NAT gateway hours').monthlyUsd).toBeCloseTo(32.85, 2);
+  expect(line('Public IPv4').monthlyUsd).toBeCloseTo(10.95, 2);
+  expect(line('ALB hours').monthlyUsd).toBeCloseTo(16.43, 1);
+  expect(line('ALB LCUs').monthlyUsd).toBeCloseTo(5.84, 2);
+  expect(line('Fargate vCPU').quantity).toBe(0.5);
+  expect(line('Fargate memory').quantity).toBe(1);
+  expect(estimate.notPriced).toEqual([]);
+  expect(estimate.priceDate).toBe('2026-11-01');
+});
+
+test('the seed shape (2 NAT gateways) = about $120.65; CDK Vpc defaults over 3 AZs = about $160.81', () => {
+  within(CostEstimator.estimateTemplate(referenceTemplate(2), {}).totalMonthlyUsd, 120.65, 5);
+  const stack = new Stack(new App(), 'Three', { env: { account: '123456789012', region: 'us-east-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 3 });
+  new ecsPatterns.ApplicationLoadBalancedFargateService(stack, 'Api', {
+    cluster: new ecs.Cluster(stack, 'Cluster', { vpc }), desiredCount: 2,
+    taskImageOptions: { image: ecs.ContainerImage.fromRegistry('nginx') },
+  });
+  within(CostEstimator.estimateTemplate(Template.fromStack(stack).toJSON()).totalMonthlyUsd, 160.81, 5);
+});
+
+test('AWS\'s exact LCU rule (no minimum) is one profile field away', () => {
+  const withMin = CostEstimator.estimateTemplate(referenceTemplate()).totalMonthlyUsd;
+  const exact = CostEstimator.estimateTemplate(referenceTemplate(), { albMinimumLcus: 0 }).totalMonthlyUsd;
+  expect(withMin - exact).toBeCloseTo(5.84, 1);
+});
+
+test('break-even ALB vs HTTP API for 2 KB responses is about 29.6 M requests/month, within 5%', () => {
+  within(CostEstimator.breakEven(), 29.6e6, 5);
+  within(CostEstimator.breakEven({ averageResponseKb: 2 }), 29.6e6, 5);
+  // keep-alive halves the ALB's connection LCUs, but the 1-LCU minimum still dominates: same break-even
+  within(CostEstimator.breakEven({ requestsPerConnection: 10 }), 29.6e6, 5);
+  // 1 MB responses cost the ALB $7.8 per million requests in LCUs (1 GB/LCU-hour), API Gateway $2: no break-even
+  expect(() => CostEstimator.breakEven({ averageResponseKb: 1024 })).toThrow(/No break-even: for this profile the HTTP API is cheaper than the ALB at every volume/);
+});
+
+test('ingress only at 10 M requests: the ALB about $29.57, the HTTP API $10.00', () => {
+  const stack = new Stack(new App(), 'Api');
+  new (require('aws-cdk-lib/aws-apigatewayv2').HttpApi)(stack, 'Http');
+  const api = CostEstimator.estimateTemplate(Template.fromStack(stack).toJSON(), { requestsPerMonth: 10e6, natDataGbPerMonth: 0 });
+  expect(api.lines.find((l) => l.item === 'HTTP API requests')!.monthlyUsd).toBeCloseTo(10, 2);
+});
+
+test('unknown instance types and regions are explicit "not priced" lines, never a silent zero', () => {
+  const template = { Resources: {
+    Lt: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { InstanceType: 'x9z.huge' } } },
+    Asg: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '2', MaxSize: '4', LaunchTemplate: { LaunchTemplateId: { Ref: 'Lt' } } } },
+    Nat: { Type: 'AWS::EC2::NatGateway', Properties: {} },
+  } };
+  const e = CostEstimator.estimateTemplate(template);
+  const ec2Line = e.lines.find((l) => l.item === 'EC2 x9z.huge')!;
+  expect(ec2Line.priced).toBe(false);
+  expect(ec2Line.monthlyUsd).toBeUndefined();
+  expect(ec2Line.note).toMatch(/not priced/);
+  expect(e.notPriced).toEqual(['EC2 x9z.huge']);
+  expect(e.totalMonthlyUsd).toBeCloseTo(32.85 + 0.045, 2);
+
+  const other = CostEstimator.estimateTemplate(template, { region: 'eu-west-1' });
+  expect(other.lines.every((l) => !l.priced)).toBe(true);
+  expect(other.totalMonthlyUsd).toBe(0);
+  expect(other.notPriced).toContain('NAT gateway hours');
+  expect(other.lines[0].note).toMatch(/no prices for eu-west-1/);
+});
+
+test('EC2 capacity: launch template type x instances, EBS, one instance when tasks run on a min-0 group', () => {
+  const template = { Resources: {
+    Lt: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { InstanceType: 'c5.xlarge', BlockDeviceMappings: [{ Ebs: { VolumeSize: 50 } }] } } },
+    Asg: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '0', MaxSize: '100', LaunchTemplate: { LaunchTemplateId: { Ref: 'Lt' } } } },
+    Td: { Type: 'AWS::ECS::TaskDefinition', Properties: { RequiresCompatibilities: ['EC2'], Cpu: '256', Memory: '512' } },
+    Svc: { Type: 'AWS::ECS::Service', Properties: { DesiredCount: 2, TaskDefinition: { Ref: 'Td' }, CapacityProviderStrategy: [{ CapacityProvider: { Ref: 'Cp' } }] } },
+  } };
+  const e = CostEstimator.estimateTemplate(template);
+  expect(e.lines.find((l) => l.item === 'EC2 c5.xlarge')).toEqual(expect.objectContaining({ quantity: 1, monthlyUsd: 124.1 }));
+  expect(e.lines.find((l) => l.item === 'EBS gp3')!.monthlyUsd).toBe(4);
+  expect(e.lines.some((l) => l.item.startsWith('Fargate'))).toBe(false);
+});
+
+test('interface endpoints x AZs, Cloud Map, task public IPs, arm64 Fargate, log ingestion, data transfer', () => {
+  const template = { Resources: {
+    E1: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcEndpointType: 'Interface', SubnetIds: ['a', 'b'] } },
+    E2: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcEndpointType: 'Gateway' } },
+    Ns: { Type: 'AWS::ServiceDiscovery::PrivateDnsNamespace', Properties: {} },
+    Td: { Type: 'AWS::ECS::TaskDefinition', Properties: { RequiresCompatibilities: ['FARGATE'], Cpu: '1024', Memory: '2048', RuntimePlatform: { CpuArchitecture: 'ARM64' } } },
+    Svc: { Type: 'AWS::ECS::Service', Properties: { LaunchType: 'FARGATE', DesiredCount: 3, TaskDefinition: { Ref: 'Td' }, ServiceRegistries: [{}],
+      NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'ENABLED' } } } },
+  } };
+  const e = CostEstimator.estimateTemplate(template, { logIngestionGbPerMonth: 10, requestsPerMonth: 1e6, averageResponseKb: 1024 });
+  const m = (item: string) => e.lines.find((l) => l.item.startsWith(item))!.monthlyUsd;
+  expect(m('Interface endpoint hours')).toBeCloseTo(14.6, 2);
+  expect(m('Route 53 private hosted zones')).toBe(0.5);
+  expect(m('Cloud Map instances')).toBeCloseTo(0.3, 2);
+  expect(m('Public IPv4')).toBeCloseTo(3 * 3.65, 2);
+  expect(m('Fargate vCPU (arm64)')).toBeCloseTo(3 * 730 * 0.04048 * 0.8, 1);
+  expect(m('CloudWatch Logs ingestion')).toBe(5);
+  expect(m('Data transfer out')).toBeCloseTo((1e6 * 1024) / (1024 * 1024) * 0.09, 1);
+});
+
+test('prices are overridable and validated', () => {
+  const cheap = PriceTable.usEast1().withOverrides({ natGatewayHour: 0.03, date: '2027-01-01' });
+  const e = CostEstimator.estimateTemplate({ Resources: { N: { Type: 'AWS::EC2::NatGateway' } } }, { natDataGbPerMonth: 0 }, cheap);
+  expect(e.totalMonthlyUsd).toBeCloseTo(21.9, 2);
+  expect(e.priceDate).toBe('2027-01-01');
+  expect(() => PriceTable.usEast1().withOverrides({ albHour: -1 })).toThrow(/Price `albHour` must be a number >= 0, got -1/);
+  expect(() => PriceTable.usEast1().withOverrides({ date: 'soon' })).toThrow(/`date` must be an ISO date/);
+  expect(() => CostEstimator.estimateTemplate({}, { requestsPerMonth: -5 })).toThrow(/`requestsPerMonth` must be a number >= 0, got -5/);
+});
