@@ -1,7 +1,7 @@
 import { JsonFile, TextFile, javascript, typescript } from 'projen';
 import { REPO, TASK_ENV, constructPackage } from './projenrc/construct-package';
 import { PinnedDependencies } from './projenrc/pinned-dependencies';
-import { referenceApp } from './projenrc/reference-app';
+import { referenceApp, referenceKit } from './projenrc/reference-app';
 import { PY_PINS, pinned, requirementLines } from './projenrc/versions';
 
 const root = new javascript.NodeProject({
@@ -116,6 +116,7 @@ constructPackage(root, {
 
 // ---------------------------------------------------------------------------------------
 // Reference apps
+referenceKit(root);
 referenceApp(root, {
   name: 'fargate-alb-api',
   description: 'Reference environment: public API on Fargate in private subnets behind an internet-facing ALB',

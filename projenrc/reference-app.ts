@@ -1,7 +1,42 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, typescript } from 'projen';
 import { TASK_ENV } from './construct-package';
 import { PinnedDependencies } from './pinned-dependencies';
 import { NPM_PINS, pinned } from './versions';
+
+/** The private workspace the reference apps share: context parsing and reasoned acknowledgements. */
+export function referenceKit(root: javascript.NodeProject) {
+  const project = new typescript.TypeScriptProject({
+    parent: root,
+    outdir: 'apps/reference-kit',
+    name: '@portcullis-apps/reference-kit',
+    description: 'What the reference apps share: reading their CDK context and acknowledging policy findings with reasons',
+    defaultReleaseBranch: 'main',
+    packageManager: javascript.NodePackageManager.NPM,
+    minNodeVersion: '20.16.0',
+    licensed: false,
+    typescriptVersion: NPM_PINS.typescript,
+    eslint: false,
+    prettier: false,
+    github: false,
+    release: false,
+    depsUpgrade: false,
+    pullRequestTemplate: false,
+    sampleCode: false,
+    jest: false,
+    peerDeps: [pinned('aws-cdk-lib'), pinned('constructs')],
+    deps: ['network', 'cluster', 'alb-ingress', 'apigw-ingress'].map((p) => `@portcullis/${p}@0.0.0`),
+    devDeps: [pinned('aws-cdk-lib'), pinned('constructs')],
+    tsconfig: { compilerOptions: { typeRoots: ['./node_modules/@types', '../../node_modules/@types'] } },
+  });
+  project.package.addField('private', true);
+  new PinnedDependencies(project);
+  for (const [k, v] of Object.entries(TASK_ENV)) project.tasks.addEnvironment(k, v);
+  project.package.installTask.reset();
+  project.package.installCiTask.reset();
+  // For nx, build = compile to lib/ (the apps import it); it is tested through the apps' tests.
+  project.package.setScript('build', `projen ${project.compileTask.name}`);
+  return project;
+}
 
 export interface ReferenceAppOptions {
   /** Folder name under apps/. */
@@ -50,7 +85,7 @@ export function referenceApp(root: javascript.NodeProject, options: ReferenceApp
         isolatedModules: true,
       },
     },
-    deps: options.uses.map((p) => `@portcullis/${p}@0.0.0`),
+    deps: [...options.uses.map((p) => `@portcullis/${p}@0.0.0`), '@portcullis-apps/reference-kit@0.0.0'],
     devDeps: ['cdk-nag'].map(pinned),
   });
   project.package.addField('private', true);

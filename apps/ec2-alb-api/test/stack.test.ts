@@ -1,23 +1,65 @@
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { readReferenceContext } from '@portcullis-apps/reference-kit';
 import { ExposureChecks } from '@portcullis/audit';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { Ec2AlbApiStack } from '../src/stack';
 
 const stack = new Ec2AlbApiStack(new App(), 'Ec2AlbApi');
 const template = Template.fromStack(stack);
+const json = template.toJSON();
 
-test('seed network: 10.0.0.0/16 with a NAT gateway and EIP per AZ, egress IPs output', () => {
-  template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16' });
-  template.resourceCountIs('AWS::EC2::NatGateway', 2);
-  template.resourceCountIs('AWS::EC2::EIP', 2);
-  template.hasOutput('EgressIps', {});
+describe('seed parity (PATTERNS.md)', () => {
+  test('large VPC with a NAT gateway per AZ', () => {
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16' });
+    template.resourceCountIs('AWS::EC2::NatGateway', 2);
+  });
+
+  test('EC2 cluster: AL2023 ECS AMI, IMDSv2, 50 GiB encrypted gp3, ASG min 0 / max 100 protected, capacity provider 100% 1-100 60 s', () => {
+    const lt = Object.values<any>(template.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData;
+    expect(lt.MetadataOptions.HttpTokens).toBe('required');
+    expect(lt.BlockDeviceMappings[0].Ebs).toEqual(expect.objectContaining({ VolumeSize: 50, VolumeType: 'gp3', Encrypted: true }));
+    template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '0', MaxSize: '100', NewInstancesProtectedFromScaleIn: true });
+    template.hasResourceProperties('AWS::ECS::CapacityProvider', { AutoScalingGroupProvider: Match.objectLike({
+      ManagedScaling: { Status: 'ENABLED', TargetCapacity: 100, MinimumScalingStepSize: 1, MaximumScalingStepSize: 100, InstanceWarmupPeriod: 60 },
+      ManagedTerminationProtection: 'ENABLED', ManagedDraining: 'ENABLED',
+    }) });
+    template.resourceCountIs('Custom::ForceDeleteAutoScalingGroup', 1);
+  });
+
+  test('service on EC2: awsvpc, capacity provider strategy, spread AZ then binpack CPU, no public IP', () => {
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { NetworkMode: 'awsvpc', RequiresCompatibilities: ['EC2'] });
+    template.hasResourceProperties('AWS::ECS::Service', {
+      DesiredCount: 2,
+      CapacityProviderStrategy: [Match.objectLike({ Base: 0, Weight: 1 })],
+      PlacementStrategies: [{ Type: 'spread', Field: 'attribute:ecs.availability-zone' }, { Type: 'binpack', Field: 'CPU' }],
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }) },
+    });
+  });
+
+  test('ALB with the seed target group', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'ip', HealthCheckIntervalSeconds: 6, UnhealthyThresholdCount: 10 });
+  });
 });
 
-test('cdk-nag AwsSolutions: no finding', () => {
+test('outputs: URL, egress IPs, cluster, service, log group', () => {
+  expect(Object.keys(json.Outputs).sort()).toEqual(['ClusterName', 'EgressIps', 'LogGroup', 'ServiceName', 'Url']);
+});
+
+test('policy packs: no unacknowledged cdk-nag finding; no Portcullis finding', () => {
   expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
+  expect(new NIST80053R5Checks().validateScope(stack).violations).toEqual([]);
+  expect(new ExposureChecks().checkTemplate(json)).toEqual([]);
 });
 
-test('Portcullis exposure rules: no finding', () => {
-  expect(new ExposureChecks().checkTemplate(template.toJSON())).toEqual([]);
+test('template stays under 51,200 bytes', () => {
+  expect(Buffer.byteLength(JSON.stringify(json))).toBeLessThan(51200);
+});
+
+test('context egress none: VPC endpoints for EC2 container instances, no NAT', () => {
+  const app = new App({ context: { egress: 'none' } });
+  const t = Template.fromStack(new Ec2AlbApiStack(app, 'Ctx', readReferenceContext(app)));
+  t.resourceCountIs('AWS::EC2::NatGateway', 0);
+  const services = JSON.stringify(Object.values<any>(t.findResources('AWS::EC2::VPCEndpoint')).map((e) => e.Properties.ServiceName));
+  for (const s of ['ecr.api', 'ecr.dkr', '.logs', '.ecs"', 'ecs-agent', 'ecs-telemetry']) expect(services).toContain(s);
 });

@@ -1,31 +1,98 @@
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { readReferenceContext } from '@portcullis-apps/reference-kit';
 import { ExposureChecks } from '@portcullis/audit';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { FargateAlbApiStack } from '../src/stack';
 
 const stack = new FargateAlbApiStack(new App(), 'FargateAlbApi');
 const template = Template.fromStack(stack);
+const json = template.toJSON();
 
-test('seed network: 10.0.0.0/16, four /18 subnets, a NAT gateway per AZ', () => {
-  template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16', EnableDnsHostnames: true, EnableDnsSupport: true });
-  const cidrs = Object.values<any>(template.findResources('AWS::EC2::Subnet')).map((s) => s.Properties.CidrBlock).sort();
-  expect(cidrs).toEqual(['10.0.0.0/18', '10.0.128.0/18', '10.0.192.0/18', '10.0.64.0/18']);
-  template.resourceCountIs('AWS::EC2::NatGateway', 2);
+describe('seed parity (PATTERNS.md)', () => {
+  test('large VPC: 10.0.0.0/16, DNS, 2 public + 2 private /18, IGW, a NAT gateway and EIP per AZ', () => {
+    template.hasResourceProperties('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16', EnableDnsHostnames: true, EnableDnsSupport: true });
+    const cidrs = Object.values<any>(template.findResources('AWS::EC2::Subnet')).map((s) => s.Properties.CidrBlock).sort();
+    expect(cidrs).toEqual(['10.0.0.0/18', '10.0.128.0/18', '10.0.192.0/18', '10.0.64.0/18']);
+    template.resourceCountIs('AWS::EC2::InternetGateway', 1);
+    template.resourceCountIs('AWS::EC2::NatGateway', 2);
+    template.resourceCountIs('AWS::EC2::EIP', 2);
+  });
+
+  test('Fargate cluster with Container Insights; execution role with confused-deputy conditions', () => {
+    template.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }) })] },
+    });
+  });
+
+  test('service: nginx, 256/512, port 80, 2 tasks, 200/75, private subnets, no public IP, awslogs non-blocking 25m', () => {
+    const td = Object.values<any>(template.findResources('AWS::ECS::TaskDefinition'))[0].Properties;
+    expect(td).toEqual(expect.objectContaining({ Cpu: '256', Memory: '512', NetworkMode: 'awsvpc', RequiresCompatibilities: ['FARGATE'] }));
+    const c = td.ContainerDefinitions[0];
+    expect(c.Image).toBe('public.ecr.aws/docker/library/nginx:latest');
+    expect(c.PortMappings).toEqual([{ ContainerPort: 80, HostPort: 80, Protocol: 'tcp' }]);
+    expect(c.LogConfiguration.Options).toEqual(expect.objectContaining({ 'mode': 'non-blocking', 'max-buffer-size': '25m' }));
+    template.hasResourceProperties('AWS::ECS::Service', {
+      DesiredCount: 2,
+      DeploymentConfiguration: Match.objectLike({ MaximumPercent: 200, MinimumHealthyPercent: 75, DeploymentCircuitBreaker: { Enable: true, Rollback: true } }),
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED', Subnets: [{ Ref: Match.stringLikeRegexp('PrivateSubnet1') }, { Ref: Match.stringLikeRegexp('PrivateSubnet2') }] }) },
+    });
+  });
+
+  test('ALB: internet-facing, idle 30 s, HTTP 80, ip target group on 80, / every 6 s, 5 s, 2/10, deregistration 0', () => {
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internet-facing',
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'idle_timeout.timeout_seconds', Value: '30' }]),
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, Protocol: 'HTTP' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      TargetType: 'ip', Port: 80, Protocol: 'HTTP', HealthCheckPath: '/', HealthCheckIntervalSeconds: 6, HealthCheckTimeoutSeconds: 5,
+      HealthyThresholdCount: 2, UnhealthyThresholdCount: 10,
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '0' }]),
+    });
+    const svc = Object.values<any>(template.findResources('AWS::ECS::Service'))[0];
+    expect(svc.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/IngressLoadBalancerHttp/)]));
+  });
+
+  test('better than the seed: no all-protocol rule anywhere, finite log retention', () => {
+    const ingress = [
+      ...Object.values<any>(template.findResources('AWS::EC2::SecurityGroup')).flatMap((g) => g.Properties.SecurityGroupIngress ?? []),
+      ...Object.values<any>(template.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties),
+    ];
+    expect(ingress.filter((r) => r.IpProtocol === '-1' && (r.CidrIp === '0.0.0.0/0' || r.SourceSecurityGroupId))).toEqual([]);
+    for (const g of Object.values<any>(template.findResources('AWS::Logs::LogGroup'))) expect(g.Properties.RetentionInDays).toBeGreaterThan(0);
+  });
 });
 
-test('a Fargate cluster with Container Insights', () => {
-  template.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
+test('outputs: URL, egress IPs, cluster, service, log group', () => {
+  expect(Object.keys(json.Outputs).sort()).toEqual(['ClusterName', 'EgressIps', 'LogGroup', 'ServiceName', 'Url']);
 });
 
-test('outputs the egress IPs for partner allow-lists', () => {
-  template.hasOutput('EgressIps', {});
-});
-
-test('cdk-nag AwsSolutions: no unacknowledged finding', () => {
+test('policy packs: no unacknowledged cdk-nag finding (AwsSolutions, NIST 800-53 R5); no Portcullis finding with zero acknowledgements', () => {
   expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
+  expect(new NIST80053R5Checks().validateScope(stack).violations).toEqual([]);
+  expect(new ExposureChecks().checkTemplate(json)).toEqual([]);
 });
 
-test('Portcullis exposure rules: no finding', () => {
-  expect(new ExposureChecks().checkTemplate(template.toJSON())).toEqual([]);
+test('template stays under 51,200 bytes', () => {
+  const size = Buffer.byteLength(JSON.stringify(json));
+  expect(size).toBeLessThan(51200);
+});
+
+test('context: image, containerPort, desiredCount, egress, domain', () => {
+  const app = new App({ context: { image: 'example/api:1', containerPort: '8080', desiredCount: '3', egress: 'singleNatGateway', domainName: 'api.example.com', hostedZoneId: 'Z123' } });
+  const t = Template.fromStack(new FargateAlbApiStack(app, 'Ctx', readReferenceContext(app)));
+  t.resourceCountIs('AWS::EC2::NatGateway', 1);
+  t.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 3 });
+  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8080 });
+  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
+  t.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'api.example.com.', HostedZoneId: 'Z123' });
+  const td = Object.values<any>(t.findResources('AWS::ECS::TaskDefinition'))[0].Properties;
+  expect(td.ContainerDefinitions[0].Image).toBe('example/api:1');
+});
+
+test('context errors name the key and the fix', () => {
+  expect(() => readReferenceContext(new App({ context: { containerPort: 'http' } }))).toThrow(/Context `containerPort` must be a whole number, got 'http'/);
+  expect(() => readReferenceContext(new App({ context: { egress: 'cheap' } }))).toThrow(/Unknown egress strategy 'cheap'/);
 });

@@ -188,7 +188,7 @@ export class Ec2Cluster extends Construct implements IApiCluster {
     this.capacityProviderName = this.capacityProvider.capacityProviderName;
 
     // Clean teardown: instances protected from scale-in would block the group's deletion
-    // forever. On stack delete this resource (which depends on the group, so it goes first)
+    // forever. On stack delete this resource (which references the group, so it goes first)
     // force-deletes the group. Its role may only delete this one group.
     const asgArn = `arn:${Aws.PARTITION}:autoscaling:${Aws.REGION}:${Aws.ACCOUNT_ID}:autoScalingGroup:*:autoScalingGroupName/${this.autoScalingGroup.autoScalingGroupName}`;
     const teardown = new cr.AwsCustomResource(this, 'ForceDeleteOnTeardown', {
@@ -205,6 +205,6 @@ export class Ec2Cluster extends Construct implements IApiCluster {
       installLatestAwsSdk: false,
       timeout: Duration.minutes(5),
     });
-    teardown.node.addDependency(this.autoScalingGroup, this.capacityProvider);
+    teardown.node.addDependency(this.capacityProvider); // and after the capacity provider, which drains the instances
   }
 }

@@ -91,6 +91,26 @@ export class Egress {
     return new Egress(EgressKind.PUBLIC_SUBNETS_ONLY);
   }
 
+  /**
+   * The strategy named `name`, as written in configuration (CDK context, environment):
+   * `natGatewayPerAz`, `singleNatGateway`, `natInstance`, `none` or `publicSubnetsOnly`,
+   * with each factory's defaults.
+   */
+  public static fromName(name: string): Egress {
+    const factories: Record<string, () => Egress> = {
+      natGatewayPerAz: () => Egress.natGatewayPerAz(),
+      singleNatGateway: () => Egress.singleNatGateway(),
+      natInstance: () => Egress.natInstance(),
+      none: () => Egress.none(),
+      publicSubnetsOnly: () => Egress.publicSubnetsOnly(),
+    };
+    const factory = factories[name];
+    if (!factory) {
+      throw new Error(`Unknown egress strategy '${name}': use one of ${Object.keys(factories).join(', ')}`);
+    }
+    return factory();
+  }
+
   /** Which strategy this is. */
   public readonly kind: EgressKind;
 

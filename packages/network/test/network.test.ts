@@ -218,6 +218,15 @@ describe('egress strategies', () => {
   });
 });
 
+test('Egress.fromName: the strategy named in configuration, or an error listing the names', () => {
+  expect(Egress.fromName('natGatewayPerAz').kind).toBe(EgressKind.NAT_GATEWAY_PER_AZ);
+  expect(Egress.fromName('singleNatGateway').kind).toBe(EgressKind.SINGLE_NAT_GATEWAY);
+  expect(Egress.fromName('natInstance').natInstanceType).toBe('t4g.nano');
+  expect(Egress.fromName('none').kind).toBe(EgressKind.NONE);
+  expect(Egress.fromName('publicSubnetsOnly').kind).toBe(EgressKind.PUBLIC_SUBNETS_ONLY);
+  expect(() => Egress.fromName('nat')).toThrow(/Unknown egress strategy 'nat': use one of natGatewayPerAz, singleNatGateway, natInstance, none, publicSubnetsOnly/);
+});
+
 describe('props', () => {
   test('cidr and maxAzs: the block is split evenly, never overlapping', () => {
     const { template } = build({ cidr: '172.16.0.0/20', maxAzs: 3 });
