@@ -199,6 +199,19 @@ const synth = root.addTask('synth', { description: 'Build the packages and synth
 synth.exec('nx run-many -t synth');
 synth.exec('node scripts/synth-summary.js');
 
+// Benchmark (a script, not a test): our apps vs aws-ecs-patterns / aws-apigatewayv2 peers.
+new JsonFile(root, 'bench/tsconfig.json', {
+  obj: {
+    extends: '../tsconfig.base.json',
+    compilerOptions: { module: 'commonjs', moduleResolution: 'node', ignoreDeprecations: '6.0', noUnusedLocals: false, rootDir: '..', noEmit: true },
+    include: ['*.ts'],
+  },
+});
+root.addTask('bench', {
+  description: 'Synth CPU time of each reference app vs an equivalent aws-ecs-patterns / aws-apigatewayv2 stack (bench/RESULTS.md)',
+  exec: 'nx run-many -t build && ts-node --transpile-only -P bench/tsconfig.json bench/run.ts',
+});
+
 root.testTask.reset();
 root.testTask.description = 'The whole test pyramid: jest (with cdk-nag), app synth, Python, cfn-lint, checkov';
 root.testTask.exec('nx run-many -t build test synth');
