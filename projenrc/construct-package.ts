@@ -92,7 +92,11 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
     bundledDeps: (options.bundledDeps ?? []).map(pinned),
   });
 
-  if (options.bins) project.addBins(options.bins);
+  if (options.bins) {
+    project.addBins(options.bins);
+    // tsc writes lib/*.js without the execute bit; npm only sets it on files present at install time.
+    project.postCompileTask.exec(`chmod +x ${Object.values(options.bins).join(' ')}`);
+  }
   new PinnedDependencies(project, { remove: ['jsii-diff'] });
   for (const [k, v] of Object.entries(TASK_ENV)) project.tasks.addEnvironment(k, v);
 
