@@ -1,4 +1,4 @@
-import { JsonFile, TextFile, javascript, typescript } from 'projen';
+import { JsonFile, TextFile, YamlFile, javascript, typescript } from 'projen';
 import { REPO, TASK_ENV, constructPackage } from './projenrc/construct-package';
 import { PinnedDependencies } from './projenrc/pinned-dependencies';
 import { referenceApp, referenceKit } from './projenrc/reference-app';
@@ -31,6 +31,7 @@ const root = new javascript.NodeProject({
     '__pycache__/',
     '.pytest_cache/',
     '*.tsbuildinfo',
+    '/dist/',
   ],
 });
 root.package.addField('private', true);
@@ -212,11 +213,107 @@ root.addTask('bench', {
   exec: 'nx run-many -t build && ts-node --transpile-only -P bench/tsconfig.json bench/run.ts',
 });
 
+// Releasing (see README "Releasing"): versions from conventional commits, artifacts, checks.
+root.addTask('release', {
+  description: 'Compute next versions from conventional commits, build npm + PyPI artifacts into dist/release, tag (use -- --dry-run to only build)',
+  exec: 'node scripts/release/release.js',
+  receiveArgs: true,
+});
+root.addTask('verify:artifacts', {
+  description: 'Release dry run, then install the artifacts outside the monorepo (npm and a fresh venv) and synthesize a stack using every package',
+  exec: 'bash scripts/release/verify-artifacts.sh',
+});
+
+// ---------------------------------------------------------------------------------------
+// GitHub Actions for the public repository (they cannot run here; .ci/run is the local gate).
+const checkout = { name: 'Check out', uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } };
+const setupNode = { name: 'Set up Node', uses: 'actions/setup-node@v4', with: { 'node-version': '20', 'cache': 'npm' } };
+const setupPython = { name: 'Set up Python', uses: 'actions/setup-python@v5', with: { 'python-version': '3.11' } };
+const nxCache = {
+  name: 'Keep the nx cache between runs',
+  uses: 'actions/cache@v4',
+  with: { 'path': '.nx/cache', 'key': 'nx-${{ runner.os }}-${{ github.sha }}', 'restore-keys': 'nx-${{ runner.os }}-' },
+};
+const env = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', NX_NO_CLOUD: 'true' };
+const noDiff = {
+  name: 'Generated files are current (npx projen leaves no diff)',
+  run: 'PROJEN_DISABLE_POST=true npx projen && git diff --exit-code',
+};
+function affected(base: string) {
+  return { name: 'Build and test what changed', run: `npx nx affected -t build test synth --base=${base} --head=HEAD` };
+}
+new YamlFile(root, '.github/workflows/pull-request.yml', {
+  obj: {
+    name: 'pull-request',
+    on: { pull_request: { branches: ['main'] } },
+    permissions: { contents: 'read' },
+    jobs: {
+      build: {
+        'runs-on': 'ubuntu-latest',
+        env,
+        'steps': [checkout, setupNode, setupPython, nxCache, { run: 'npm ci' }, noDiff, affected('origin/main')],
+      },
+    },
+  },
+});
+new YamlFile(root, '.github/workflows/main.yml', {
+  obj: {
+    name: 'main',
+    on: { push: { branches: ['main'] } },
+    permissions: { contents: 'read' },
+    jobs: {
+      build: {
+        'runs-on': 'ubuntu-latest',
+        env,
+        'steps': [checkout, setupNode, setupPython, nxCache, { run: 'npm ci' }, noDiff, affected('HEAD~1'),
+          { name: 'Release dry run (versions, artifacts, metadata checks)', run: 'npm run release -- --dry-run && node scripts/release/check-metadata.js dist/release' }],
+      },
+    },
+  },
+});
+new YamlFile(root, '.github/workflows/release.yml', {
+  obj: {
+    name: 'release',
+    on: { workflow_dispatch: {} },
+    permissions: { contents: 'read' },
+    jobs: {
+      build: {
+        'runs-on': 'ubuntu-latest',
+        env,
+        'permissions': { contents: 'write' }, // push the tags
+        'steps': [checkout, setupNode, setupPython, { run: 'npm ci' }, noDiff,
+          { name: 'Version, build, tag', run: 'git config user.name "portcullis-release" && git config user.email "release@users.noreply.github.com" && npm run release && git push --tags' },
+          { name: 'Check the artifacts\' metadata', run: 'node scripts/release/check-metadata.js dist/release' },
+          { uses: 'actions/upload-artifact@v4', with: { name: 'release', path: 'dist/release' } }],
+      },
+      npm: {
+        'needs': 'build',
+        'runs-on': 'ubuntu-latest',
+        'permissions': { 'id-token': 'write', 'contents': 'read' }, // npm trusted publishing (OIDC)
+        'steps': [{ uses: 'actions/setup-node@v4', with: { 'node-version': '24', 'registry-url': 'https://registry.npmjs.org' } },
+          { uses: 'actions/download-artifact@v4', with: { name: 'release', path: 'dist/release' } },
+          { name: 'Publish the bumped packages to npm', run: 'node -e "for (const p of require(\'./dist/release/manifest.json\').packages.filter(p => p.bumped)) for (const f of p.js) console.log(\'dist/release/\' + f)" | xargs -r -n1 npm publish --access public --provenance' }],
+      },
+      pypi: {
+        'needs': 'build',
+        'runs-on': 'ubuntu-latest',
+        'environment': 'pypi',
+        'permissions': { 'id-token': 'write' }, // PyPI trusted publishing (OIDC)
+        'steps': [{ uses: 'actions/download-artifact@v4', with: { name: 'release', path: 'dist/release' } },
+          { name: 'Collect the bumped packages\' wheels and sdists', run: 'mkdir -p dist/pypi && node -e "for (const p of require(\'./dist/release/manifest.json\').packages.filter(p => p.bumped)) for (const f of p.python) console.log(\'dist/release/\' + f)" | xargs -r -I{} cp {} dist/pypi/' },
+          { uses: 'pypa/gh-action-pypi-publish@release/v1', with: { 'packages-dir': 'dist/pypi' } }],
+      },
+    },
+  },
+});
+
 root.testTask.reset();
 root.testTask.description = 'The whole test pyramid: jest (with cdk-nag), app synth, Python, cfn-lint, checkov';
 root.testTask.exec('nx run-many -t build test synth');
 root.testTask.exec('node scripts/synth-summary.js');
 root.testTask.exec('bash scripts/test-python.sh');
 root.testTask.exec('bash scripts/validate-templates.sh');
+root.testTask.exec('node --test scripts/release/');
+root.testTask.spawn(root.tasks.tryFind('verify:artifacts')!);
 
 root.synth();

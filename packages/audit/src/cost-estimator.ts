@@ -122,9 +122,9 @@ const KB_PER_GB = 1024 * 1024;
  * List prices of one region, no free tier, no discounts.
  */
 export class CostEstimator {
-  /** Estimates one template. */
-  public static estimateTemplate(template: any, profile: UsageProfile = {}, prices: PriceTable = PriceTable.usEast1()): CostEstimate {
-    return new CostEstimator(prices).estimate(template, profile);
+  /** Estimates one template with the default price table (`new CostEstimator(prices)` for another). */
+  public static estimateTemplate(template: any, profile: UsageProfile = {}): CostEstimate {
+    return new CostEstimator().estimate(template, profile);
   }
 
   /**
@@ -132,8 +132,19 @@ export class CostEstimator {
    * (hours, LCUs and the ALB's public IPv4 addresses), for a profile. Below it the HTTP API
    * is cheaper. Throws when the HTTP API is cheaper at every volume (very large responses).
    */
-  public static breakEven(profile: BreakEvenProfile = {}, prices: PriceTable = PriceTable.usEast1()): number {
-    const p = prices.prices;
+  public static breakEven(profile: BreakEvenProfile = {}): number {
+    return new CostEstimator().breakEvenRequests(profile);
+  }
+
+  private readonly prices: PriceTable;
+
+  constructor(prices: PriceTable = PriceTable.usEast1()) {
+    this.prices = prices;
+  }
+
+  /** {@link CostEstimator.breakEven} with this estimator's prices. */
+  public breakEvenRequests(profile: BreakEvenProfile = {}): number {
+    const p = this.prices.prices;
     const kb = profile.averageResponseKb ?? 2;
     const azs = profile.albAzs ?? 2;
     const perConnection = profile.requestsPerConnection ?? 1;
@@ -152,12 +163,6 @@ export class CostEstimator {
       if (api(mid) < alb(mid)) lo = mid; else hi = mid;
     }
     return Math.round((lo + hi) / 2);
-  }
-
-  private readonly prices: PriceTable;
-
-  constructor(prices: PriceTable = PriceTable.usEast1()) {
-    this.prices = prices;
   }
 
   /** Estimates one template. */

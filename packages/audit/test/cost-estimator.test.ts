@@ -124,7 +124,8 @@ test('interface endpoints x AZs, Cloud Map, task public IPs, arm64 Fargate, log 
 
 test('prices are overridable and validated', () => {
   const cheap = PriceTable.usEast1().withOverrides({ natGatewayHour: 0.03, date: '2027-01-01' });
-  const e = CostEstimator.estimateTemplate({ Resources: { N: { Type: 'AWS::EC2::NatGateway' } } }, { natDataGbPerMonth: 0 }, cheap);
+  const e = new CostEstimator(cheap).estimate({ Resources: { N: { Type: 'AWS::EC2::NatGateway' } } }, { natDataGbPerMonth: 0 });
+  expect(new CostEstimator(cheap.withOverrides({ httpApiMillionRequests: 2 })).breakEvenRequests()).toBeLessThan(CostEstimator.breakEven());
   expect(e.totalMonthlyUsd).toBeCloseTo(21.9, 2);
   expect(e.priceDate).toBe('2027-01-01');
   expect(() => PriceTable.usEast1().withOverrides({ albHour: -1 })).toThrow(/Price `albHour` must be a number >= 0, got -1/);

@@ -37,3 +37,5 @@ def test_cost_estimate_and_break_even_from_python():
     assert estimate.public_ipv4_count == 1
     assert abs(CostEstimator.break_even() - 29.6e6) / 29.6e6 < 0.05
     assert PriceTable.us_east1().prices.region == "us-east-1"
+    cheaper = CostEstimator(PriceTable.us_east1().with_overrides(nat_gateway_hour=0.03))
+    assert cheaper.estimate(template, nat_data_gb_per_month=0).total_monthly_usd < estimate.total_monthly_usd

@@ -1,0 +1,27 @@
+// Synthesizes one stack with every Portcullis package, as a user outside the monorepo would
+// after `npm install @portcullis/...` (run by verify-artifacts.sh in a temporary directory).
+const assert = require('assert');
+const { App, Stack } = require('aws-cdk-lib');
+const { Egress, Network } = require('@portcullis/network');
+const { ApiService, FargateCluster } = require('@portcullis/cluster');
+const { AlbIngress } = require('@portcullis/alb-ingress');
+const { ApiGatewayIngress } = require('@portcullis/apigw-ingress');
+const { CostEstimator, ExposureChecks } = require('@portcullis/audit');
+
+process.env.CDK_VALIDATION = 'false';
+const app = new App();
+const stack = new Stack(app, 'Consumer');
+const network = new Network(stack, 'Network', { egress: Egress.singleNatGateway() });
+const cluster = new FargateCluster(stack, 'Cluster', { network });
+const service = new ApiService(stack, 'Api', { cluster });
+new AlbIngress(stack, 'Alb', { network, service });
+new ApiGatewayIngress(stack, 'HttpApi', { network, service });
+const template = app.synth().getStackArtifact(stack.artifactId).template;
+const count = (type) => Object.values(template.Resources).filter((r) => r.Type === type).length;
+assert.strictEqual(count('AWS::EC2::NatGateway'), 1);
+assert.strictEqual(count('AWS::ElasticLoadBalancingV2::LoadBalancer'), 1);
+assert.strictEqual(count('AWS::ApiGatewayV2::VpcLink'), 1);
+assert.deepStrictEqual(new ExposureChecks().checkTemplate(template), []);
+const cost = CostEstimator.estimateTemplate(template);
+assert.ok(cost.totalMonthlyUsd > 0);
+console.log(`npm consumer: synthesized ${Object.keys(template.Resources).length} resources, 0 exposure findings, idle $${cost.totalMonthlyUsd.toFixed(2)}/month`);

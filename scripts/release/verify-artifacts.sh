@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# npm run verify:artifacts (npm test calls it): build the release artifacts at their release
+# versions (a release dry run), check their dependency metadata, then install them OUTSIDE
+# the monorepo, from the tarballs and wheels plus aws-cdk-lib from the registries, and
+# synthesize a stack that uses every package from TypeScript's runtime (Node) and Python.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+out=$repo/dist/release
+node scripts/release/release.js --dry-run --out dist/release
+node scripts/release/check-metadata.js "$out"
+
+cdk_lib=$(node -p "require('./package.json').devDependencies['aws-cdk-lib']")
+constructs=$(node -p "require('./package.json').devDependencies['constructs']")
+
+tmp=$(mktemp -d -t portcullis-consumer-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+echo "verify-artifacts: npm consumer in $tmp (no access to the workspace)"
+mkdir -p "$tmp/npm"
+cp scripts/release/consumer.js "$tmp/npm/"
+(cd "$tmp/npm" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error \
+  "$out"/*/js/*.tgz "aws-cdk-lib@$cdk_lib" "constructs@$constructs" >/dev/null && node consumer.js)
+
+echo "verify-artifacts: Python consumer in a fresh venv"
+python3 -m venv "$tmp/venv"
+"$tmp/venv/bin/pip" install --quiet --disable-pip-version-check "$out"/*/python/*.whl "aws-cdk-lib==$cdk_lib" "constructs==$constructs"
+(cd "$tmp" && "$tmp/venv/bin/python" "$repo/scripts/release/consumer.py")
+echo "verify-artifacts: passed"
