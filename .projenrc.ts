@@ -1,5 +1,6 @@
 import { JsonFile, TextFile, YamlFile, javascript, typescript } from 'projen';
-import { REPO, TASK_ENV, constructPackage } from './projenrc/construct-package';
+import { REPO, constructPackage } from './projenrc/construct-package';
+import { TASK_ENV } from './projenrc/subproject';
 import { PinnedDependencies } from './projenrc/pinned-dependencies';
 import { referenceApp, referenceKit } from './projenrc/reference-app';
 import { PY_PINS, pinned, requirementLines } from './projenrc/versions';

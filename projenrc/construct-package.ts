@@ -1,5 +1,5 @@
 import { awscdk, javascript } from 'projen';
-import { PinnedDependencies } from './pinned-dependencies';
+import { SUBPROJECT_OPTIONS, finishSubproject } from './subproject';
 import { NPM_PINS, pinned } from './versions';
 
 /** Shared metadata of every Portcullis package. */
@@ -8,15 +8,6 @@ export const REPO = {
   homepage: 'https://github.com/portcullis-cdk/portcullis',
   author: 'Portcullis contributors',
   authorAddress: 'https://github.com/portcullis-cdk/portcullis',
-};
-
-/** Environment every task of every project runs with. */
-export const TASK_ENV: Record<string, string> = {
-  // Node 20 is past jsii's support window; the warning is noise on every command.
-  JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', // the value is the silenced major version, not a flag
-  // No AWS account here: never ask the instance metadata service for credentials.
-  AWS_EC2_METADATA_DISABLED: 'true',
-  CDK_DISABLE_CLI_TELEMETRY: 'true',
 };
 
 export interface ConstructPackageOptions {
@@ -60,24 +51,13 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
     authorAddress: REPO.authorAddress,
     license: 'Apache-2.0',
     stability: 'experimental',
-    defaultReleaseBranch: 'main',
-    packageManager: javascript.NodePackageManager.NPM,
-    minNodeVersion: '20.16.0',
-
+    ...SUBPROJECT_OPTIONS,
     cdkVersion: NPM_PINS['aws-cdk-lib'],
     constructsVersion: NPM_PINS.constructs,
     jsiiVersion: NPM_PINS.jsii,
     typescriptVersion: NPM_PINS.typescript,
     publishToPypi: pythonNames(options.name),
 
-    // Linting is jsii's own strict checks plus tsc; no eslint/prettier in this repo (yet).
-    eslint: false,
-    prettier: false,
-    github: false,
-    release: false,
-    depsUpgrade: false,
-    pullRequestTemplate: false,
-    sampleCode: false,
     docgen: true,
     jestOptions: {
       junitReporting: false,
@@ -97,12 +77,7 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
     // tsc writes lib/*.js without the execute bit; npm only sets it on files present at install time.
     project.postCompileTask.exec(`chmod +x ${Object.values(options.bins).join(' ')}`);
   }
-  new PinnedDependencies(project, { remove: ['jsii-diff'] });
-  for (const [k, v] of Object.entries(TASK_ENV)) project.tasks.addEnvironment(k, v);
-
-  // The root runs the one `npm install` for every workspace.
-  project.package.installTask.reset();
-  project.package.installCiTask.reset();
+  finishSubproject(project, ['jsii-diff']);
 
   // jsii-docgen >= 10.11.15 only looks for dependency assemblies below the package folder;
   // link the hoisted ones in first.

@@ -1,6 +1,5 @@
 import { awscdk, javascript, typescript } from 'projen';
-import { TASK_ENV } from './construct-package';
-import { PinnedDependencies } from './pinned-dependencies';
+import { SUBPROJECT_OPTIONS, finishSubproject } from './subproject';
 import { NPM_PINS, pinned } from './versions';
 
 /** The private workspace the reference apps share: context parsing and reasoned acknowledgements. */
@@ -10,18 +9,9 @@ export function referenceKit(root: javascript.NodeProject) {
     outdir: 'apps/reference-kit',
     name: '@portcullis-apps/reference-kit',
     description: 'What the reference apps share: reading their CDK context and acknowledging policy findings with reasons',
-    defaultReleaseBranch: 'main',
-    packageManager: javascript.NodePackageManager.NPM,
-    minNodeVersion: '20.16.0',
+    ...SUBPROJECT_OPTIONS,
     licensed: false,
     typescriptVersion: NPM_PINS.typescript,
-    eslint: false,
-    prettier: false,
-    github: false,
-    release: false,
-    depsUpgrade: false,
-    pullRequestTemplate: false,
-    sampleCode: false,
     jest: false,
     peerDeps: [pinned('aws-cdk-lib'), pinned('constructs')],
     deps: ['network', 'cluster', 'alb-ingress', 'apigw-ingress'].map((p) => `@portcullis/${p}@0.0.0`),
@@ -29,10 +19,7 @@ export function referenceKit(root: javascript.NodeProject) {
     tsconfig: { compilerOptions: { typeRoots: ['./node_modules/@types', '../../node_modules/@types'] } },
   });
   project.package.addField('private', true);
-  new PinnedDependencies(project);
-  for (const [k, v] of Object.entries(TASK_ENV)) project.tasks.addEnvironment(k, v);
-  project.package.installTask.reset();
-  project.package.installCiTask.reset();
+  finishSubproject(project);
   // For nx, build = compile to lib/ (the apps import it); it is tested through the apps' tests.
   project.package.setScript('build', `projen ${project.compileTask.name}`);
   return project;
@@ -57,23 +44,12 @@ export function referenceApp(root: javascript.NodeProject, options: ReferenceApp
     outdir: `apps/${options.name}`,
     name: `@portcullis-apps/${options.name}`,
     description: options.description,
-    defaultReleaseBranch: 'main',
-    packageManager: javascript.NodePackageManager.NPM,
-    minNodeVersion: '20.16.0',
+    ...SUBPROJECT_OPTIONS,
     licensed: false,
-
     cdkVersion: NPM_PINS['aws-cdk-lib'],
     cdkCliVersion: NPM_PINS['aws-cdk'],
     constructsVersion: NPM_PINS.constructs,
     typescriptVersion: NPM_PINS.typescript,
-
-    eslint: false,
-    prettier: false,
-    github: false,
-    release: false,
-    depsUpgrade: false,
-    pullRequestTemplate: false,
-    sampleCode: false,
     jestOptions: {
       junitReporting: false,
       jestConfig: { testMatch: ['<rootDir>/test/**/*.test.ts'] },
@@ -89,11 +65,7 @@ export function referenceApp(root: javascript.NodeProject, options: ReferenceApp
     devDeps: ['cdk-nag'].map(pinned),
   });
   project.package.addField('private', true);
-
-  new PinnedDependencies(project, { remove: ['esbuild'] });
-  for (const [k, v] of Object.entries(TASK_ENV)) project.tasks.addEnvironment(k, v);
-  project.package.installTask.reset();
-  project.package.installCiTask.reset();
+  finishSubproject(project, ['esbuild']);
 
   // Quiet synth (the template is in cdk.out/); no notices fetched from the internet.
   project.cdkConfig.json.addOverride('notices', false);

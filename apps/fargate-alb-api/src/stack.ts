@@ -1,12 +1,12 @@
-import { CfnOutput, Fn, Stack, StackProps } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Stack, StackProps } from 'aws-cdk-lib';
+import {
+  acknowledgeAlb, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
+  addReferenceOutputs, domainContext, ReferenceContext, serviceContext,
+} from '@portcullis-apps/reference-kit';
 import { AlbIngress } from '@portcullis/alb-ingress';
 import { ApiService, FargateCluster } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
 import { Construct } from 'constructs';
-import { acknowledgeAlb, acknowledgeCluster, acknowledgeNetwork, acknowledgeService, ReferenceContext } from '@portcullis-apps/reference-kit';
 
 /** Configuration of the reference environment: the CDK context keys of the same names. */
 export interface FargateAlbApiProps extends StackProps, ReferenceContext {}
@@ -25,37 +25,13 @@ export class FargateAlbApiStack extends Stack {
     super(scope, id, props);
     this.network = new Network(this, 'Network', { egress: props.egress });
     this.cluster = new FargateCluster(this, 'Cluster', { network: this.network });
-    this.service = new ApiService(this, 'Api', {
-      cluster: this.cluster,
-      image: props.image ? ecs.ContainerImage.fromRegistry(props.image) : undefined,
-      containerPort: props.containerPort,
-      desiredCount: props.desiredCount,
-    });
-    const hostedZone = props.hostedZoneId && props.domainName
-      ? route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
-        hostedZoneId: props.hostedZoneId,
-        zoneName: props.hostedZoneName ?? props.domainName.split('.').slice(1).join('.'),
-      })
-      : undefined;
-    this.ingress = new AlbIngress(this, 'Ingress', {
-      network: this.network,
-      service: this.service,
-      domainName: props.domainName,
-      hostedZone,
-      certificate: props.certificateArn ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn) : undefined,
-    });
+    this.service = new ApiService(this, 'Api', { cluster: this.cluster, ...serviceContext(props) });
+    this.ingress = new AlbIngress(this, 'Ingress', { network: this.network, service: this.service, ...domainContext(this, props) });
+
     acknowledgeNetwork(this.network);
     acknowledgeCluster(this.cluster);
     acknowledgeService(this.service);
     acknowledgeAlb(this.ingress);
-
-    new CfnOutput(this, 'Url', { description: 'The public URL of the API', value: this.ingress.url });
-    new CfnOutput(this, 'EgressIps', {
-      description: 'Every outbound connection from the tasks leaves from these addresses: give them to partners to allow-list',
-      value: this.network.egressIps.length > 0 ? Fn.join(',', this.network.egressIps) : 'none (no NAT)',
-    });
-    new CfnOutput(this, 'ClusterName', { value: this.cluster.cluster.clusterName });
-    new CfnOutput(this, 'ServiceName', { value: this.service.service.serviceName });
-    new CfnOutput(this, 'LogGroup', { value: this.service.logGroup.logGroupName });
+    addReferenceOutputs(this, { url: this.ingress.url, network: this.network, cluster: this.cluster, service: this.service });
   }
 }

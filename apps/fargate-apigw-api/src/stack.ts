@@ -1,8 +1,8 @@
-import { CfnOutput, Duration, Fn, Stack, StackProps } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import { acknowledgeApiGateway, acknowledgeCluster, acknowledgeNetwork, acknowledgeService, ReferenceContext } from '@portcullis-apps/reference-kit';
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import {
+  acknowledgeApiGateway, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
+  addReferenceOutputs, domainContext, ReferenceContext, serviceContext,
+} from '@portcullis-apps/reference-kit';
 import { ApiGatewayIngress } from '@portcullis/apigw-ingress';
 import { ApiService, FargateCluster } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
@@ -23,14 +23,15 @@ export class FargateApigwApiStack extends Stack {
 
   constructor(scope: Construct, id: string, props: FargateApigwApiProps = {}) {
     super(scope, id, props);
+    if (props.domainName && !props.certificateArn) {
+      throw new Error('Context `domainName` needs `certificateArn` (an ACM certificate for it in this region) on the API Gateway app');
+    }
     this.network = new Network(this, 'Network', { egress: props.egress });
     this.cluster = new FargateCluster(this, 'Cluster', { network: this.network });
     const containerPort = props.containerPort ?? 80;
     this.service = new ApiService(this, 'Api', {
       cluster: this.cluster,
-      image: props.image ? ecs.ContainerImage.fromRegistry(props.image) : undefined,
-      containerPort,
-      desiredCount: props.desiredCount,
+      ...serviceContext(props),
       // Seed: nothing else checks task health on this path (no load balancer). The nginx image has curl.
       healthCheck: {
         command: ['CMD-SHELL', `curl -f http://localhost:${containerPort}/ || exit 1`],
@@ -39,34 +40,12 @@ export class FargateApigwApiStack extends Stack {
         timeout: Duration.seconds(3),
       },
     });
-    if (props.domainName && !props.certificateArn) {
-      throw new Error('Context `domainName` needs `certificateArn` (an ACM certificate for it in this region) on the API Gateway app');
-    }
-    const hostedZone = props.hostedZoneId && props.domainName
-      ? route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
-        hostedZoneId: props.hostedZoneId,
-        zoneName: props.hostedZoneName ?? props.domainName.split('.').slice(1).join('.'),
-      })
-      : undefined;
-    this.ingress = new ApiGatewayIngress(this, 'Ingress', {
-      network: this.network,
-      service: this.service,
-      domainName: props.domainName,
-      hostedZone,
-      certificate: props.certificateArn ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn) : undefined,
-    });
+    this.ingress = new ApiGatewayIngress(this, 'Ingress', { network: this.network, service: this.service, ...domainContext(this, props) });
+
     acknowledgeNetwork(this.network);
     acknowledgeCluster(this.cluster);
     acknowledgeService(this.service);
     acknowledgeApiGateway(this.ingress);
-
-    new CfnOutput(this, 'Url', { description: 'The public URL of the API', value: this.ingress.url });
-    new CfnOutput(this, 'EgressIps', {
-      description: 'Every outbound connection from the tasks leaves from these addresses: give them to partners to allow-list',
-      value: this.network.egressIps.length > 0 ? Fn.join(',', this.network.egressIps) : 'none (no NAT)',
-    });
-    new CfnOutput(this, 'ClusterName', { value: this.cluster.cluster.clusterName });
-    new CfnOutput(this, 'ServiceName', { value: this.service.service.serviceName });
-    new CfnOutput(this, 'LogGroup', { value: this.service.logGroup.logGroupName });
+    addReferenceOutputs(this, { url: this.ingress.url, network: this.network, cluster: this.cluster, service: this.service });
   }
 }

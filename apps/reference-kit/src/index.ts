@@ -1,2 +1,3 @@
 export * from './context';
 export * from './acknowledgements';
+export * from './stack-parts';

@@ -1,0 +1,41 @@
+import { CfnOutput, Fn, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { ApiService, IApiCluster } from '@portcullis/cluster';
+import { Network } from '@portcullis/network';
+import { Construct } from 'constructs';
+import { ReferenceContext } from './context';
+
+/** The service props every app takes from its context (image, port, count). */
+export function serviceContext(ctx: ReferenceContext) {
+  return {
+    image: ctx.image ? ecs.ContainerImage.fromRegistry(ctx.image) : undefined,
+    containerPort: ctx.containerPort,
+    desiredCount: ctx.desiredCount,
+  };
+}
+
+/** The custom-domain props of an ingress from the context: hosted zone and/or certificate. */
+export function domainContext(scope: Construct, ctx: ReferenceContext) {
+  const hostedZone = ctx.hostedZoneId && ctx.domainName
+    ? route53.HostedZone.fromHostedZoneAttributes(scope, 'Zone', {
+      hostedZoneId: ctx.hostedZoneId,
+      zoneName: ctx.hostedZoneName ?? ctx.domainName.split('.').slice(1).join('.'),
+    })
+    : undefined;
+  const certificate = ctx.certificateArn ? acm.Certificate.fromCertificateArn(scope, 'Certificate', ctx.certificateArn) : undefined;
+  return { domainName: ctx.domainName, hostedZone, certificate };
+}
+
+/** The outputs every app has: URL, egress IPs for allow-lists, cluster, service, log group. */
+export function addReferenceOutputs(stack: Stack, parts: { url: string; network: Network; cluster: IApiCluster; service: ApiService }): void {
+  new CfnOutput(stack, 'Url', { description: 'The public URL of the API', value: parts.url });
+  new CfnOutput(stack, 'EgressIps', {
+    description: 'Every outbound connection from the private subnets leaves from these addresses: give them to partners to allow-list',
+    value: parts.network.egressIps.length > 0 ? Fn.join(',', parts.network.egressIps) : 'none (no NAT)',
+  });
+  new CfnOutput(stack, 'ClusterName', { value: parts.cluster.cluster.clusterName });
+  new CfnOutput(stack, 'ServiceName', { value: parts.service.service.serviceName });
+  new CfnOutput(stack, 'LogGroup', { value: parts.service.logGroup.logGroupName });
+}

@@ -1,0 +1,37 @@
+import { javascript } from 'projen';
+import { PinnedDependencies } from './pinned-dependencies';
+
+/** Environment every task of every project runs with. */
+export const TASK_ENV: Record<string, string> = {
+  // Node 20 is past jsii's support window; the warning is noise on every command.
+  JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', // the value is the silenced major version, not a flag
+  // No AWS account here: never ask the instance metadata service for credentials.
+  AWS_EC2_METADATA_DISABLED: 'true',
+  CDK_DISABLE_CLI_TELEMETRY: 'true',
+};
+
+/** Options every subproject (package, app, kit) shares. */
+export const SUBPROJECT_OPTIONS = {
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.16.0',
+  // Linting is jsii's own strict checks plus tsc; no eslint/prettier in this repo (yet).
+  eslint: false,
+  prettier: false,
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  sampleCode: false,
+};
+
+/**
+ * What every subproject needs after construction: pinned dependency versions, the task
+ * environment, and no install of its own (the root runs the one `npm install`).
+ */
+export function finishSubproject(project: javascript.NodeProject, removeDeps: string[] = []) {
+  new PinnedDependencies(project, { remove: removeDeps });
+  for (const [k, v] of Object.entries(TASK_ENV)) project.tasks.addEnvironment(k, v);
+  project.package.installTask.reset();
+  project.package.installCiTask.reset();
+}
