@@ -1,5 +1,6 @@
 import * as fs from 'fs';
-import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Stage } from 'aws-cdk-lib';
+import { CfnElement, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { RULES } from './private/rules';
 import { TemplateIndex } from './private/template';
 
@@ -81,6 +82,34 @@ export class ExposureChecks implements IPolicyValidationPlugin {
     return this.checkTemplate(artifact.template);
   }
 
+  /**
+   * Checks every stack under `scope` (synthesizing its app), the cdk-nag 3 way: the report
+   * leaves out findings acknowledged with `Validations.of(construct).acknowledge(...)` on the
+   * resource or one of its parents (id `portcullis-exposure::Portcullis-XXX` or `Portcullis-XXX`).
+   */
+  public validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    const stage = Stage.of(scope);
+    if (!stage) throw new Error(`'${scope.node.path}' is not in an App or Stage: add it to one before checking it`);
+    const assembly = stage.synth();
+    const byRule = new Map<string, PolicyViolation>();
+    for (const stack of scope.node.findAll().filter((c): c is Stack => Stack.isStack(c))) {
+      const artifact = assembly.getStackArtifact(stack.artifactId);
+      const template = artifact.template;
+      // logical id -> the construct behind it, to find acknowledgements in the tree
+      const elements = new Map(stack.node.findAll()
+        .filter((c): c is CfnElement => CfnElement.isCfnElement(c) && Stack.of(c) === stack)
+        .map((c) => [stack.resolve(c.logicalId) as string, c as IConstruct]));
+      for (const f of this.checkTemplate(template).filter((x) => !x.acknowledged)) {
+        if (acknowledgedInTree(elements.get(f.resourceLogicalId), f.ruleId, this.name)) continue;
+        const violation = byRule.get(f.ruleId) ?? { ruleName: f.ruleId, description: f.description, fix: f.fix, severity: 'error', violatingResources: [] };
+        violation.violatingResources.push({ resourceLogicalId: f.resourceLogicalId, templatePath: artifact.templateFullPath, locations: ['Properties'] });
+        byRule.set(f.ruleId, violation);
+      }
+    }
+    const violations = [...byRule.values()];
+    return { success: violations.length === 0, violations };
+  }
+
   /** Called by the CDK during synth with the paths of every template. */
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const byRule = new Map<string, PolicyViolation>();
@@ -101,6 +130,18 @@ export class ExposureChecks implements IPolicyValidationPlugin {
     const violations = [...byRule.values()];
     return { success: violations.length === 0, violations };
   }
+}
+
+/** Whether `ruleId` is acknowledged (CDK Validations metadata) on the construct or a parent. */
+function acknowledgedInTree(construct: IConstruct | undefined, ruleId: string, plugin: string): boolean {
+  for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
+    for (const entry of c.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      const ids = Object.keys(entry.data ?? {});
+      if (ids.includes(ruleId) || ids.includes(`${plugin}::${ruleId}`)) return true;
+    }
+  }
+  return false;
 }
 
 /** The reason a resource gives for acknowledging `ruleId` in its template metadata; throws if it gives none. */

@@ -113,6 +113,19 @@ describe('acknowledgements', () => {
   });
 });
 
+test('validateScope, the cdk-nag 3 way: a report of every stack, without the acknowledged findings', () => {
+  const app = new App();
+  const stack = new Stack(app, 'Scoped');
+  new logs.LogGroup(stack, 'Kept', { retention: logs.RetentionDays.INFINITE });
+  const acked = new logs.LogGroup(stack, 'Acked', { retention: logs.RetentionDays.INFINITE });
+  Validations.of(acked).acknowledge({ id: 'portcullis-exposure::Portcullis-LOG1', reason: 'audit trail kept forever by policy' });
+  const report = new ExposureChecks().validateScope(stack);
+  expect(report.success).toBe(false);
+  expect(report.violations.map((v) => v.ruleName)).toEqual(['Portcullis-LOG1']);
+  expect(report.violations[0].violatingResources.map((r) => r.resourceLogicalId)).toEqual([expect.stringMatching(/^Kept/)]);
+  expect(new ExposureChecks().validateScope(new Stack(new App(), 'Empty')).success).toBe(true);
+});
+
 describe('as a CDK policy-validation plugin', () => {
   test('a finding fails the synth, naming the rule, the resource and the fix', () => {
     const app = new App();

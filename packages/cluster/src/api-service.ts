@@ -127,11 +127,13 @@ export interface ApiServiceProps {
    */
   readonly autoScaling?: ApiServiceAutoScaling;
   /**
-   * CPU architecture of the tasks (Fargate). On EC2 capacity the cluster's architecture is used.
+   * CPU architecture and OS of the tasks, e.g. `{ cpuArchitecture: ecs.CpuArchitecture.ARM64 }`
+   * for Graviton on Fargate (about 20% cheaper; the image must be arm64 or multi-arch). On EC2
+   * capacity the architecture must match the cluster's instances (`graviton` on Ec2Cluster).
    *
-   * @default ecs.CpuArchitecture.X86_64
+   * @default - Linux on X86_64 (on EC2 capacity: the cluster's architecture)
    */
-  readonly cpuArchitecture?: ecs.CpuArchitecture;
+  readonly runtimePlatform?: ecs.RuntimePlatform;
   /**
    * Mount the container's root filesystem read-only.
    *
@@ -249,11 +251,13 @@ export class ApiService extends Construct implements ec2.IConnectable {
       description: 'Task role of the API service: no permissions until you grant them',
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
     });
-    const cpuArchitecture = fargate ? props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64 : props.cluster.cpuArchitecture ?? ecs.CpuArchitecture.X86_64;
-    if (!fargate && props.cpuArchitecture && props.cpuArchitecture !== cpuArchitecture) {
-      throw new Error(`\`cpuArchitecture\` ${props.cpuArchitecture} does not match the EC2 cluster's instances (${cpuArchitecture}): set \`graviton\` on the Ec2Cluster instead`);
+    const requested = props.runtimePlatform?.cpuArchitecture;
+    const cpuArchitecture = fargate ? requested ?? ecs.CpuArchitecture.X86_64 : props.cluster.cpuArchitecture ?? ecs.CpuArchitecture.X86_64;
+    const archName = (a: ecs.CpuArchitecture) => (a === ecs.CpuArchitecture.ARM64 ? 'ARM64' : 'X86_64');
+    if (!fargate && requested && requested !== cpuArchitecture) {
+      throw new Error(`\`runtimePlatform.cpuArchitecture\` ${archName(requested)} does not match the EC2 cluster's instances (${archName(cpuArchitecture)}): set \`graviton\` on the Ec2Cluster instead`);
     }
-    const runtimePlatform = { cpuArchitecture, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX };
+    const runtimePlatform = { cpuArchitecture, operatingSystemFamily: props.runtimePlatform?.operatingSystemFamily ?? ecs.OperatingSystemFamily.LINUX };
     this.taskDefinition = fargate
       ? new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
         family, cpu, memoryLimitMiB: memory, executionRole: props.cluster.executionRole, taskRole: this.taskRole, runtimePlatform,
@@ -265,7 +269,7 @@ export class ApiService extends Construct implements ec2.IConnectable {
       const cfn = this.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition;
       cfn.cpu = String(cpu);
       cfn.memory = String(memory);
-      cfn.runtimePlatform = { cpuArchitecture: cpuArchitecture === ecs.CpuArchitecture.ARM64 ? 'ARM64' : 'X86_64', operatingSystemFamily: 'LINUX' };
+      cfn.runtimePlatform = { cpuArchitecture: archName(cpuArchitecture), operatingSystemFamily: 'LINUX' };
     }
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {

@@ -99,7 +99,7 @@ test('props: image, port, size, count, env, health check, retention, deployment 
     image: ecs.ContainerImage.fromRegistry('example/api:1'), containerPort: 8080, cpu: 512, memory: 2048, desiredCount: 3,
     environment: { STAGE: 'prod' }, healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost:8080/ || exit 1'] },
     logRetention: logs.RetentionDays.ONE_WEEK, minHealthyPercent: 100, maxHealthyPercent: 150,
-    cpuArchitecture: ecs.CpuArchitecture.ARM64, readonlyRootFilesystem: true, enableExecuteCommand: true, circuitBreaker: false,
+    runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64 }, readonlyRootFilesystem: true, enableExecuteCommand: true, circuitBreaker: false,
   });
   const { td, c } = container(template);
   expect(td).toEqual(expect.objectContaining({ Cpu: '512', Memory: '2048', RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' } }));
@@ -157,6 +157,13 @@ describe('EC2 capacity', () => {
       NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }) },
     });
     expect(service.cluster).toBe(cluster);
+  });
+
+  test('runtimePlatform must match the instances', () => {
+    const s2 = new Stack(new App(), 'Arm');
+    const c2 = new Ec2Cluster(s2, 'Cluster', { network: new Network(s2, 'Network') });
+    expect(() => new ApiService(s2, 'Api', { cluster: c2, runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64 } }))
+      .toThrow(/`runtimePlatform.cpuArchitecture` ARM64 does not match the EC2 cluster's instances \(X86_64\): set `graviton`/);
   });
 });
 
@@ -248,7 +255,7 @@ test('property: random valid services synthesize, no task gets a public IP, the 
         cpu: p.size[0], memory: p.size[1], containerPort: p.containerPort, desiredCount: p.desiredCount,
         minHealthyPercent: p.minHealthyPercent, maxHealthyPercent: p.maxHealthyPercent, circuitBreaker: p.circuitBreaker,
         autoScaling: p.autoScale ? { minCapacity: 1, maxCapacity: 5 } : undefined,
-        cpuArchitecture: p.arm ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
+        runtimePlatform: { cpuArchitecture: p.arm ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64 },
       });
       const svc = Object.values<any>(template.findResources('AWS::ECS::Service'))[0];
       expect(svc.Properties.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('DISABLED');
