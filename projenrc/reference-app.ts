@@ -14,7 +14,8 @@ export function referenceKit(root: javascript.NodeProject) {
     typescriptVersion: NPM_PINS.typescript,
     jest: false,
     peerDeps: [pinned('aws-cdk-lib'), pinned('constructs')],
-    deps: ['network', 'cluster', 'alb-ingress', 'apigw-ingress'].map((p) => `@portcullis/${p}@0.0.0`),
+    // Only what every app uses: an ingress change must affect only the app that uses it.
+    deps: ['network', 'cluster'].map((p) => `@portcullis/${p}@0.0.0`),
     devDeps: [pinned('aws-cdk-lib'), pinned('constructs')],
     tsconfig: { compilerOptions: { typeRoots: ['./node_modules/@types', '../../node_modules/@types'] } },
   });

@@ -1,7 +1,5 @@
 import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { AlbIngress } from '@portcullis/alb-ingress';
-import { ApiGatewayIngress } from '@portcullis/apigw-ingress';
 import { ApiService, ClusterCapacity, Ec2Cluster, FargateCluster } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
 import { IConstruct } from 'constructs';
@@ -94,7 +92,24 @@ export function acknowledgeService(service: ApiService): void {
   }
 }
 
-export function acknowledgeAlb(ingress: AlbIngress): void {
+/**
+ * The parts of an `AlbIngress` acknowledged here. Structural, so this kit does not depend on
+ * the ingress packages (a change to one affects only the app that uses it).
+ */
+export interface AlbIngressParts {
+  readonly securityGroup: IConstruct;
+  readonly loadBalancer: IConstruct;
+  readonly httpListener: IConstruct;
+  readonly certificate?: unknown;
+}
+
+/** The parts of an `ApiGatewayIngress` acknowledged here. */
+export interface ApiGatewayIngressParts {
+  readonly api: IConstruct;
+  readonly accessLog: { readonly logGroup: IConstruct };
+}
+
+export function acknowledgeAlb(ingress: AlbIngressParts): void {
   const publicReason = 'A public API: the listener ports are open to the internet on purpose, nothing else is';
   ack(ingress.securityGroup, 'AwsSolutions-EC23', publicReason);
   skipCheckov(ingress.securityGroup, 'CKV_AWS_260', publicReason);
@@ -114,7 +129,7 @@ export function acknowledgeAlb(ingress: AlbIngress): void {
   }
 }
 
-export function acknowledgeApiGateway(ingress: ApiGatewayIngress): void {
+export function acknowledgeApiGateway(ingress: ApiGatewayIngressParts): void {
   ack(ingress.api, 'AwsSolutions-APIG4', 'A public API: the service authenticates its callers; pass `authorizer` to authorize at the edge');
   ack(ingress.accessLog.logGroup, LOGS_KMS, LOGS_KMS_REASON);
 }
