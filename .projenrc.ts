@@ -1,4 +1,4 @@
-import { JsonFile, TextFile, YamlFile, javascript, typescript } from 'projen';
+import { Component, JsonFile, TextFile, YamlFile, javascript, typescript } from 'projen';
 import { REPO, constructPackage } from './projenrc/construct-package';
 import { TASK_ENV } from './projenrc/subproject';
 import { PinnedDependencies } from './projenrc/pinned-dependencies';
@@ -134,6 +134,19 @@ referenceApp(root, {
   description: 'Reference environment: public API on Fargate in private subnets behind an API Gateway HTTP API and a VPC link',
   uses: ['network', 'cluster', 'apigw-ingress', 'audit'],
 });
+
+// The subprojects do not install (the root does, once). projen reinstalls the root only when
+// the root package.json changes, so also reinstall when a workspace's package.json changed:
+// otherwise package-lock.json would fall out of sync and `npm ci` would refuse it.
+class InstallWhenWorkspacesChange extends Component {
+  public postSynthesize(): void {
+    const changed = root.subprojects.some((p) => p instanceof javascript.NodeProject && p.package.file.changed);
+    if (changed && !root.package.file.changed) {
+      root.tasks.runTask(process.env.CI ? root.package.installCiTask.name : root.package.installTask.name);
+    }
+  }
+}
+new InstallWhenWorkspacesChange(root);
 
 // ---------------------------------------------------------------------------------------
 // nx: package-based; targets come from each workspace's package.json scripts.
