@@ -210,13 +210,11 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
     this.network = props.network;
     const internetFacing = props.internetFacing ?? true;
 
-    if ((props.domainName === undefined) !== (props.hostedZone === undefined) && !props.certificate) {
-      throw new Error(props.domainName !== undefined
-        ? `\`domainName\` '${props.domainName}' needs \`hostedZone\` (to validate a certificate and create the alias record), or a \`certificate\` of your own`
-        : '`hostedZone` was given without `domainName`: give the domain name to serve, e.g. api.example.com');
-    }
     if (props.hostedZone && props.domainName === undefined) {
       throw new Error('`hostedZone` was given without `domainName`: give the domain name to serve, e.g. api.example.com');
+    }
+    if (props.domainName !== undefined && !props.hostedZone && !props.certificate) {
+      throw new Error(`\`domainName\` '${props.domainName}' needs \`hostedZone\` (to validate a certificate and create the alias record), or a \`certificate\` of your own`);
     }
     const idleTimeout = props.idleTimeout ?? Duration.seconds(30);
     if (!Token.isUnresolved(idleTimeout.toSeconds()) && (idleTimeout.toSeconds() < 1 || idleTimeout.toSeconds() > 4000)) {

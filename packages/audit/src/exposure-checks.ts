@@ -91,7 +91,7 @@ export class ExposureChecks implements IPolicyValidationPlugin {
     const stage = Stage.of(scope);
     if (!stage) throw new Error(`'${scope.node.path}' is not in an App or Stage: add it to one before checking it`);
     const assembly = stage.synth();
-    const byRule = new Map<string, PolicyViolation>();
+    const report = new ReportBuilder();
     for (const stack of scope.node.findAll().filter((c): c is Stack => Stack.isStack(c))) {
       const artifact = assembly.getStackArtifact(stack.artifactId);
       const template = artifact.template;
@@ -100,34 +100,36 @@ export class ExposureChecks implements IPolicyValidationPlugin {
         .filter((c): c is CfnElement => CfnElement.isCfnElement(c) && Stack.of(c) === stack)
         .map((c) => [stack.resolve(c.logicalId) as string, c as IConstruct]));
       for (const f of this.checkTemplate(template).filter((x) => !x.acknowledged)) {
-        if (acknowledgedInTree(elements.get(f.resourceLogicalId), f.ruleId, this.name)) continue;
-        const violation = byRule.get(f.ruleId) ?? { ruleName: f.ruleId, description: f.description, fix: f.fix, severity: 'error', violatingResources: [] };
-        violation.violatingResources.push({ resourceLogicalId: f.resourceLogicalId, templatePath: artifact.templateFullPath, locations: ['Properties'] });
-        byRule.set(f.ruleId, violation);
+        if (!acknowledgedInTree(elements.get(f.resourceLogicalId), f.ruleId, this.name)) report.add(f, artifact.templateFullPath);
       }
     }
-    const violations = [...byRule.values()];
-    return { success: violations.length === 0, violations };
+    return report.build();
   }
 
   /** Called by the CDK during synth with the paths of every template. */
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
-    const byRule = new Map<string, PolicyViolation>();
+    const report = new ReportBuilder();
     for (const templatePath of context.templatePaths) {
       const template = JSON.parse(fs.readFileSync(templatePath, 'utf8'));
-      for (const f of this.checkTemplate(template).filter((x) => !x.acknowledged)) {
-        const violation = byRule.get(f.ruleId) ?? {
-          ruleName: f.ruleId,
-          description: f.description,
-          fix: f.fix,
-          severity: 'error',
-          violatingResources: [],
-        };
-        violation.violatingResources.push({ resourceLogicalId: f.resourceLogicalId, templatePath, locations: ['Properties'] });
-        byRule.set(f.ruleId, violation);
-      }
+      for (const f of this.checkTemplate(template).filter((x) => !x.acknowledged)) report.add(f, templatePath);
     }
-    const violations = [...byRule.values()];
+    return report.build();
+  }
+}
+
+/** Groups findings into one violation per rule, as the CDK's validation report expects. */
+class ReportBuilder {
+  private readonly byRule = new Map<string, PolicyViolation>();
+
+  public add(f: ExposureFinding, templatePath: string): void {
+    const violation = this.byRule.get(f.ruleId)
+      ?? { ruleName: f.ruleId, description: f.description, fix: f.fix, severity: 'error', violatingResources: [] };
+    violation.violatingResources.push({ resourceLogicalId: f.resourceLogicalId, templatePath, locations: ['Properties'] });
+    this.byRule.set(f.ruleId, violation);
+  }
+
+  public build(): PolicyValidationPluginReport {
+    const violations = [...this.byRule.values()];
     return { success: violations.length === 0, violations };
   }
 }

@@ -212,6 +212,9 @@ export class ApiService extends Construct implements ec2.IConnectable {
       throw new Error(`\`minHealthyPercent\` (${minHealthyPercent}) must be <= \`maxHealthyPercent\` (${maxHealthyPercent})`);
     }
     if (fargate && known(cpu, memory)) validateFargateSize(cpu, memory);
+    if (props.logRetention === logs.RetentionDays.INFINITE) {
+      throw new Error('`logRetention` must be finite, got RetentionDays.INFINITE: logs would be kept (and billed) forever; use e.g. RetentionDays.ONE_YEAR');
+    }
     const scaling = props.autoScaling;
     if (scaling) {
       const min = scaling.minCapacity ?? 2;
@@ -279,9 +282,6 @@ export class ApiService extends Construct implements ec2.IConnectable {
     (this.logGroup.node.defaultChild as logs.CfnLogGroup).addMetadata('checkov', {
       skip: [{ id: 'CKV_AWS_158', comment: 'CloudWatch Logs encrypts container logs at rest with AWS-owned keys; a customer-managed KMS key adds cost and key policy, not protection these logs need' }],
     });
-    if (props.logRetention === logs.RetentionDays.INFINITE) {
-      throw new Error('`logRetention` must be finite, got RetentionDays.INFINITE: logs would be kept (and billed) forever; use e.g. RetentionDays.ONE_YEAR');
-    }
     this.container = this.taskDefinition.addContainer('Container', {
       containerName: CONTAINER_NAME,
       image: props.image ?? ecs.ContainerImage.fromRegistry(DEFAULT_IMAGE),
