@@ -114,6 +114,7 @@ constructPackage(root, {
   description: 'Exposure rules for private-API stacks (a CDK policy-validation plugin) and an idle-cost estimate of a synthesized app',
   keywords: ['cdk-nag', 'policy', 'cost'],
   bins: { 'portcullis-audit': 'lib/cli.js' },
+  bundledDeps: ['@aws-cdk/cloudformation-diff', '@aws-cdk/aws-service-spec', '@aws-cdk/service-spec-types'],
 });
 
 // ---------------------------------------------------------------------------------------

@@ -86,6 +86,8 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
   // One pacmak run builds the npm tarball (dist/js) and the Python wheel + sdist (dist/python).
   const pkg = project.tasks.tryFind('package')!;
   pkg.reset('rm -rf dist');
+  // npm pack bundles only real folders below the package: copy the bundled deps out of the hoisted install.
+  if ((options.bundledDeps ?? []).length > 0) pkg.exec('node ../../scripts/bundle-deps.js');
   pkg.exec('jsii-pacmak --target js --target python');
 
   // projen's own `build` (locked) also runs the tests. For nx, `build` means compile + docs +

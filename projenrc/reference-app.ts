@@ -63,7 +63,7 @@ export function referenceApp(root: javascript.NodeProject, options: ReferenceApp
       },
     },
     deps: [...options.uses.map((p) => `@portcullis/${p}@0.0.0`), '@portcullis-apps/reference-kit@0.0.0'],
-    devDeps: ['cdk-nag'].map(pinned),
+    devDeps: ['cdk-nag', '@aws-cdk/integ-tests-alpha', '@aws-cdk/integ-runner'].map(pinned),
   });
   project.package.addField('private', true);
   finishSubproject(project, ['esbuild']);

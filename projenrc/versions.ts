@@ -33,6 +33,18 @@ export const NPM_PINS: Record<string, string> = {
   '@types/jest': '^30.0.0',
   'fast-check': '^4.10.2',
   'cdk-nag': '^3.0.2',
+
+  // Update safety: the engine behind `cdk diff` (bundled into @portcullis/audit: it is not a
+  // jsii library) and the CloudFormation resource specification it reads create-only
+  // properties from.
+  '@aws-cdk/cloudformation-diff': '2.187.5',
+  '@aws-cdk/aws-service-spec': '0.1.216',
+  '@aws-cdk/service-spec-types': '0.0.274',
+
+  // Deploy evidence: integ tests in the CDK convention. integ-tests-alpha's newest release
+  // (2.245.0-alpha.0) accepts aws-cdk-lib ^2.245.0.
+  '@aws-cdk/integ-tests-alpha': '2.245.0-alpha.0',
+  '@aws-cdk/integ-runner': '2.197.10',
 };
 
 /** PyPI packages, written into requirements files under python/. */
