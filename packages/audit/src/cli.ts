@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 /* eslint-disable no-console */
 // portcullis-audit <cdk.out> [--json] [--requests N] [--response-kb N] [--nat-gb N] [--region R]
-// Prints, per stack of a cloud assembly: the exposure findings, then the cost lines and total.
-// Exits 1 when a finding is not acknowledged, 2 on bad usage.
+//   Prints, per stack of a cloud assembly: the exposure findings, then the cost lines and total.
+//   Exits 1 when a finding is not acknowledged, 2 on bad usage.
+// portcullis-audit diff <before cdk.out> <after cdk.out> [--json] [--allow LOGICAL_ID]...
+//   Prints every resource the update replaces or removes, and whether that breaks clients.
+//   Exits 1 when a breaking finding is not acknowledged, 2 on bad usage or unreadable input.
+// Exit codes are set with process.exitCode (never process.exit) so that large output drains.
 import * as fs from 'fs';
 import * as path from 'path';
 import { CostEstimate, CostEstimator, UsageProfile } from './cost-estimator';
 import { ExposureChecks, ExposureFinding } from './exposure-checks';
+import { UpdateSafety, UpdateSafetyReport } from './update-safety';
 
 interface StackReport {
   readonly stack: string;
@@ -15,11 +20,16 @@ interface StackReport {
   readonly cost: CostEstimate;
 }
 
-const USAGE = 'usage: portcullis-audit <cdk.out directory or template.json> [--json] [--requests N] [--response-kb N] [--nat-gb N] [--region R]';
+const USAGE = [
+  'usage: portcullis-audit <cdk.out directory or template.json> [--json] [--requests N] [--response-kb N] [--nat-gb N] [--region R]',
+  '       portcullis-audit diff <before cdk.out> <after cdk.out> [--json] [--allow LOGICAL_ID]...',
+].join('\n');
+
+/** Bad usage or unreadable input: exit code 2. */
+class UsageError extends Error {}
 
 function fail(message: string): never {
-  console.error(`portcullis-audit: ${message}\n${USAGE}`);
-  process.exit(2);
+  throw new UsageError(message);
 }
 
 function parse(argv: string[]): { target: string; json: boolean; profile: UsageProfile } {
@@ -30,7 +40,7 @@ function parse(argv: string[]): { target: string; json: boolean; profile: UsageP
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--json') json = true;
-    else if (arg === '--help' || arg === '-h') { console.log(USAGE); process.exit(0); } else if (numeric[arg]) {
+    else if (numeric[arg]) {
       const value = Number(argv[++i]);
       if (!Number.isFinite(value) || value < 0) fail(`${arg} needs a number >= 0, got '${argv[i]}'`);
       profile[numeric[arg]] = value;
@@ -87,16 +97,86 @@ function print(reports: StackReport[]) {
   }
 }
 
-if (require.main === module) {
-  const { target, json, profile } = parse(process.argv.slice(2));
-  let reports: StackReport[];
-  try {
-    reports = audit(target, profile);
-  } catch (e) {
-    fail((e as Error).message);
+interface DiffArgs { readonly before: string; readonly after: string; readonly json: boolean; readonly allow: string[] }
+
+function parseDiff(argv: string[]): DiffArgs {
+  const dirs: string[] = [];
+  const allow: string[] = [];
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--json') json = true;
+    else if (arg === '--allow') {
+      const id = argv[++i];
+      if (id === undefined || id.startsWith('--') || id.trim() === '') fail('--allow needs a logical id (or <stack>/<logical id>)');
+      allow.push(id);
+    } else if (arg.startsWith('--allow=')) {
+      const id = arg.slice('--allow='.length);
+      if (id.trim() === '') fail('--allow needs a logical id (or <stack>/<logical id>)');
+      allow.push(id);
+    } else if (arg.startsWith('--')) fail(`unknown option ${arg} for diff`);
+    else dirs.push(arg);
   }
-  if (json) console.log(JSON.stringify(reports, undefined, 2));
-  else print(reports);
-  const open = reports.reduce((n, r) => n + r.findings.filter((f) => !f.acknowledged).length, 0);
-  process.exit(open > 0 ? 1 : 0);
+  if (dirs.length !== 2) fail(`diff needs two cloud assembly directories (before and after), got ${dirs.length}`);
+  return { before: dirs[0], after: dirs[1], json, allow };
+}
+
+function printDiff(args: DiffArgs, r: UpdateSafetyReport) {
+  console.log(`update safety: ${args.before} -> ${args.after}`);
+  if (r.findings.length === 0) {
+    console.log('nothing is replaced or removed');
+  } else {
+    const status = (f: UpdateSafetyReport['findings'][number]) =>
+      f.acknowledged ? `acknowledged (${f.acknowledgement})` : f.breaksClients ? 'BREAKING' : 'note';
+    console.log(table([['stack', 'logical id', 'type', 'change', 'cause', 'impact', 'status'],
+      ...r.findings.map((f) => [f.stack ?? '-', f.logicalId, f.resourceType, f.change, f.reasons.join('; '), f.impact, status(f)])]));
+  }
+  for (const w of r.warnings) console.log(`warning: ${w}`);
+  const acknowledged = r.findings.filter((f) => f.acknowledged).length;
+  console.log(`\n${r.breaking.length} breaking, ${r.findings.length - r.breaking.length} notes (${acknowledged} acknowledged): ${r.passed ? 'PASSED' : 'FAILED'}`);
+  if (!r.passed) {
+    console.log('Acknowledge an intended change with --allow <logical id>, or in the template: '
+      + `Metadata: { '${UpdateSafety.METADATA_KEY}': { allowReplacement: true, reason: '...' } } (UpdateSafety.allowReplacement(construct, reason))`);
+  }
+}
+
+/** Runs the CLI; returns the exit code. */
+export function main(argv: string[]): number {
+  try {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (argv[0] === 'diff') {
+      const args = parseDiff(argv.slice(1));
+      let report: UpdateSafetyReport;
+      try {
+        report = UpdateSafety.compareAssemblies(args.before, args.after, { allow: args.allow });
+      } catch (e) {
+        fail((e as Error).message);
+      }
+      if (args.json) console.log(JSON.stringify(report, undefined, 2));
+      else printDiff(args, report);
+      return report.passed ? 0 : 1;
+    }
+    const { target, json, profile } = parse(argv);
+    let reports: StackReport[];
+    try {
+      reports = audit(target, profile);
+    } catch (e) {
+      fail((e as Error).message);
+    }
+    if (json) console.log(JSON.stringify(reports, undefined, 2));
+    else print(reports);
+    const open = reports.reduce((n, r) => n + r.findings.filter((f) => !f.acknowledged).length, 0);
+    return open > 0 ? 1 : 0;
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`portcullis-audit: ${e.message}\n${USAGE}`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
 }
