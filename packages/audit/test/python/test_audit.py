@@ -3,7 +3,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2, aws_logs as logs
 import pytest
 
-from portcullis.audit import CostEstimator, ExposureChecks, PriceTable
+from portcullis.audit import CostEstimator, ExposureChecks, PriceTable, UpdateChange, UpdateSafety
 
 
 def app_with(retention):
@@ -39,3 +39,27 @@ def test_cost_estimate_and_break_even_from_python():
     assert PriceTable.us_east1().prices.region == "us-east-1"
     cheaper = CostEstimator(PriceTable.us_east1().with_overrides(nat_gateway_hour=0.03))
     assert cheaper.estimate(template, nat_data_gb_per_month=0).total_monthly_usd < estimate.total_monthly_usd
+
+
+def alb_template(scheme):
+    return {"Resources": {
+        "Alb": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer",
+                "Properties": {"Scheme": scheme, "Type": "application", "Subnets": ["subnet-1", "subnet-2"]}},
+        "Listener": {"Type": "AWS::ElasticLoadBalancingV2::Listener",
+                     "Properties": {"LoadBalancerArn": {"Ref": "Alb"}, "Port": 80, "Protocol": "HTTP"}},
+    }}
+
+
+def test_update_safety_compare_from_python():
+    report = UpdateSafety.compare(alb_template("internet-facing"), alb_template("internal"))
+    assert not report.passed
+    [breaking] = report.breaking
+    assert breaking.logical_id == "Alb"
+    assert breaking.change == UpdateChange.REPLACE
+    assert breaking.reasons == ["Scheme"]
+    assert breaking.breaks_clients
+    listener = [f for f in report.findings if f.logical_id == "Listener"][0]
+    assert listener.reasons == ["LoadBalancerArn references Alb, which is replaced"]
+    assert not listener.breaks_clients
+    allowed = UpdateSafety.compare(alb_template("internet-facing"), alb_template("internal"), allow=["Alb"])
+    assert allowed.passed
