@@ -2,7 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { INetwork } from '@portcullis/network';
-import { IConstruct } from 'constructs';
+import { IConstruct, IDependable } from 'constructs';
 
 /** What runs the tasks of a cluster. */
 export enum ClusterCapacity {
@@ -39,4 +39,13 @@ export interface IApiCluster extends IConstruct {
    * @default - none (Fargate: chosen per task definition)
    */
   readonly cpuArchitecture?: ecs.CpuArchitecture;
+  /**
+   * What every service on the cluster must depend on: created before the service and, since
+   * CloudFormation deletes in reverse dependency order, deleted only after the service is
+   * gone (e.g. the capacity-provider association, which cannot drop a provider a service
+   * still uses, and a teardown helper that force-deletes the instances).
+   *
+   * @default - nothing beyond the cluster itself
+   */
+  readonly serviceDependencies?: IDependable[];
 }

@@ -5,9 +5,12 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import { EgressKind, Network } from '@portcullis/network';
 import { Construct } from 'constructs';
 import { ClusterCapacity, IApiCluster } from './api-cluster';
 import { validateFargateSize } from './private/fargate-sizes';
+import { checkPullableWithoutInternet } from './private/image-source';
+import { scratchPaths, validateWritablePaths } from './private/writable-paths';
 
 /** Target-tracking autoscaling of an {@link ApiService}. */
 export interface ApiServiceAutoScaling {
@@ -90,9 +93,15 @@ export interface ApiServiceProps {
    */
   readonly secrets?: Record<string, ecs.Secret>;
   /**
-   * The container health check.
+   * The container health check. ECS runs its command inside the container, so the image must
+   * have what the command calls (`curl` or `wget` are missing from distroless and many slim
+   * images: a check that cannot run fails forever), the path must answer 2xx/3xx within
+   * `timeout`, and an app that starts slowly needs a `startPeriod` (up to 300 s): failures
+   * during it do not count. A task that turns UNHEALTHY is replaced, so a check that never
+   * passes replaces tasks in a loop until the deployment circuit breaker rolls back.
    *
-   * @default - none (the ingress checks health; the API Gateway ingress adds one)
+   * @default - none (the ALB's target-group health check watches the tasks; the API Gateway
+   * reference app adds a container check with a 60 s start period)
    */
   readonly healthCheck?: ecs.HealthCheck;
   /**
@@ -135,13 +144,27 @@ export interface ApiServiceProps {
    */
   readonly runtimePlatform?: ecs.RuntimePlatform;
   /**
-   * Mount the container's root filesystem read-only.
+   * Mount the container's root filesystem read-only. Most images still write somewhere at
+   * run time (temp files, pid files, caches): those directories get writable, empty scratch
+   * volumes, see `writablePaths`.
    *
    * @default false
    */
   readonly readonlyRootFilesystem?: boolean;
   /**
-   * ECS Exec (a shell in running tasks).
+   * Absolute paths in the container that stay writable when `readonlyRootFilesystem` is on:
+   * each gets an empty task-local scratch volume (Fargate ephemeral storage, or Docker
+   * volume storage on EC2), emptied when the task stops. With `enableExecuteCommand`, the
+   * directories the ECS Exec agent writes (`/managed-agents`, `/var/lib/amazon/ssm`,
+   * `/var/log/amazon/ssm`) are always added.
+   *
+   * @default - with `readonlyRootFilesystem`: `/tmp`, plus `/var/cache/nginx` and `/var/run`
+   * for the default nginx image; none otherwise
+   */
+  readonly writablePaths?: string[];
+  /**
+   * ECS Exec (a shell in running tasks). On a network with `Egress.none()`, the
+   * `ssmmessages` interface endpoint the exec channel needs is added to the network.
    *
    * @default false
    */
@@ -189,6 +212,8 @@ export class ApiService extends Construct implements ec2.IConnectable {
   public readonly assignPublicIp: boolean;
   /** The scalable task count, with `autoScaling`. */
   public readonly scalableTaskCount?: ecs.ScalableTaskCount;
+  /** The container paths that have writable scratch volumes (see `writablePaths`). */
+  public readonly writablePaths: string[];
 
   constructor(scope: Construct, id: string, props: ApiServiceProps) {
     super(scope, id);
@@ -212,6 +237,9 @@ export class ApiService extends Construct implements ec2.IConnectable {
       throw new Error(`\`minHealthyPercent\` (${minHealthyPercent}) must be <= \`maxHealthyPercent\` (${maxHealthyPercent})`);
     }
     if (fargate && known(cpu, memory)) validateFargateSize(cpu, memory);
+    const readonlyRootFilesystem = props.readonlyRootFilesystem ?? false;
+    const enableExecuteCommand = props.enableExecuteCommand ?? false;
+    if (props.writablePaths !== undefined) validateWritablePaths(props.writablePaths);
     if (props.logRetention === logs.RetentionDays.INFINITE) {
       throw new Error('`logRetention` must be finite, got RetentionDays.INFINITE: logs would be kept (and billed) forever; use e.g. RetentionDays.ONE_YEAR');
     }
@@ -282,16 +310,17 @@ export class ApiService extends Construct implements ec2.IConnectable {
     (this.logGroup.node.defaultChild as logs.CfnLogGroup).addMetadata('checkov', {
       skip: [{ id: 'CKV_AWS_158', comment: 'CloudWatch Logs encrypts container logs at rest with AWS-owned keys; a customer-managed KMS key adds cost and key policy, not protection these logs need' }],
     });
+    const image = props.image ?? ecs.ContainerImage.fromRegistry(DEFAULT_IMAGE);
     this.container = this.taskDefinition.addContainer('Container', {
       containerName: CONTAINER_NAME,
-      image: props.image ?? ecs.ContainerImage.fromRegistry(DEFAULT_IMAGE),
+      image,
       cpu,
       memoryLimitMiB: memory,
       essential: true,
       environment: props.environment,
       secrets: props.secrets,
       healthCheck: props.healthCheck,
-      readonlyRootFilesystem: props.readonlyRootFilesystem ?? false,
+      readonlyRootFilesystem,
       portMappings: [{ containerPort, hostPort: containerPort, protocol: ecs.Protocol.TCP }],
       // The seed's awslogs options, verbatim ('25m', where the awsLogs helper writes bytes).
       logging: new ecs.GenericLogDriver({
@@ -307,6 +336,33 @@ export class ApiService extends Construct implements ec2.IConnectable {
     });
     this.containerPort = containerPort;
     this.logGroup.grantWrite(props.cluster.executionRole);
+    const isolated = network.egress?.kind === EgressKind.NONE;
+    if (isolated) checkPullableWithoutInternet(image, this.container.imageName, props.image === undefined);
+
+    // ---- writable scratch directories under a read-only root filesystem
+    const writable = scratchPaths({
+      readonlyRootFilesystem,
+      enableExecuteCommand,
+      writablePaths: props.writablePaths,
+      defaultImage: props.image === undefined,
+    });
+    writable.forEach((containerPath, i) => {
+      const name = `scratch-${i}`;
+      this.taskDefinition.addVolume({ name });
+      this.container.addMountPoints({ sourceVolume: name, containerPath, readOnly: false });
+    });
+    this.writablePaths = writable;
+
+    // ---- ECS Exec without internet: the exec channel goes through the ssmmessages endpoint
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
+    if (enableExecuteCommand && isolated) {
+      if (network instanceof Network) {
+        network.addInterfaceEndpoint('SsmMessagesEndpoint', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES);
+      } else {
+        Annotations.of(this).addWarningV2('@portcullis/cluster:execEndpoint',
+          '`enableExecuteCommand` on a network without internet egress needs an `ssmmessages` interface endpoint in its VPC; this network is not a Portcullis Network, so add it yourself.');
+      }
+    }
 
     // ---- security group and service
     const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -326,7 +382,7 @@ export class ApiService extends Construct implements ec2.IConnectable {
       circuitBreaker: (props.circuitBreaker ?? true) ? { enable: true, rollback: true } : undefined,
       securityGroups: [group],
       vpcSubnets: subnets,
-      enableExecuteCommand: props.enableExecuteCommand ?? false,
+      enableExecuteCommand,
     };
     if (fargate) {
       this.service = new ecs.FargateService(this, 'Service', { ...common, assignPublicIp });
@@ -338,6 +394,9 @@ export class ApiService extends Construct implements ec2.IConnectable {
       });
     }
     this.connections = this.service.connections;
+    // Created after, and on stack delete deleted before, the cluster's capacity-provider
+    // association and teardown helpers (see IApiCluster.serviceDependencies).
+    for (const dependency of props.cluster.serviceDependencies ?? []) this.service.node.addDependency(dependency);
 
     if (scaling) {
       this.scalableTaskCount = this.service.autoScaleTaskCount({ minCapacity: scaling.minCapacity ?? 2, maxCapacity: scaling.maxCapacity ?? 10 });

@@ -1,11 +1,12 @@
-import { Aws, Duration, Token } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { INetwork } from '@portcullis/network';
-import { Construct } from 'constructs';
+import { EgressKind, INetwork } from '@portcullis/network';
+import { Construct, IDependable } from 'constructs';
 import { ClusterCapacity, IApiCluster } from './api-cluster';
 import { resolveNetwork, taskExecutionRole, validateClusterName } from './private/cluster-common';
 
@@ -74,8 +75,16 @@ export interface Ec2ClusterProps {
  * subnets (min 0, max 100, scale-in protection), and a capacity provider with managed
  * scaling, termination protection and draining as the cluster's default strategy.
  *
- * On stack delete the Auto Scaling group is force-deleted first, so `cdk destroy` never
- * hangs on instances protected from scale-in.
+ * Day 2: a new ECS AMI (published every few weeks and read from the public SSM parameter
+ * at every deploy), another instance type, `graviton`, `spot` or `rootVolumeSize` make a
+ * new launch-template version and update the Auto Scaling group **in place**: the group,
+ * the capacity provider, the cluster and the services are never replaced. New instances
+ * start from the new version; running ones keep theirs until they are replaced (scale-in,
+ * or an instance refresh, whose terminations ECS managed draining turns into task moves).
+ *
+ * Teardown: every {@link ApiService} on this cluster is deleted before the capacity-provider
+ * association and before the Auto Scaling group is force-deleted, so `cdk destroy` neither
+ * races the association nor hangs on instances protected from scale-in.
  */
 export class Ec2Cluster extends Construct implements IApiCluster {
   public readonly cluster: ecs.ICluster;
@@ -95,6 +104,12 @@ export class Ec2Cluster extends Construct implements IApiCluster {
   public readonly hostSecurityGroup: ec2.ISecurityGroup;
   /** The instances' role (ECS agent). */
   public readonly instanceRole: iam.IRole;
+  /**
+   * What every service on this cluster waits for on create and outlives on delete: the ECS
+   * cluster with its capacity-provider association, and the teardown helper that
+   * force-deletes the Auto Scaling group.
+   */
+  public readonly serviceDependencies: IDependable[];
 
   constructor(scope: Construct, id: string, props: Ec2ClusterProps) {
     super(scope, id);
@@ -129,6 +144,13 @@ export class Ec2Cluster extends Construct implements IApiCluster {
     if (privateSubnets.length === 0) {
       throw new Error('Ec2Cluster needs private subnets for its instances, but the network has none (Egress.publicSubnetsOnly()?): use a network with private subnets');
     }
+    const egress = this.network.egress;
+    if (egress?.kind === EgressKind.NONE && !egress.ec2Capacity) {
+      // The ECS agent on each instance registers and polls through these endpoints; without
+      // them the instances never join the cluster and tasks stay PROVISIONING.
+      // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html
+      throw new Error('Ec2Cluster on a network with `egress: Egress.none()` needs the ECS, ECS agent and ECS telemetry endpoints for its container instances: use `Egress.none({ ec2Capacity: true })`');
+    }
 
     const cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: this.vpc,
@@ -148,10 +170,19 @@ export class Ec2Cluster extends Construct implements IApiCluster {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonEC2ContainerServiceforEC2Role')],
     });
+    const userData = ec2.UserData.forLinux(); // the capacity provider adds ECS_CLUSTER=<cluster> after these lines
+    // awsvpc tasks must not reach the instance metadata service, or any task could read the
+    // instance role's credentials. https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
+    userData.addCommands('echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config');
+    if (props.spot) {
+      // On a Spot interruption notice the agent drains the instance: its tasks move before it goes.
+      // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/spot-instance-draining-linux-container.html
+      userData.addCommands('echo ECS_ENABLE_SPOT_INSTANCE_DRAINING=true >> /etc/ecs/ecs.config');
+    }
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       machineImage: ecs.EcsOptimizedImage.amazonLinux2023(arm64 ? ecs.AmiHardwareType.ARM : ecs.AmiHardwareType.STANDARD),
       instanceType,
-      userData: ec2.UserData.forLinux(), // the capacity provider writes ECS_CLUSTER=<cluster> here
+      userData,
       role: this.instanceRole,
       securityGroup: this.hostSecurityGroup,
       requireImdsv2: true,
@@ -168,7 +199,12 @@ export class Ec2Cluster extends Construct implements IApiCluster {
       minCapacity,
       maxCapacity,
       newInstancesProtectedFromScaleIn: true,
-      updatePolicy: autoscaling.UpdatePolicy.replacingUpdate(),
+      // No update policy: a launch-template change (new AMI from the SSM parameter, instance
+      // type, Spot, volume) is an in-place update to the new version. AutoScalingReplacingUpdate
+      // would replace the group, and with it the capacity provider (AutoScalingGroupArn is
+      // create-only), which the cluster's association cannot drop while services use it.
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-capacityprovider-autoscalinggroupprovider.html
     });
     // seed: the group waits for the cluster and the role, so teardown removes it first
     this.autoScalingGroup.node.addDependency(cluster.node.defaultChild!, this.instanceRole);
@@ -188,8 +224,11 @@ export class Ec2Cluster extends Construct implements IApiCluster {
     this.capacityProviderName = this.capacityProvider.capacityProviderName;
 
     // Clean teardown: instances protected from scale-in would block the group's deletion
-    // forever. On stack delete this resource (which references the group, so it goes first)
-    // force-deletes the group. Its role may only delete this one group.
+    // forever. CloudFormation deletes in reverse dependency order: every service depends on
+    // this resource (see serviceDependencies), so it is deleted after the services are gone,
+    // and it references the group and depends on the capacity provider, so it is deleted
+    // before both: it force-deletes the group, which no task uses any more. Its role may only
+    // delete this one group.
     const asgArn = `arn:${Aws.PARTITION}:autoscaling:${Aws.REGION}:${Aws.ACCOUNT_ID}:autoScalingGroup:*:autoScalingGroupName/${this.autoScalingGroup.autoScalingGroupName}`;
     const teardown = new cr.AwsCustomResource(this, 'ForceDeleteOnTeardown', {
       resourceType: 'Custom::ForceDeleteAutoScalingGroup',
@@ -204,7 +243,28 @@ export class Ec2Cluster extends Construct implements IApiCluster {
       ]),
       installLatestAwsSdk: false,
       timeout: Duration.minutes(5),
+      logGroup: teardownLogGroup(this),
     });
-    teardown.node.addDependency(this.capacityProvider); // and after the capacity provider, which drains the instances
+    teardown.node.addDependency(this.capacityProvider);
+    // The ECS cluster's subtree includes the capacity-provider association aws-cdk-lib adds at synth.
+    this.serviceDependencies = [cluster, teardown];
   }
+}
+
+/**
+ * The log group of aws-cdk-lib's custom-resource provider Lambda (one per stack): a finite
+ * retention, deleted with the stack. Without it Lambda creates `/aws/lambda/<name>` on first
+ * run, kept forever and left behind by `cdk destroy`. The function references the group, so
+ * the group outlives the teardown run that writes to it.
+ */
+function teardownLogGroup(scope: Construct): logs.ILogGroup {
+  const stack = Stack.of(scope);
+  const id = 'PortcullisTeardownLogs';
+  const existing = stack.node.tryFindChild(id) as logs.LogGroup | undefined;
+  if (existing) return existing;
+  const group = new logs.LogGroup(stack, id, { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+  (group.node.defaultChild as logs.CfnLogGroup).addMetadata('checkov', {
+    skip: [{ id: 'CKV_AWS_158', comment: 'Logs of the teardown helper: AWS-owned-key encryption at rest is enough' }],
+  });
+  return group;
 }

@@ -2,7 +2,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { INetwork } from '@portcullis/network';
-import { Construct } from 'constructs';
+import { Construct, IDependable } from 'constructs';
 import { ClusterCapacity, IApiCluster } from './api-cluster';
 import { resolveNetwork, taskExecutionRole, validateClusterName } from './private/cluster-common';
 
@@ -44,6 +44,8 @@ export class FargateCluster extends Construct implements IApiCluster {
   /** The task execution role (pulls images, writes logs, reads secrets) for the cluster's services. */
   public readonly executionRole: iam.IRole;
   public readonly capacity: ClusterCapacity = ClusterCapacity.FARGATE;
+  /** The ECS cluster with its capacity-provider association: services are deleted before them. */
+  public readonly serviceDependencies: IDependable[];
 
   constructor(scope: Construct, id: string, props: FargateClusterProps) {
     super(scope, id);
@@ -57,6 +59,7 @@ export class FargateCluster extends Construct implements IApiCluster {
       containerInsightsV2: (props.containerInsights ?? true) ? ecs.ContainerInsights.ENABLED : ecs.ContainerInsights.DISABLED,
       enableFargateCapacityProviders: true,
     });
+    this.serviceDependencies = [this.cluster];
 
     this.executionRole = taskExecutionRole(this);
   }

@@ -1,6 +1,7 @@
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Aws, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -265,4 +266,122 @@ test('property: random valid services synthesize, no task gets a public IP, the 
       expect(groupId).toBeDefined();
     },
   ), { numRuns: 200 });
+});
+
+describe('teardown order: services go before what their cluster needs', () => {
+  test('EC2: the service DependsOn the capacity-provider association and the force-delete helper', () => {
+    const stack = new Stack(new App(), 'Test');
+    const cluster = new Ec2Cluster(stack, 'Cluster', { network: new Network(stack, 'Network') });
+    new ApiService(stack, 'Api', { cluster });
+    const template = Template.fromStack(stack);
+    const [associationId] = Object.keys(template.findResources('AWS::ECS::ClusterCapacityProviderAssociations'));
+    const [teardownId] = Object.keys(template.findResources('Custom::ForceDeleteAutoScalingGroup'));
+    const svc = Object.values<any>(template.findResources('AWS::ECS::Service'))[0];
+    expect(svc.DependsOn).toEqual(expect.arrayContaining([associationId, teardownId]));
+  });
+
+  test('Fargate: the service DependsOn the FARGATE / FARGATE_SPOT association', () => {
+    const { template } = fargate();
+    const [associationId] = Object.keys(template.findResources('AWS::ECS::ClusterCapacityProviderAssociations'));
+    const svc = Object.values<any>(template.findResources('AWS::ECS::Service'))[0];
+    expect(svc.DependsOn).toContain(associationId);
+  });
+});
+
+describe('Egress.none(): only images the VPC endpoints can serve', () => {
+  const none = Egress.none();
+  test.each([
+    ['the default ECR Public nginx', undefined, /the default `image` 'public.ecr.aws\/docker\/library\/nginx:latest' \(ECR Public\) cannot be pulled: the network's egress is Egress.none\(\)/],
+    ['Docker Hub', ecs.ContainerImage.fromRegistry('nginx:1.27'), /`image` 'nginx:1.27' \(registry docker.io\) cannot be pulled.*private ECR repository.*pull-through cache rule/],
+    ['ECR Public', ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:1'), /registry public.ecr.aws/],
+    ['GitHub', ecs.ContainerImage.fromRegistry('ghcr.io/acme/api:2'), /registry ghcr.io/],
+  ])('%s is refused, naming `image` and the fix', (_, image, message) => {
+    expect(() => fargate({ image }, none)).toThrow(message);
+  });
+
+  test.each([
+    ['a private ECR URI', ecs.ContainerImage.fromRegistry('123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1')],
+    ['a pull-through cache URI', ecs.ContainerImage.fromRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com/ecr-public/docker/library/nginx:latest')],
+    ['a tokenized private ECR URI', ecs.ContainerImage.fromRegistry(`${Aws.ACCOUNT_ID}.dkr.ecr.${Aws.REGION}.amazonaws.com/api:1`)],
+  ])('%s is accepted', (_, image) => {
+    const { template } = fargate({ image }, none);
+    expect(container(template).c.Image).toBeTruthy();
+  });
+
+  test('an ECR repository image is accepted', () => {
+    const stack = new Stack(new App(), 'Test');
+    const network = new Network(stack, 'Network', { egress: Egress.none() });
+    const cluster = new FargateCluster(stack, 'Cluster', { network });
+    const repository = ecr.Repository.fromRepositoryName(stack, 'Repo', 'api');
+    const service = new ApiService(stack, 'Api', { cluster, image: ecs.ContainerImage.fromEcrRepository(repository, '1') });
+    expect(stack.resolve(service.container.imageName)).toEqual({ 'Fn::Join': ['', expect.arrayContaining([expect.stringContaining('.dkr.ecr.')])] });
+  });
+
+  test('public images stay allowed with NAT egress', () => {
+    const { template } = fargate({ image: ecs.ContainerImage.fromRegistry('nginx:1.27') }, Egress.singleNatGateway());
+    expect(container(template).c.Image).toBe('nginx:1.27');
+  });
+});
+
+describe('read-only root filesystem: writable scratch volumes', () => {
+  function mounts(template: Template) {
+    const { td, c } = container(template);
+    return { volumes: (td.Volumes ?? []).map((v: any) => v.Name), mounts: (c.MountPoints ?? []).map((m: any) => [m.ContainerPath, m.SourceVolume, m.ReadOnly]) };
+  }
+
+  test('default nginx image: /tmp, /var/cache/nginx and /var/run, each its own writable volume', () => {
+    const { template, service } = fargate({ readonlyRootFilesystem: true });
+    expect(mounts(template)).toEqual({
+      volumes: ['scratch-0', 'scratch-1', 'scratch-2'],
+      mounts: [['/tmp', 'scratch-0', false], ['/var/cache/nginx', 'scratch-1', false], ['/var/run', 'scratch-2', false]],
+    });
+    expect(service.writablePaths).toEqual(['/tmp', '/var/cache/nginx', '/var/run']);
+    expect(container(template).c.ReadonlyRootFilesystem).toBe(true);
+  });
+
+  test('own image: /tmp only; writablePaths replaces the default', () => {
+    const image = ecs.ContainerImage.fromRegistry('example/api:1');
+    expect(mounts(fargate({ readonlyRootFilesystem: true, image }).template).mounts).toEqual([['/tmp', 'scratch-0', false]]);
+    expect(mounts(fargate({ readonlyRootFilesystem: true, image, writablePaths: ['/app/cache/', '/tmp'] }).template).mounts)
+      .toEqual([['/app/cache', 'scratch-0', false], ['/tmp', 'scratch-1', false]]);
+  });
+
+  test('with ECS Exec, the exec agent\'s directories are writable too', () => {
+    const { service } = fargate({ readonlyRootFilesystem: true, enableExecuteCommand: true, image: ecs.ContainerImage.fromRegistry('example/api:1') });
+    expect(service.writablePaths).toEqual(['/tmp', '/managed-agents', '/var/lib/amazon/ssm', '/var/log/amazon/ssm']);
+  });
+
+  test('a writable root filesystem gets no volumes', () => {
+    const { template, service } = fargate({ enableExecuteCommand: true });
+    expect(mounts(template)).toEqual({ volumes: [], mounts: [] });
+    expect(service.writablePaths).toEqual([]);
+  });
+
+  test.each([
+    [['tmp'], /`writablePaths` entries must be absolute paths.*got 'tmp'/],
+    [['/'], /`writablePaths` cannot contain '\/'.*turn `readonlyRootFilesystem` off/],
+    [['/tmp', '/tmp/'], /`writablePaths` lists '\/tmp' twice/],
+    [['/a/../etc'], /must be absolute paths.*got '\/a\/..\/etc'/],
+    [['/with space'], /got '\/with space'/],
+  ])('bad writablePaths %j', (writablePaths, message) => {
+    expect(() => fargate({ readonlyRootFilesystem: true, writablePaths })).toThrow(message);
+  });
+});
+
+describe('ECS Exec under Egress.none(): the ssmmessages endpoint', () => {
+  const image = ecs.ContainerImage.fromRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1');
+  const ssmMessages = (template: Template) => Object.values<any>(template.findResources('AWS::EC2::VPCEndpoint'))
+    .filter((e) => JSON.stringify(e.Properties.ServiceName).includes('ssmmessages'));
+
+  test('added once, even for two services', () => {
+    const { stack, cluster, template } = fargate({ enableExecuteCommand: true, image }, Egress.none());
+    new ApiService(stack, 'Api2', { cluster, enableExecuteCommand: true, image });
+    expect(ssmMessages(template)).toHaveLength(1);
+    expect(ssmMessages(template)[0].Properties).toEqual(expect.objectContaining({ VpcEndpointType: 'Interface', PrivateDnsEnabled: true }));
+  });
+
+  test('not added without exec, nor with NAT egress', () => {
+    expect(ssmMessages(fargate({ image }, Egress.none()).template)).toHaveLength(0);
+    expect(ssmMessages(fargate({ enableExecuteCommand: true }, Egress.singleNatGateway()).template)).toHaveLength(0);
+  });
 });

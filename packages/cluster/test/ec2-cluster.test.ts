@@ -44,14 +44,36 @@ describe('defaults (seed EC2 cluster)', () => {
     });
   });
 
-  test('ASG in the private subnets: min 0, max 100, scale-in protection, replacing update', () => {
+  test('ASG in the private subnets: min 0, max 100, scale-in protection, updated in place (no replacing or rolling update)', () => {
     template.hasResource('AWS::AutoScaling::AutoScalingGroup', {
       Properties: Match.objectLike({
         MinSize: '0', MaxSize: '100', NewInstancesProtectedFromScaleIn: true,
         VPCZoneIdentifier: [{ Ref: Match.stringLikeRegexp('PrivateSubnet1') }, { Ref: Match.stringLikeRegexp('PrivateSubnet2') }],
+        LaunchTemplate: { LaunchTemplateId: Match.anyValue(), Version: { 'Fn::GetAtt': [Match.stringLikeRegexp('LaunchTemplate'), 'LatestVersionNumber'] } },
       }),
-      UpdatePolicy: { AutoScalingReplacingUpdate: { WillReplace: true } },
     });
+    // A replacing update would replace the group, then the capacity provider (create-only
+    // AutoScalingGroupArn), which the association cannot drop while a service uses it.
+    const asg = Object.values<any>(template.findResources('AWS::AutoScaling::AutoScalingGroup'))[0];
+    expect(asg.UpdatePolicy ?? {}).toEqual({ AutoScalingScheduledAction: { IgnoreUnmodifiedGroupSizeProperties: true } });
+  });
+
+  test('awsvpc tasks cannot reach the instance metadata service (ECS_AWSVPC_BLOCK_IMDS), before ECS_CLUSTER is written', () => {
+    const lt = Object.values<any>(template.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData;
+    const script = JSON.stringify(lt.UserData);
+    expect(script).toContain('echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config');
+    expect(script.indexOf('ECS_AWSVPC_BLOCK_IMDS')).toBeLessThan(script.indexOf('ECS_CLUSTER='));
+    expect(script).not.toContain('ECS_ENABLE_SPOT_INSTANCE_DRAINING'); // on-demand
+  });
+
+  test('teardown helper: its provider Lambda logs to a group with finite retention, deleted with the stack', () => {
+    const fns = Object.values<any>(template.findResources('AWS::Lambda::Function'));
+    expect(fns).toHaveLength(1);
+    const groupRef = fns[0].Properties.LoggingConfig?.LogGroup;
+    expect(groupRef).toEqual({ Ref: expect.stringMatching(/^PortcullisTeardownLogs/) });
+    const group = template.toJSON().Resources[groupRef.Ref];
+    expect(group).toEqual(expect.objectContaining({ Type: 'AWS::Logs::LogGroup', DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' }));
+    expect(group.Properties.RetentionInDays).toBe(30);
   });
 
   test('capacity provider: managed scaling 100% step 1-100 warm-up 60 s, termination protection and draining', () => {
@@ -74,7 +96,8 @@ describe('defaults (seed EC2 cluster)', () => {
     expect(del).toContain('\\"ForceDelete\\":true');
     const asgId = Object.keys(template.findResources('AWS::AutoScaling::AutoScalingGroup'))[0];
     expect(del).toContain(asgId); // references the group: deleted before it
-    expect(cr.DependsOn.some((d: string) => /CapacityProvider/.test(d))).toBe(true);
+    expect(cr.DependsOn.some((d: string) => /CapacityProvider/.test(d))).toBe(true); // deleted before the provider
+    expect(cluster.serviceDependencies.map((d) => (d as any).node.path)).toEqual(['Test/Cluster/Cluster', 'Test/Cluster/ForceDeleteOnTeardown']);
     const policy = Object.values<any>(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p).includes('autoscaling:DeleteAutoScalingGroup'));
     expect(policy.Properties.PolicyDocument.Statement).toEqual([{
       Action: 'autoscaling:DeleteAutoScalingGroup',
@@ -90,6 +113,20 @@ test('graviton: t4g.medium and the arm64 ECS image', () => {
   const params = Object.values<any>(template.toJSON().Parameters).map((p) => p.Default);
   expect(params).toContain('/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id');
   expect(cluster.cpuArchitecture).toBe(ecs.CpuArchitecture.ARM64);
+});
+
+test('spot instances drain their tasks on an interruption notice', () => {
+  const { template } = build({ spot: true });
+  const lt = Object.values<any>(template.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData;
+  expect(JSON.stringify(lt.UserData)).toContain('echo ECS_ENABLE_SPOT_INSTANCE_DRAINING=true >> /etc/ecs/ecs.config');
+});
+
+test('Egress.none() needs the EC2 capacity endpoints', () => {
+  const stack = new Stack(new App(), 'Test');
+  const network = new Network(stack, 'Network', { egress: Egress.none() });
+  expect(() => new Ec2Cluster(stack, 'Cluster', { network })).toThrow(/needs the ECS, ECS agent and ECS telemetry endpoints.*use `Egress.none\(\{ ec2Capacity: true \}\)`/);
+  const network2 = new Network(stack, 'Network2', { egress: Egress.none({ ec2Capacity: true }) });
+  expect(new Ec2Cluster(stack, 'Cluster2', { network: network2 }).network).toBe(network2);
 });
 
 test('spot, capacity and volume props', () => {
