@@ -109,7 +109,7 @@ export class Ec2Cluster extends Construct implements IApiCluster {
    * cluster with its capacity-provider association, and the teardown helper that
    * force-deletes the Auto Scaling group.
    */
-  public readonly serviceDependencies: IDependable[];
+  public readonly serviceDependencies?: IDependable[];
 
   constructor(scope: Construct, id: string, props: Ec2ClusterProps) {
     super(scope, id);

@@ -45,7 +45,7 @@ export class FargateCluster extends Construct implements IApiCluster {
   public readonly executionRole: iam.IRole;
   public readonly capacity: ClusterCapacity = ClusterCapacity.FARGATE;
   /** The ECS cluster with its capacity-provider association: services are deleted before them. */
-  public readonly serviceDependencies: IDependable[];
+  public readonly serviceDependencies?: IDependable[];
 
   constructor(scope: Construct, id: string, props: FargateClusterProps) {
     super(scope, id);

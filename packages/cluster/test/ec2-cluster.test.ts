@@ -97,7 +97,7 @@ describe('defaults (seed EC2 cluster)', () => {
     const asgId = Object.keys(template.findResources('AWS::AutoScaling::AutoScalingGroup'))[0];
     expect(del).toContain(asgId); // references the group: deleted before it
     expect(cr.DependsOn.some((d: string) => /CapacityProvider/.test(d))).toBe(true); // deleted before the provider
-    expect(cluster.serviceDependencies.map((d) => (d as any).node.path)).toEqual(['Test/Cluster/Cluster', 'Test/Cluster/ForceDeleteOnTeardown']);
+    expect(cluster.serviceDependencies!.map((d) => (d as any).node.path)).toEqual(['Test/Cluster/Cluster', 'Test/Cluster/ForceDeleteOnTeardown']);
     const policy = Object.values<any>(template.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p).includes('autoscaling:DeleteAutoScalingGroup'));
     expect(policy.Properties.PolicyDocument.Statement).toEqual([{
       Action: 'autoscaling:DeleteAutoScalingGroup',
