@@ -1,8 +1,8 @@
-import { Component, JsonFile, TextFile, YamlFile, javascript, typescript } from 'projen';
+import { Component, JsonFile, TaskShell, TextFile, YamlFile, javascript, typescript } from 'projen';
 import { REPO, constructPackage } from './projenrc/construct-package';
 import { TASK_ENV } from './projenrc/subproject';
 import { PinnedDependencies } from './projenrc/pinned-dependencies';
-import { referenceApp, referenceKit } from './projenrc/reference-app';
+import { INTEG_DEPLOY_ARGS, INTEG_RUNNER, INTEG_UPDATE_ARGS, referenceApp, referenceKit } from './projenrc/reference-app';
 import { PY_PINS, pinned, requirementLines } from './projenrc/versions';
 
 const root = new javascript.NodeProject({
@@ -89,24 +89,27 @@ constructPackage(root, {
   name: 'network',
   description: 'The VPC of the private-API patterns: public and private subnets, cost-aware egress (NAT) and allow-listable egress IPs',
   keywords: ['vpc', 'nat'],
+  testSiblings: ['audit'], // update-safety tables ("What a change replaces")
 });
 constructPackage(root, {
   name: 'cluster',
   description: 'Fargate and EC2 ECS clusters and the private API service (tasks in private subnets, no public IP)',
   siblings: ['network'],
+  testSiblings: ['audit'],
   keywords: ['ecs'],
 });
 constructPackage(root, {
   name: 'alb-ingress',
   description: 'Internet-facing Application Load Balancer in front of private ECS services, least-privilege security groups and HTTPS',
   siblings: ['network', 'cluster'],
+  testSiblings: ['audit'],
   keywords: ['alb', 'elbv2'],
 });
 constructPackage(root, {
   name: 'apigw-ingress',
   description: 'API Gateway HTTP API with a VPC link and Cloud Map SRV records in front of private ECS services',
   siblings: ['network', 'cluster'],
-  testSiblings: ['alb-ingress'], // a service behind both ingresses at once
+  testSiblings: ['alb-ingress', 'audit'], // a service behind both ingresses at once; update-safety tables
   keywords: ['apigateway', 'http-api', 'vpc-link', 'cloudmap'],
 });
 constructPackage(root, {
@@ -214,6 +217,18 @@ root.addTask('affected', {
 const synth = root.addTask('synth', { description: 'Build the packages and synthesize every app into apps/*/cdk.out, then summarize' });
 synth.exec('nx run-many -t synth');
 synth.exec('node scripts/synth-summary.js');
+
+// Deploy evidence (README "Deploy evidence"): the apps' integ tests, one integ-runner over apps/.
+// Snapshots are checked by each app's `test` target (`integ:snapshot`).
+root.addTask('integ:update', {
+  description: 'Build the packages, then rewrite every app\'s integ snapshots that no longer match the code (no AWS account, never deploys)',
+  steps: [{ exec: 'nx run-many -t build' }, { exec: `${INTEG_RUNNER} --directory apps ${INTEG_UPDATE_ARGS}` }],
+});
+root.addTask('integ', {
+  description: 'Build the packages, then deploy each app\'s integ test in your account (AWS_PROFILE, AWS_REGION; cdk bootstrap first), assert through the internet, destroy',
+  shell: TaskShell.sh(),
+  steps: [{ exec: 'nx run-many -t build' }, { exec: `${INTEG_RUNNER} --directory apps ${INTEG_DEPLOY_ARGS}`, receiveArgs: true }],
+});
 
 // Benchmark (a script, not a test): our apps vs aws-ecs-patterns / aws-apigatewayv2 peers.
 new JsonFile(root, 'bench/tsconfig.json', {
