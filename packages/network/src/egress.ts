@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { parseInstanceType } from './private/instance-type';
 
 /** Which egress strategy a {@link Egress} is. */
@@ -24,6 +25,21 @@ export interface NatInstanceOptions {
    * @default 't4g.nano' - the cheapest current-generation type (about $3/month)
    */
   readonly instanceType?: string;
+
+  /**
+   * The image of the NAT instance. Give one to decide yourself when the instance changes:
+   * `ImageId` is create-only on `AWS::EC2::Instance`, so a different image replaces the
+   * instance (same Elastic IP, a short egress interruption). For example
+   * `MachineImage.genericLinux({ 'us-east-1': 'ami-...' })` (pinned: replaced only when you
+   * change the id) or `MachineImage.resolveSsmParameterAtLaunch(...)` (the template never
+   * changes: the instance keeps the image it was launched with until it is replaced).
+   * The image must match the instance type's architecture.
+   *
+   * @default - the latest Amazon Linux 2023 for the instance type's architecture, read from
+   * the public SSM parameter at every deployment: a deployment after an AMI release replaces
+   * the NAT instance (patching by replacement; the Elastic IP, and so `egressIps`, stay the same)
+   */
+  readonly machineImage?: ec2.IMachineImage;
 }
 
 /** Options of {@link Egress.none}. */
@@ -70,7 +86,7 @@ export class Egress {
     if (!Token.isUnresolved(instanceType)) {
       parseInstanceType(instanceType, 'Egress.natInstance({ instanceType })');
     }
-    return new Egress(EgressKind.NAT_INSTANCE, instanceType);
+    return new Egress(EgressKind.NAT_INSTANCE, instanceType, false, options.machineImage);
   }
 
   /**
@@ -117,13 +133,21 @@ export class Egress {
   /** The NAT instance type, for {@link EgressKind.NAT_INSTANCE}. */
   public readonly natInstanceType?: string;
 
+  /**
+   * The NAT instance image given to {@link Egress.natInstance}, for {@link EgressKind.NAT_INSTANCE}.
+   *
+   * @default - the latest Amazon Linux 2023 from the public SSM parameter
+   */
+  public readonly natInstanceMachineImage?: ec2.IMachineImage;
+
   /** Whether the EC2-capacity endpoints are added, for {@link EgressKind.NONE}. */
   public readonly ec2Capacity: boolean;
 
-  private constructor(kind: EgressKind, natInstanceType?: string, ec2Capacity = false) {
+  private constructor(kind: EgressKind, natInstanceType?: string, ec2Capacity = false, natInstanceMachineImage?: ec2.IMachineImage) {
     this.kind = kind;
     this.natInstanceType = natInstanceType;
     this.ec2Capacity = ec2Capacity;
+    this.natInstanceMachineImage = natInstanceMachineImage;
   }
 
   /** Whether this strategy uses NAT (a gateway or an instance) and so needs public subnets. */

@@ -25,6 +25,21 @@ export interface INetwork extends IConstruct {
   readonly egressIps: string[];
   /** False for a network imported with {@link Network.fromVpc}: its egress addresses are not known here. */
   readonly egressIpsKnown: boolean;
+  /**
+   * True when the subnets' availability zones were chosen on purpose: given as
+   * `availabilityZones`, or already placed (a VPC imported with {@link Network.fromVpc}).
+   * False when they are simply the first ones the region lists, which map to different
+   * AZ IDs in every account (some services, e.g. HTTP API VPC links, are missing in some AZ IDs).
+   *
+   * @default - unknown, treat as false
+   */
+  readonly availabilityZonesExplicit?: boolean;
+  /**
+   * The egress strategy of the network.
+   *
+   * @default - unknown (e.g. a VPC imported with {@link Network.fromVpc})
+   */
+  readonly egress?: Egress;
 }
 
 /** Properties of a {@link Network}. All optional: the default is the seed patterns' large VPC. */
@@ -39,11 +54,24 @@ export interface NetworkProps {
 
   /**
    * How many availability zones to use (the first ones the region lists). An
-   * Application Load Balancer needs at least two.
+   * Application Load Balancer needs at least two. Cannot be combined with `availabilityZones`.
    *
-   * @default 2
+   * @default 2 - unless `availabilityZones` is given
    */
   readonly maxAzs?: number;
+
+  /**
+   * The availability zones to put the subnets in, by name, e.g. `['us-east-1a', 'us-east-1b']`,
+   * all in the stack's region. One public and one private subnet is created in each, and
+   * `cidr` is split over them. Use it when the AZs matter: an AZ *name* maps to a different
+   * AZ *ID* in every account, and some services are missing in some AZ IDs (API Gateway
+   * HTTP API VPC links are not available in use1-az3, and only in usw1-az1 and usw1-az3 in
+   * us-west-1: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vpc-links.html).
+   * Cannot be combined with `maxAzs`.
+   *
+   * @default - the first `maxAzs` AZs the region lists
+   */
+  readonly availabilityZones?: string[];
 
   /**
    * How traffic from the private subnets reaches the internet.
@@ -100,6 +128,8 @@ export interface NetworkProps {
 }
 
 const DEFAULT_CIDR = '10.0.0.0/16';
+/** An AZ name: a region (`us-east-1`, `us-gov-west-1`) plus one letter. Local and Wavelength Zones do not match. */
+const AZ_NAME = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
 const SMALLEST_SUBNET_PREFIX = 28; // AWS's smallest subnet
 
 /**
@@ -121,13 +151,22 @@ export class Network extends Construct implements INetwork {
   }
 
   public readonly vpc: ec2.IVpc;
-  public readonly egress: Egress;
+  /**
+   * The egress strategy. Always set on a `Network` (to `props.egress` or the default); the
+   * type is optional only because `INetwork.egress` is, and jsii keeps optionality on implementations.
+   */
+  public readonly egress?: Egress;
   public readonly publicSubnets: ec2.SubnetSelection;
   public readonly privateSubnets: ec2.SubnetSelection;
   public readonly egressIps: string[];
   public readonly egressIpsKnown: boolean = true;
   /** The availability zones the subnets are in. */
   public readonly availabilityZones: string[];
+  /**
+   * True when the availability zones were given as `availabilityZones`, false when they are
+   * the first `maxAzs` the region lists. Always set on a `Network`; optional in type only, as on `INetwork`.
+   */
+  public readonly availabilityZonesExplicit?: boolean;
   /** How many NAT gateways the VPC has (0 for a NAT instance or no NAT). */
   public readonly natGatewayCount: number;
   /** The NAT instance, with `Egress.natInstance()`. */
@@ -141,6 +180,8 @@ export class Network extends Construct implements INetwork {
   /** The VPC's own address range, as a literal wherever `cidr` is one (policy checks can read it). */
   private readonly vpcPeer: ec2.IPeer;
   private endpointSecurityGroup?: ec2.SecurityGroup;
+  /** The interface endpoints created so far, by resolved service name: one per service. */
+  private readonly interfaceEndpointsByService = new Map<string, ec2.InterfaceVpcEndpoint>();
 
   constructor(scope: Construct, id: string, props: NetworkProps = {}) {
     super(scope, id);
@@ -149,9 +190,20 @@ export class Network extends Construct implements INetwork {
     const hasPrivate = this.egress.hasPrivateSubnets;
     const maxAzs = props.maxAzs ?? 2;
     const cidr = props.cidr ?? DEFAULT_CIDR;
+    const explicitAzs = props.availabilityZones;
+    this.availabilityZonesExplicit = explicitAzs !== undefined;
 
     // ---- validation (tokens are not validated)
-    if (!Token.isUnresolved(maxAzs)) {
+    if (explicitAzs !== undefined) {
+      if (props.maxAzs !== undefined) {
+        throw new Error(
+          `\`maxAzs\` and \`availabilityZones\` cannot both be given, got maxAzs ${props.maxAzs} and availabilityZones ${JSON.stringify(explicitAzs)}: ` +
+          'remove `maxAzs` (the number of AZs is the length of `availabilityZones`)',
+        );
+      }
+      this.validateAvailabilityZones(explicitAzs);
+    }
+    if (explicitAzs === undefined && !Token.isUnresolved(maxAzs)) {
       if (!Number.isInteger(maxAzs) || maxAzs < 1) {
         throw new Error(`\`maxAzs\` must be a whole number >= 1, got ${maxAzs}: use 2 or more (an ALB needs two AZs)`);
       }
@@ -173,20 +225,24 @@ export class Network extends Construct implements INetwork {
       throw new Error('`s3GatewayEndpoint: false` cannot be used with `egress: Egress.none()`: without NAT, tasks pull image layers from S3 through that endpoint. Remove `s3GatewayEndpoint: false`');
     }
 
-    const azCount = Token.isUnresolved(maxAzs)
-      ? Stack.of(this).availabilityZones.length
-      : Math.min(maxAzs, Stack.of(this).availabilityZones.length);
-    const cidrMask = Token.isUnresolved(cidr) ? undefined : subnetPrefix(cidr, azCount);
+    const azCount = explicitAzs !== undefined
+      ? explicitAzs.length
+      : Token.isUnresolved(maxAzs)
+        ? Stack.of(this).availabilityZones.length
+        : Math.min(maxAzs, Stack.of(this).availabilityZones.length);
+    const cidrMask = Token.isUnresolved(cidr) ? undefined : subnetPrefix(cidr, azCount, explicitAzs !== undefined);
 
     // ---- the VPC: one public and one private subnet per AZ, in two equal halves. A tier the
     // strategy does not use is reserved, so switching strategy never renumbers the other one.
     const natInstanceProvider = this.egress.kind === EgressKind.NAT_INSTANCE
-      ? natInstanceProviderFor(this.egress.natInstanceType!)
+      ? natInstanceProviderFor(this.egress.natInstanceType!, this.egress.natInstanceMachineImage)
       : undefined;
     const natCount = natCountFor(this.egress, azCount);
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(cidr),
-      maxAzs,
+      // aws-cdk-lib accepts one or the other; it checks explicit names against the stack's
+      // AZs only when they are known (env with context), so the checks above do the rest.
+      ...(explicitAzs !== undefined ? { availabilityZones: explicitAzs } : { maxAzs }),
       enableDnsHostnames: true,
       enableDnsSupport: true,
       natGateways: natInstanceProvider ? 1 : natCount,
@@ -218,6 +274,18 @@ export class Network extends Construct implements INetwork {
       // The private subnets may send anything through the NAT instance; nothing else may reach it.
       natInstanceProvider.securityGroup.addIngressRule(this.vpcPeer, ec2.Port.allTraffic(), 'Traffic from the VPC to be translated');
       const eip = new ec2.CfnEIP(this, 'NatInstanceEip', { domain: 'vpc', instanceId: instance.instanceId });
+      // An EIP associated with an instance in the same template must wait for the internet
+      // gateway attachment, or the association can fail:
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-eip.html (Domain)
+      // InstanceId is mutable on AWS::EC2::EIP (re-association, no replacement), so when the
+      // instance is replaced (new AMI) this same address moves to the new instance.
+      // Not vpc.internetConnectivityEstablished: in aws-cdk-lib 2.275 it holds the IGW only.
+      const attachment = vpc.node.children.find((c): c is ec2.CfnVPCGatewayAttachment =>
+        c instanceof ec2.CfnVPCGatewayAttachment && c.internetGatewayId !== undefined);
+      if (!attachment) {
+        throw new Error('Egress.natInstance(): the VPC has no internet gateway attachment to make the NAT instance Elastic IP depend on');
+      }
+      eip.node.addDependency(attachment);
       this.natInstance = instance;
       this.egressIps = [eip.attrPublicIp];
     } else {
@@ -255,6 +323,8 @@ export class Network extends Construct implements INetwork {
     for (const service of props.interfaceEndpoints ?? []) {
       interfaceServices.push([`${endpointIdFor(service)}Endpoint`, service]);
     }
+    // addInterfaceEndpoint returns the existing endpoint for a service already added, so a
+    // service listed twice (or one Egress.none() already adds) gets one endpoint.
     for (const [endpointId, service] of interfaceServices) {
       this.addInterfaceEndpoint(endpointId, service);
     }
@@ -282,10 +352,19 @@ export class Network extends Construct implements INetwork {
    * Adds an interface endpoint (PrivateLink) for an AWS service in the private subnets,
    * with private DNS. Every endpoint shares one security group that accepts only HTTPS (443)
    * from the VPC's address range.
+   *
+   * Idempotent per service: when this network already has an endpoint for `service` (same
+   * service name), that endpoint is returned and nothing is added, whatever `id` is. A VPC
+   * cannot hold two endpoints with private DNS for one service (their DNS names conflict).
    */
   public addInterfaceEndpoint(id: string, service: ec2.InterfaceVpcEndpointAwsService): ec2.InterfaceVpcEndpoint {
+    const key = JSON.stringify(Stack.of(this).resolve(service.name));
+    const existing = this.interfaceEndpointsByService.get(key);
+    if (existing) {
+      return existing;
+    }
     if ((this.endpointSubnets.subnets ?? []).length === 0) {
-      throw new Error(`Cannot add interface endpoint '${id}': this network has no private subnets (egress is ${describe(this.egress)})`);
+      throw new Error(`Cannot add interface endpoint '${id}': this network has no private subnets (egress is ${describe(this.egress!)})`);
     }
     if (!this.endpointSecurityGroup) {
       this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
@@ -295,13 +374,53 @@ export class Network extends Construct implements INetwork {
       });
       this.endpointSecurityGroup.addIngressRule(this.vpcPeer, ec2.Port.tcp(443), 'HTTPS from the VPC');
     }
-    return this.vpc.addInterfaceEndpoint(id, {
+    const endpoint = this.vpc.addInterfaceEndpoint(id, {
       service,
       subnets: this.endpointSubnets,
       privateDnsEnabled: true,
       open: false,
       securityGroups: [this.endpointSecurityGroup],
     });
+    this.interfaceEndpointsByService.set(key, endpoint);
+    return endpoint;
+  }
+
+  private validateAvailabilityZones(azs: string[]) {
+    if (Token.isUnresolved(azs)) {
+      throw new Error('`availabilityZones` must be a list written at synth time (one subnet pair is created per entry), got a list token: list the AZ names, e.g. [\'us-east-1a\', \'us-east-1b\']');
+    }
+    if (azs.length === 0) {
+      throw new Error('`availabilityZones` must not be empty, got []: list at least one AZ name (two for an ALB), e.g. [\'us-east-1a\', \'us-east-1b\'], or remove it to use `maxAzs`');
+    }
+    const literal = azs.filter((az) => !Token.isUnresolved(az));
+    for (const az of literal) {
+      if (!AZ_NAME.test(az)) {
+        throw new Error(`\`availabilityZones\` must hold AZ names like 'us-east-1a' (region plus a letter; not AZ IDs like 'use1-az1'), got '${az}' in ${JSON.stringify(azs)}: use the names \`aws ec2 describe-availability-zones\` lists`);
+      }
+    }
+    const duplicates = literal.filter((az, i) => literal.indexOf(az) !== i);
+    if (duplicates.length > 0) {
+      throw new Error(`\`availabilityZones\` must not repeat an AZ, got '${duplicates[0]}' twice in ${JSON.stringify(azs)}: list each AZ once`);
+    }
+    const regions = [...new Set(literal.map(regionOfAz))];
+    if (regions.length > 1) {
+      throw new Error(`\`availabilityZones\` must all be in one region (a VPC is regional), got ${JSON.stringify(azs)} (regions ${regions.join(', ')}): use AZs of the stack's region only`);
+    }
+    const stackRegion = Stack.of(this).region;
+    if (!Token.isUnresolved(stackRegion)) {
+      const outside = literal.find((az) => regionOfAz(az) !== stackRegion);
+      if (outside) {
+        throw new Error(`\`availabilityZones\` must be in the stack's region ${stackRegion}, got '${outside}' in ${JSON.stringify(azs)}: use AZs of ${stackRegion} (e.g. '${stackRegion}a'), or deploy the stack to ${regionOfAz(outside)}`);
+      }
+    } else if (regions.length === 1) {
+      Annotations.of(this).addWarningV2('@portcullis/network:availabilityZonesRegion',
+        `\`availabilityZones\` ${JSON.stringify(azs)} are written into the template of this environment-agnostic stack: it deploys only in ${regions[0]}. ` +
+        `Set the stack's \`env.region\` to '${regions[0]}' so the names are checked at synth.`);
+    }
+    if (azs.length === 1) {
+      Annotations.of(this).addWarningV2('@portcullis/network:singleAz',
+        '`availabilityZones` has one AZ: an Application Load Balancer needs subnets in at least two AZs, and one AZ has no redundancy. List 2 or more unless this network only serves an API Gateway ingress.');
+    }
   }
 }
 
@@ -311,6 +430,10 @@ class ImportedNetwork extends Construct implements INetwork {
   public readonly privateSubnets: ec2.SubnetSelection;
   public readonly egressIps: string[] = [];
   public readonly egressIpsKnown: boolean = false;
+  /** The subnets already exist: their AZs were chosen by whoever created them. */
+  public readonly availabilityZonesExplicit: boolean = true;
+  /** Unknown: Portcullis did not create this VPC's egress. */
+  public readonly egress?: Egress = undefined;
 
   constructor(scope: Construct, id: string, vpc: ec2.IVpc) {
     super(scope, id);
@@ -322,7 +445,7 @@ class ImportedNetwork extends Construct implements INetwork {
 }
 
 /** The prefix of every subnet when `cidr` is split into a public and a private subnet per AZ. */
-function subnetPrefix(cidr: string, azCount: number): number {
+function subnetPrefix(cidr: string, azCount: number, explicitAzs: boolean): number {
   const { prefix } = parseCidr(cidr, 'cidr');
   if (prefix < 16 || prefix > 24) {
     throw new Error(`\`cidr\` must be a /16 to /24 block (VPCs allow /16 to /28; Portcullis needs room for 2 subnets per AZ), got '${cidr}' (/${prefix}): use e.g. '10.0.0.0/16'`);
@@ -332,7 +455,7 @@ function subnetPrefix(cidr: string, azCount: number): number {
   if (result > SMALLEST_SUBNET_PREFIX) {
     throw new Error(
       `\`cidr\` '${cidr}' is too small for ${subnets} subnets (a public and a private one in each of ${azCount} AZs): ` +
-      `each would be a /${result}, and AWS's smallest subnet is a /${SMALLEST_SUBNET_PREFIX}. Use a larger block or a smaller \`maxAzs\``,
+      `each would be a /${result}, and AWS's smallest subnet is a /${SMALLEST_SUBNET_PREFIX}. Use a larger block or ${explicitAzs ? 'fewer `availabilityZones`' : 'a smaller `maxAzs`'}`,
     );
   }
   return result;
@@ -346,11 +469,15 @@ function natCountFor(egress: Egress, azCount: number): number {
   }
 }
 
-function natInstanceProviderFor(instanceType: string): ec2.NatInstanceProviderV2 {
+function natInstanceProviderFor(instanceType: string, machineImage?: ec2.IMachineImage): ec2.NatInstanceProviderV2 {
   const arm64 = !Token.isUnresolved(instanceType) && parseInstanceType(instanceType, 'Egress.natInstance({ instanceType })').arm64;
   return ec2.NatProvider.instanceV2({
     instanceType: new ec2.InstanceType(instanceType),
-    machineImage: ec2.MachineImage.latestAmazonLinux2023({
+    // The default is read from the public SSM parameter at every deployment (a template
+    // parameter, no context lookup, so env-agnostic stacks keep working): after an AMI
+    // release the next deployment replaces the instance, as ImageId is create-only on
+    // AWS::EC2::Instance; the CfnEIP is re-associated, not replaced (see NatInstanceEip).
+    machineImage: machineImage ?? ec2.MachineImage.latestAmazonLinux2023({
       cpuType: arm64 ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
     }),
     // Only outbound by default; the VPC's own traffic is allowed in explicitly.
@@ -364,6 +491,11 @@ function hardenNatInstance(instance: ec2.Instance) {
   cfn.blockDeviceMappings = [{ deviceName: '/dev/xvda', ebs: { encrypted: true, volumeType: 'gp3', deleteOnTermination: true } }];
   const template = new ec2.LaunchTemplate(instance, 'LaunchTemplate', { requireImdsv2: true });
   cfn.launchTemplate = { launchTemplateId: template.launchTemplateId, version: template.latestVersionNumber };
+}
+
+/** The region of an AZ name: the name without its letter. */
+function regionOfAz(az: string): string {
+  return az.slice(0, -1);
 }
 
 function endpointIdFor(service: ec2.InterfaceVpcEndpointAwsService): string {

@@ -1,8 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Egress, EgressKind, Network, NetworkProps } from '../src';
+import { Egress, EgressKind, INetwork, Network, NetworkProps } from '../src';
 
 const ENV = { account: '123456789012', region: 'us-east-1' }; // dummy AZs, no credentials needed
 
@@ -16,6 +16,16 @@ function subnetCidrs(template: Template, isPublic: boolean): string[] {
   return Object.values(template.findResources('AWS::EC2::Subnet', {
     Properties: { MapPublicIpOnLaunch: isPublic },
   })).map((r: any) => r.Properties.CidrBlock).sort();
+}
+
+/** A stack with no env (account and region are tokens), synthesized after the test adds to it. */
+function agnosticStack() {
+  return new Stack(new App(), 'Test');
+}
+
+function interfaceServiceNames(template: Template): string[] {
+  return Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }))
+    .map((e: any) => JSON.stringify(e.Properties.ServiceName));
 }
 
 describe('default network: the seed large VPC', () => {
@@ -44,7 +54,8 @@ describe('default network: the seed large VPC', () => {
     expect(network.natGatewayCount).toBe(2);
     expect(network.egressIps).toHaveLength(2);
     expect(network.egressIpsKnown).toBe(true);
-    expect(network.egress.kind).toBe(EgressKind.NAT_GATEWAY_PER_AZ);
+    expect(network.egress?.kind).toBe(EgressKind.NAT_GATEWAY_PER_AZ);
+    expect(network.availabilityZonesExplicit).toBe(false);
   });
 
   test('each private route table sends 0.0.0.0/0 to the NAT gateway of its own AZ', () => {
@@ -146,6 +157,20 @@ describe('egress strategies', () => {
     expect(Object.keys(routes)).toHaveLength(2);
   });
 
+  test('natInstance: the EIP waits for the internet gateway attachment (an EIP associated before it fails)', () => {
+    const { template } = build({ egress: Egress.natInstance() });
+    const [attachment] = Object.keys(template.findResources('AWS::EC2::VPCGatewayAttachment'));
+    template.hasResource('AWS::EC2::EIP', { Properties: { InstanceId: Match.anyValue() }, DependsOn: [attachment] });
+  });
+
+  test('natInstance machineImage: kept on the strategy and used for the instance', () => {
+    const machineImage = ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' });
+    const egress = Egress.natInstance({ machineImage });
+    expect(egress.natInstanceMachineImage).toBe(machineImage);
+    expect(Egress.natInstance().natInstanceMachineImage).toBeUndefined();
+    build({ egress }).template.hasResourceProperties('AWS::EC2::Instance', { ImageId: 'ami-0123456789abcdef0', InstanceType: 't4g.nano' });
+  });
+
   test('natInstance security group: only the VPC may send traffic in, never 0.0.0.0/0', () => {
     const { template } = build({ egress: Egress.natInstance() });
     const groups = Object.values(template.findResources('AWS::EC2::SecurityGroup')) as any[];
@@ -214,7 +239,7 @@ describe('egress strategies', () => {
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 0); // no private subnets, no S3 endpoint
     expect(network.privateSubnets.subnets).toEqual([]);
     expect(network.egressIps).toEqual([]);
-    expect(network.egress.hasPrivateSubnets).toBe(false);
+    expect(network.egress?.hasPrivateSubnets).toBe(false);
   });
 });
 
@@ -254,6 +279,45 @@ describe('props', () => {
     expect(services.some((n) => n.includes('.ssm'))).toBe(true);
   });
 
+  test('interfaceEndpoints: a service Egress.none() already adds gets one endpoint (two with private DNS conflict)', () => {
+    const { network, template } = build({
+      egress: Egress.none(),
+      interfaceEndpoints: [ec2.InterfaceVpcEndpointAwsService.ECR, ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
+    });
+    const services = interfaceServiceNames(template);
+    expect(services).toHaveLength(4); // ecr.api, ecr.dkr, logs + secretsmanager, once each
+    expect(new Set(services).size).toBe(4);
+    expect(services.filter((n) => n.includes('.ecr.api'))).toHaveLength(1);
+    // the endpoint Egress.none() creates keeps its id
+    expect(network.node.findChild('Vpc').node.tryFindChild('EcrApiEndpoint')).toBeDefined();
+    expect(network.node.findChild('Vpc').node.tryFindChild('EcrEndpoint')).toBeUndefined();
+  });
+
+  test('addInterfaceEndpoint is idempotent per service: the existing endpoint is returned (ECS Exec under Egress.none())', () => {
+    const stack = new Stack(new App(), 'Test', { env: ENV });
+    const network = new Network(stack, 'Network', { egress: Egress.none() });
+    const first = network.addInterfaceEndpoint('SsmMessagesEndpoint', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES);
+    expect(network.addInterfaceEndpoint('SsmMessagesEndpoint', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES)).toBe(first);
+    expect(network.addInterfaceEndpoint('OtherId', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES)).toBe(first);
+    // an equal service built separately (its name is a different token) is the same service
+    expect(network.addInterfaceEndpoint('Again', new ec2.InterfaceVpcEndpointAwsService('ssmmessages'))).toBe(first);
+    // and one the constructor added is returned too
+    const ecr = network.addInterfaceEndpoint('Ecr', ec2.InterfaceVpcEndpointAwsService.ECR);
+    expect(ecr.node.id).toBe('EcrApiEndpoint');
+    const services = interfaceServiceNames(Template.fromStack(stack));
+    expect(services).toHaveLength(4);
+    expect(services.filter((n) => n.includes('.ssmmessages'))).toHaveLength(1);
+  });
+
+  test('addInterfaceEndpoint dedupes on env-agnostic stacks too (service names are tokens there)', () => {
+    const stack = agnosticStack();
+    const network = new Network(stack, 'Network', { egress: Egress.none() });
+    const first = network.addInterfaceEndpoint('SsmMessagesEndpoint', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES);
+    expect(network.addInterfaceEndpoint('X', new ec2.InterfaceVpcEndpointAwsService('ssmmessages'))).toBe(first);
+    expect(network.addInterfaceEndpoint('Y', ec2.InterfaceVpcEndpointAwsService.SSM)).not.toBe(first);
+    expect(interfaceServiceNames(Template.fromStack(stack))).toHaveLength(5);
+  });
+
   test('flowLogs: false, or other traffic type and retention', () => {
     build({ flowLogs: false }).template.resourceCountIs('AWS::EC2::FlowLog', 0);
     const { template } = build({ flowLogTrafficType: ec2.FlowLogTrafficType.ALL, flowLogRetention: logs.RetentionDays.ONE_WEEK });
@@ -268,6 +332,98 @@ describe('props', () => {
   });
 });
 
+describe('availabilityZones: explicit AZ names', () => {
+  test('subnets in exactly the given AZs, cidr split over them; the members say so', () => {
+    const { network, template } = build({ availabilityZones: ['us-east-1b', 'us-east-1d'] });
+    const azs = Object.values(template.findResources('AWS::EC2::Subnet')).map((r: any) => r.Properties.AvailabilityZone).sort();
+    expect(azs).toEqual(['us-east-1b', 'us-east-1b', 'us-east-1d', 'us-east-1d']);
+    expect(subnetCidrs(template, true)).toEqual(['10.0.0.0/18', '10.0.64.0/18']);
+    expect(network.availabilityZones).toEqual(['us-east-1b', 'us-east-1d']);
+    expect(network.availabilityZonesExplicit).toBe(true);
+    const asInterface: INetwork = network;
+    expect(asInterface.availabilityZonesExplicit).toBe(true);
+    expect(asInterface.egress?.kind).toBe(EgressKind.NAT_GATEWAY_PER_AZ);
+  });
+
+  test('the cidr split and NAT count use the explicit count, not the stack\'s AZs (3 in tests)', () => {
+    const { template } = build({ availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d'] });
+    template.resourceCountIs('AWS::EC2::Subnet', 8);
+    expect(subnetCidrs(template, true)).toEqual(['10.0.0.0/19', '10.0.32.0/19', '10.0.64.0/19', '10.0.96.0/19']);
+    template.resourceCountIs('AWS::EC2::NatGateway', 4);
+  });
+
+  test('GovCloud names', () => {
+    const { network } = build({ availabilityZones: ['us-gov-west-1a', 'us-gov-west-1b'] }, { account: '123456789012', region: 'us-gov-west-1' });
+    expect(network.availabilityZones).toEqual(['us-gov-west-1a', 'us-gov-west-1b']);
+  });
+
+  test('env-agnostic stack: aws-cdk-lib needs no region, the names are written as given, with a warning that the template is pinned to their region', () => {
+    const stack = agnosticStack();
+    new Network(stack, 'Network', { availabilityZones: ['eu-west-1a', 'eu-west-1b'] });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::Subnet', { AvailabilityZone: 'eu-west-1a' });
+    Annotations.fromStack(stack).hasWarning('/Test/Network', Match.stringLikeRegexp("deploys only in eu-west-1.*env.region.*'eu-west-1'"));
+  });
+
+  test('no region warning when the stack has a literal region', () => {
+    const { stack } = build({ availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    Annotations.fromStack(stack).hasNoWarning('/Test/Network', Match.stringLikeRegexp('deploys only in'));
+  });
+
+  test('one AZ synthesizes with the single-AZ warning', () => {
+    const { stack, template } = build({ availabilityZones: ['us-east-1a'] });
+    template.resourceCountIs('AWS::EC2::Subnet', 2);
+    Annotations.fromStack(stack).hasWarning('/Test/Network', Match.stringLikeRegexp('one AZ.*Application Load Balancer'));
+  });
+
+  test('with the stack\'s AZs known from context, aws-cdk-lib also checks the names against them', () => {
+    const app = new App({ context: { 'availability-zones:account=123456789012:region=us-east-1': ['us-east-1a', 'us-east-1b'] } });
+    const stack = new Stack(app, 'Test', { env: ENV });
+    expect(() => new Network(stack, 'Network', { availabilityZones: ['us-east-1a', 'us-east-1f'] })).toThrow(/must be a subset of the stack's availability zones/);
+  });
+
+  describe('bad input names the prop, the value and the fix', () => {
+    test('both maxAzs and availabilityZones', () => {
+      expect(() => build({ maxAzs: 2, availabilityZones: ['us-east-1a', 'us-east-1b'] }))
+        .toThrow(/`maxAzs` and `availabilityZones` cannot both be given, got maxAzs 2 and availabilityZones \["us-east-1a","us-east-1b"\]: remove `maxAzs`/);
+    });
+
+    test('empty', () => {
+      expect(() => build({ availabilityZones: [] })).toThrow(/`availabilityZones` must not be empty, got \[\]: list at least one/);
+    });
+
+    test.each(['use1-az1', 'us-east-1', 'US-EAST-1A', 'us-east-1ab', 'useast1a', 'us-west-2-lax-1a', ''])('not an AZ name: %p', (az) => {
+      expect(() => build({ availabilityZones: ['us-east-1a', az] }))
+        .toThrow(new RegExp(`\`availabilityZones\` must hold AZ names like 'us-east-1a'.*got '${az}'`));
+    });
+
+    test('duplicates', () => {
+      expect(() => build({ availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1a'] }))
+        .toThrow(/`availabilityZones` must not repeat an AZ, got 'us-east-1a' twice/);
+    });
+
+    test('more than one region', () => {
+      expect(() => new Network(agnosticStack(), 'Network', { availabilityZones: ['eu-west-1a', 'us-east-1b'] }))
+        .toThrow(/`availabilityZones` must all be in one region.*regions eu-west-1, us-east-1/);
+    });
+
+    test('not in the stack\'s region', () => {
+      expect(() => build({ availabilityZones: ['us-west-2a', 'us-west-2b'] }))
+        .toThrow(/`availabilityZones` must be in the stack's region us-east-1, got 'us-west-2a'.*use AZs of us-east-1/);
+      // a prefix is not enough: us-east-1 is not us-east-11
+      expect(() => build({ availabilityZones: ['us-east-11a'] })).toThrow(/got 'us-east-11a'/);
+    });
+
+    test('a list token', () => {
+      expect(() => build({ availabilityZones: Fn.getAzs() })).toThrow(/`availabilityZones` must be a list written at synth time.*got a list token/);
+    });
+
+    test('too small a block for the AZs names the fix with availabilityZones', () => {
+      expect(() => build({ cidr: '10.0.0.0/24', availabilityZones: ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1e', 'us-east-1f', 'us-east-1g', 'us-east-1h', 'us-east-1i'] }))
+        .toThrow(/too small for 18 subnets.*fewer `availabilityZones`/);
+    });
+  });
+});
+
 describe('bring your own VPC', () => {
   test('Network.fromVpc: subnets from the VPC, egress IPs unknown and said so', () => {
     const stack = new Stack(new App(), 'Test', { env: ENV });
@@ -278,6 +434,8 @@ describe('bring your own VPC', () => {
     expect(network.publicSubnets.subnets).toEqual(vpc.publicSubnets);
     expect(network.egressIps).toEqual([]);
     expect(network.egressIpsKnown).toBe(false);
+    expect(network.availabilityZonesExplicit).toBe(true); // its subnets are already placed
+    expect(network.egress).toBeUndefined(); // not created here: unknown
     Annotations.fromStack(stack).hasInfo('/Test/Network', Match.stringLikeRegexp('egress IPs'));
   });
 
