@@ -380,6 +380,9 @@ export class ApiService extends Construct implements ec2.IConnectable {
       minHealthyPercent,
       maxHealthyPercent,
       circuitBreaker: (props.circuitBreaker ?? true) ? { enable: true, rollback: true } : undefined,
+      // Always explicit: aws-cdk-lib writes DeploymentController only with a circuit breaker,
+      // and removing it (circuitBreaker: false) would replace the service.
+      deploymentController: { type: ecs.DeploymentControllerType.ECS },
       securityGroups: [group],
       vpcSubnets: subnets,
       enableExecuteCommand,

@@ -1,0 +1,107 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { UpdateSafety } from '@portcullis/audit';
+import { Network } from '@portcullis/network';
+import { ApiService, ApiServiceProps, Ec2Cluster, Ec2ClusterProps, FargateCluster } from '../src';
+
+/**
+ * "What a change replaces": for each change of props, synthesize before and after and ask
+ * UpdateSafety (cloudformation-diff + the resource spec, with create-only cascades) what an
+ * update of a deployed stack would replace or remove. The README publishes the same table;
+ * the last test checks it row by row.
+ */
+interface Case {
+  readonly change: string;
+  readonly ec2?: boolean;
+  readonly cluster?: Partial<Ec2ClusterProps>;
+  readonly service?: Partial<ApiServiceProps>;
+  /** Rewrites the after-template: a change CloudFormation sees at deploy time, not in the CDK code. */
+  readonly deployTime?: (template: any) => void;
+  /** `<type> <change>` of every finding, sorted; [] = updated in place. */
+  readonly replaces: string[];
+}
+
+function synth(ec2Capacity: boolean, cluster: Partial<Ec2ClusterProps> = {}, service: Partial<ApiServiceProps> = {}): any {
+  const stack = new Stack(new App(), 'Api');
+  const network = new Network(stack, 'Network');
+  const apiCluster = ec2Capacity
+    ? new Ec2Cluster(stack, 'Cluster', { network, ...cluster })
+    : new FargateCluster(stack, 'Cluster', { network });
+  new ApiService(stack, 'Service', { cluster: apiCluster, ...service });
+  return Template.fromStack(stack).toJSON();
+}
+
+/** The launch template's ImageId as CloudFormation resolves it from the public SSM parameter. */
+function resolvedAmi(ami: string) {
+  return (template: any) => {
+    for (const r of Object.values<any>(template.Resources)) {
+      if (r.Type === 'AWS::EC2::LaunchTemplate') r.Properties.LaunchTemplateData.ImageId = ami;
+    }
+  };
+}
+
+const TASK_DEFINITION = 'AWS::ECS::TaskDefinition REPLACE';
+const CASES: Case[] = [
+  { change: '`desiredCount` 2 → 4', service: { desiredCount: 4 }, replaces: [] },
+  { change: '`image`', service: { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/httpd:2.4') }, replaces: [TASK_DEFINITION] },
+  { change: '`cpu` / `memory` 256 / 512 → 512 / 1024', service: { cpu: 512, memory: 1024 }, replaces: [TASK_DEFINITION] },
+  { change: '`containerPort` 80 → 8080', service: { containerPort: 8080 }, replaces: [TASK_DEFINITION] },
+  {
+    change: '`healthCheck` added',
+    service: { healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'], startPeriod: Duration.seconds(60) } },
+    replaces: [TASK_DEFINITION],
+  },
+  { change: '`autoScaling` added', service: { autoScaling: { maxCapacity: 6 } }, replaces: [] },
+  { change: '`readonlyRootFilesystem` on', service: { readonlyRootFilesystem: true }, replaces: [TASK_DEFINITION] },
+  { change: '`enableExecuteCommand` on', service: { enableExecuteCommand: true }, replaces: [] },
+  { change: '`circuitBreaker` off', service: { circuitBreaker: false }, replaces: [] },
+  {
+    change: '`serviceName` set (was generated)',
+    service: { serviceName: 'orders' },
+    replaces: ['AWS::ECS::Service REPLACE', TASK_DEFINITION],
+  },
+  { change: 'EC2: a new ECS AMI in the public SSM parameter', ec2: true, deployTime: resolvedAmi('ami-0123456789abcdef0'), replaces: [] },
+  { change: 'EC2: `instanceType` t3.medium → m7i.large', ec2: true, cluster: { instanceType: new ec2.InstanceType('m7i.large') }, replaces: [] },
+  { change: 'EC2: `spot` on', ec2: true, cluster: { spot: true }, replaces: [] },
+  { change: 'EC2: `rootVolumeSize` 50 → 80', ec2: true, cluster: { rootVolumeSize: 80 }, replaces: [] },
+  { change: 'EC2: `minCapacity` / `maxCapacity` 0 / 100 → 1 / 10', ec2: true, cluster: { minCapacity: 1, maxCapacity: 10 }, replaces: [] },
+  // Graviton also makes the task definition arm64.
+  { change: 'EC2: `graviton` on', ec2: true, cluster: { graviton: true }, replaces: [TASK_DEFINITION] },
+];
+
+const baseline = { fargate: synth(false), ec2: synth(true) };
+/** The before-template with the AMI CloudFormation resolved at the first deploy. */
+const ec2Before = JSON.parse(JSON.stringify(baseline.ec2));
+resolvedAmi('ami-0fedcba9876543210')(ec2Before);
+
+function replacements(c: Case): string[] {
+  const before = c.ec2 ? (c.deployTime ? ec2Before : baseline.ec2) : baseline.fargate;
+  const after = synth(c.ec2 ?? false, c.cluster, c.service);
+  c.deployTime?.(after);
+  const report = UpdateSafety.compare(before, after);
+  expect(report.passed).toBe(true); // no change of this table may break clients
+  return report.findings.map((f) => `${f.resourceType} ${f.change}`).sort();
+}
+
+test.each(CASES.map((c) => [c.change, c]))('%s', (_, c) => {
+  expect(replacements(c as Case)).toEqual([...(c as Case).replaces].sort());
+});
+
+test('on EC2 no change of the table replaces the Auto Scaling group, the capacity provider, the cluster or the service', () => {
+  const kept = ['AWS::AutoScaling::AutoScalingGroup', 'AWS::ECS::CapacityProvider', 'AWS::ECS::Cluster', 'AWS::ECS::Service', 'AWS::EC2::LaunchTemplate'];
+  for (const c of CASES.filter((x) => x.ec2)) {
+    expect(replacements(c).filter((r) => kept.some((k) => r.startsWith(k)))).toEqual([]);
+  }
+});
+
+test('the README publishes this table', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  for (const c of CASES) {
+    const cell = c.replaces.length === 0 ? 'nothing (updated in place)' : [...c.replaces].sort().map((r) => `\`${r}\``).join(', ');
+    expect(readme).toContain(`| ${c.change} | ${cell} |`);
+  }
+});
