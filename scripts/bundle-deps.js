@@ -47,9 +47,9 @@ function visit(name, fromDir) {
   for (const dep of Object.keys(dependencies)) visit(dep, dir);
 }
 
+// Old copies (a previous build) and symlinks first, so every name resolves from the root install.
+fs.rmSync(path.join('node_modules'), { recursive: true, force: true });
 for (const name of bundled) visit(name, process.cwd());
-
-fs.rmSync(path.join('node_modules'), { recursive: true, force: true }); // old copies and symlinks
 for (const dir of picked) {
   const target = path.join('node_modules', path.relative(rootModules, dir));
   fs.mkdirSync(path.dirname(target), { recursive: true });
