@@ -2,7 +2,7 @@ import { Component, JsonFile, TaskShell, TextFile, YamlFile, javascript, typescr
 import { REPO, constructPackage } from './projenrc/construct-package';
 import { TASK_ENV } from './projenrc/subproject';
 import { PinnedDependencies } from './projenrc/pinned-dependencies';
-import { INTEG_DEPLOY_ARGS, INTEG_RUNNER, INTEG_UPDATE_ARGS, referenceApp, referenceKit } from './projenrc/reference-app';
+import { INTEG_DEPLOY_ARGS, INTEG_RUNNER, integUpdateCommand, referenceApp, referenceKit } from './projenrc/reference-app';
 import { PY_PINS, pinned, requirementLines } from './projenrc/versions';
 
 const root = new javascript.NodeProject({
@@ -221,8 +221,9 @@ synth.exec('node scripts/synth-summary.js');
 // Deploy evidence (README "Deploy evidence"): the apps' integ tests, one integ-runner over apps/.
 // Snapshots are checked by each app's `test` target (`integ:snapshot`).
 root.addTask('integ:update', {
-  description: 'Build the packages, then rewrite every app\'s integ snapshots that no longer match the code (no AWS account, never deploys)',
-  steps: [{ exec: 'nx run-many -t build' }, { exec: `${INTEG_RUNNER} --directory apps ${INTEG_UPDATE_ARGS}` }],
+  description: 'Build the packages, then rewrite every app\'s integ snapshots that no longer match the code (no AWS account, never deploys), then check them',
+  shell: TaskShell.sh(),
+  steps: [{ exec: 'nx run-many -t build' }, { exec: integUpdateCommand('--directory apps') }],
 });
 root.addTask('integ', {
   description: 'Build the packages, then deploy each app\'s integ test in your account (AWS_PROFILE, AWS_REGION; cdk bootstrap first), assert through the internet, destroy',

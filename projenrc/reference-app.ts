@@ -1,4 +1,4 @@
-import { awscdk, javascript, typescript } from 'projen';
+import { TaskShell, awscdk, javascript, typescript } from 'projen';
 import { SUBPROJECT_OPTIONS, finishSubproject } from './subproject';
 import { NPM_PINS, pinned } from './versions';
 
@@ -25,6 +25,32 @@ export function referenceKit(root: javascript.NodeProject) {
   project.package.setScript('build', `projen ${project.compileTask.name}`);
   return project;
 }
+
+/**
+ * Deploy evidence (README "Deploy evidence"): the integ tests `test/integ.*.ts` of the apps, in
+ * the CDK convention (@aws-cdk/integ-tests-alpha + integ-runner). The arguments every
+ * integ-runner call takes: TypeScript tests, run without type-checking (the app's `typecheck`
+ * task checks them). The ts-node CLI, not `node -r ts-node/register`: it reads the tsconfig.json
+ * next to the test (test/tsconfig.json) rather than one in the working directory, so one
+ * integ-runner can run every app's tests from the repository root.
+ */
+export const INTEG_RUNNER = 'integ-runner --language typescript --app "ts-node --transpile-only {filePath}"';
+/**
+ * Rewrites the snapshots of the failed (changed or new) tests from a synth: no deploy, no AWS
+ * account. integ-runner lists the resources a change would replace and then exits 1 ("Some
+ * changes were destructive!") although it wrote the snapshots, so a plain check follows and
+ * decides the exit code. Needs a POSIX shell.
+ */
+export function integUpdateCommand(directoryArgs = '') {
+  const runner = `${INTEG_RUNNER}${directoryArgs ? ` ${directoryArgs}` : ''}`;
+  return `${runner} --update-on-failed --dry-run --parallel-regions us-east-1; echo 'Checking the rewritten snapshots:'; ${runner}`;
+}
+/**
+ * Deploys every test (also those whose snapshot is current), asserts, destroys, and rewrites the
+ * snapshot. One region (AWS_REGION, else us-east-1) runs one test at a time: each app holds two
+ * Elastic IPs (NAT), and an account has five per region by default. Needs a POSIX shell.
+ */
+export const INTEG_DEPLOY_ARGS = '--force --parallel-regions ${AWS_REGION:-us-east-1}';
 
 export interface ReferenceAppOptions {
   /** Folder name under apps/. */
@@ -77,5 +103,29 @@ export function referenceApp(root: javascript.NodeProject, options: ReferenceApp
   const typecheck = project.addTask('typecheck', { exec: 'tsc --noEmit -p test/tsconfig.json' }); // src + tests
   project.package.setScript('build', `projen ${typecheck.name}`);
   project.testTask.reset('jest --ci --coverage=false');
+
+  // Deploy evidence. `test` (the nx target: cached, part of the root `npm test` and of
+  // `nx affected`) also compares the integ tests' synth with their committed snapshots: a plain
+  // integ-runner call never deploys and synthesizes without credentials.
+  const failure = [
+    '',
+    `The integ snapshot check failed: the synth failed, or apps/${options.name}/test/integ.*.ts.snapshot/ no longer matches the code.`,
+    `If the change is intended, refresh the snapshots without deploying: npm run integ:update (repository root, every app) or npx projen integ:update (in apps/${options.name}), and commit them.`,
+    '(The hint above to run integ-runner --update-on-failed would deploy.)',
+  ];
+  const snapshot = project.addTask('integ:snapshot', {
+    description: 'Compare the integ tests\' synth with their committed snapshots (no AWS account, never deploys)',
+    shell: TaskShell.sh(),
+    exec: `${INTEG_RUNNER} || { printf '%s\\n' ${failure.map((l) => `'${l}'`).join(' ')} >&2; exit 1; }`,
+  });
+  project.testTask.spawn(snapshot);
+  project.addTask('integ:update', {
+    description: 'Rewrite the integ snapshots that no longer match the code, from a synth (no AWS account, never deploys), then check them',
+    shell: TaskShell.sh(),
+    exec: integUpdateCommand(),
+  });
+  // An interrupted run leaves its synth in test/cdk-integ.out.*; the assertion stack's Lambda
+  // bundle (asset.*, 2 MB) is rebuilt by every synth, and templates are compared without it.
+  project.gitignore.exclude('/test/cdk-integ.out.*', '/test/*.snapshot/asset.*');
   return project;
 }
