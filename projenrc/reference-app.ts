@@ -50,7 +50,7 @@ export function integUpdateCommand(directoryArgs = '') {
  * snapshot. One region (AWS_REGION, else us-east-1) runs one test at a time: each app holds two
  * Elastic IPs (NAT), and an account has five per region by default. Needs a POSIX shell.
  */
-export const INTEG_DEPLOY_ARGS = '--force --parallel-regions ${AWS_REGION:-us-east-1}';
+export const INTEG_DEPLOY_ARGS = '--parallel-regions ${AWS_REGION:-us-east-1} --force'; // not last: an array option would swallow test names given after it
 
 export interface ReferenceAppOptions {
   /** Folder name under apps/. */
