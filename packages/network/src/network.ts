@@ -231,6 +231,13 @@ export class Network extends Construct implements INetwork {
         ? Stack.of(this).availabilityZones.length
         : Math.min(maxAzs, Stack.of(this).availabilityZones.length);
     const cidrMask = Token.isUnresolved(cidr) ? undefined : subnetPrefix(cidr, azCount, explicitAzs !== undefined);
+    if (explicitAzs === undefined && !Token.isUnresolved(maxAzs) && maxAzs > azCount) {
+      // An environment-agnostic stack knows two AZs (Fn::GetAZs picks them at deploy time);
+      // a stack with an env knows the region's AZs from context (cdk.context.json).
+      Annotations.of(this).addWarningV2('@portcullis/network:fewerAzs',
+        `\`maxAzs\` is ${maxAzs} but this stack knows only ${azCount} availability zones, so the network uses ${azCount}. ` +
+        'Give the stack an `env` (account and region) so the region\'s AZs are known, or list them in `availabilityZones`.');
+    }
 
     // ---- the VPC: one public and one private subnet per AZ, in two equal halves. A tier the
     // strategy does not use is reserved, so switching strategy never renumbers the other one.

@@ -503,3 +503,13 @@ describe('bad input fails at synth with the prop, the value and the fix', () => 
     expect(() => network.addInterfaceEndpoint('Ssm', ec2.InterfaceVpcEndpointAwsService.SSM)).toThrow(/no private subnets/);
   });
 });
+
+test('maxAzs beyond the AZs the stack knows (environment-agnostic: two) warns and uses what it knows', () => {
+  const stack = new Stack(new App(), 'Agnostic');
+  const network = new Network(stack, 'Network', { maxAzs: 3 });
+  expect(network.vpc.availabilityZones).toHaveLength(2);
+  Annotations.fromStack(stack).hasWarning('/Agnostic/Network', Match.stringLikeRegexp('`maxAzs` is 3 but this stack knows only 2 availability zones'));
+  const quiet = new Stack(new App(), 'Quiet');
+  new Network(quiet, 'Network', { maxAzs: 2 });
+  expect(Annotations.fromStack(quiet).findWarning('*', Match.stringLikeRegexp('fewerAzs|knows only'))).toEqual([]);
+});
