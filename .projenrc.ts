@@ -220,6 +220,12 @@ synth.exec('node scripts/synth-summary.js');
 
 // Deploy evidence (README "Deploy evidence"): the apps' integ tests, one integ-runner over apps/.
 // Snapshots are checked by each app's `test` target (`integ:snapshot`).
+// Update safety (README "Update safety"): what a change would replace in every deployed app.
+root.addTask('diff:apps', {
+  description: 'Synthesize every app at a base commit (default: the merge base with main) and here, then portcullis-audit diff each (exit 1 on a breaking replacement)',
+  exec: 'bash scripts/diff-apps.sh',
+  receiveArgs: true,
+});
 root.addTask('integ:update', {
   description: 'Build the packages, then rewrite every app\'s integ snapshots that no longer match the code (no AWS account, never deploys), then check them',
   shell: TaskShell.sh(),
@@ -282,7 +288,11 @@ new YamlFile(root, '.github/workflows/pull-request.yml', {
       build: {
         'runs-on': 'ubuntu-latest',
         env,
-        'steps': [checkout, setupNode, setupPython, nxCache, { run: 'npm ci' }, noDiff, affected('origin/main')],
+        'steps': [checkout, setupNode, setupPython, nxCache, { run: 'npm ci' }, noDiff, affected('origin/main'),
+          {
+            name: 'Update safety: what this change would replace in every deployed app (portcullis-audit diff against the merge base)',
+            run: 'bash scripts/diff-apps.sh "$(git merge-base origin/main HEAD)"',
+          }],
       },
     },
   },
