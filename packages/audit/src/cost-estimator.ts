@@ -1,5 +1,5 @@
 import { PriceTable } from './price-table';
-import { TemplateIndex } from './private/template';
+import { isUnknown, own, TemplateIndex } from './private/template';
 
 /** The traffic of a month. Every field optional: the default is an idle month. */
 export interface UsageProfile {
@@ -81,6 +81,11 @@ export interface CostEstimate {
   readonly publicIpv4Count: number;
   /** NAT gateways counted. */
   readonly natGatewayCount: number;
+  /**
+   * What the template does not determine and how it was counted, e.g.
+   * `cannot evaluate DesiredCount of Service: intrinsic Fn::If` (counted as 1).
+   */
+  readonly warnings: string[];
 }
 
 /** The profile of {@link CostEstimator.breakEven}. */
@@ -145,10 +150,10 @@ export class CostEstimator {
   /** {@link CostEstimator.breakEven} with this estimator's prices. */
   public breakEvenRequests(profile: BreakEvenProfile = {}): number {
     const p = this.prices.prices;
-    const kb = profile.averageResponseKb ?? 2;
-    const azs = profile.albAzs ?? 2;
-    const perConnection = profile.requestsPerConnection ?? 1;
-    const minLcu = profile.albMinimumLcus ?? 1;
+    const kb = nonNegative(profile.averageResponseKb ?? 2, 'averageResponseKb');
+    const azs = nonNegative(profile.albAzs ?? 2, 'albAzs');
+    const perConnection = atLeastOne(profile.requestsPerConnection ?? 1, 'requestsPerConnection');
+    const minLcu = nonNegative(profile.albMinimumLcus ?? 1, 'albMinimumLcus');
     const alb = (requests: number) => H * (p.albHour + azs * p.publicIpv4Hour)
       + H * p.albLcuHour * Math.max(minLcu, lcusPerHour(requests, kb, perConnection));
     const api = (requests: number) => httpApiCost(requests, kb, p.httpApiMillionRequests, p.httpApiMillionRequestsAbove300M);
@@ -170,12 +175,28 @@ export class CostEstimator {
     const t = new TemplateIndex(template);
     const p = this.prices.prices;
     const region = profile.region ?? 'us-east-1';
+    if (typeof region !== 'string' || region.trim() === '') throw new Error(`\`region\` must be a region name such as us-east-1, got '${region}'`);
     const regionPriced = region === p.region;
     const requests = nonNegative(profile.requestsPerMonth ?? 0, 'requestsPerMonth');
     const kb = nonNegative(profile.averageResponseKb ?? 2, 'averageResponseKb');
-    const perConnection = profile.requestsPerConnection ?? 1;
-    if (perConnection < 1) throw new Error(`\`requestsPerConnection\` must be >= 1, got ${perConnection}`);
+    const perConnection = atLeastOne(profile.requestsPerConnection ?? 1, 'requestsPerConnection');
     const natGb = nonNegative(profile.natDataGbPerMonth ?? 1, 'natDataGbPerMonth');
+    const minLcu = nonNegative(profile.albMinimumLcus ?? 1, 'albMinimumLcus');
+    const logGb = profile.logIngestionGbPerMonth === undefined ? undefined : nonNegative(profile.logIngestionGbPerMonth, 'logIngestionGbPerMonth');
+    /** What the template does not determine: said in the lines' notes and in `warnings`. */
+    const warnings: string[] = [];
+    const num = (obj: any, prop: string, id: string): number | undefined => {
+      const v = t.numberAt(obj, prop);
+      if (isUnknown(v)) {
+        warnings.push(v.message(id));
+        return undefined;
+      }
+      return v;
+    };
+    const instanceHour = (type: string) => {
+      const price = own(p.ec2InstanceHour, type);
+      return typeof price === 'number' ? H * price : undefined;
+    };
     const lines: CostLine[] = [];
     const add = (item: string, quantity: number, unit: string, unitPrice: number | undefined, note?: string) => {
       if (quantity === 0) return;
@@ -191,48 +212,65 @@ export class CostEstimator {
 
     // ---- services and their tasks
     const services = t.ofType('AWS::ECS::Service');
-    const desired = (svc: any) => t.number(svc.DesiredCount) ?? 1;
+    const desired = (svc: any, id: string) => num(svc, 'DesiredCount', id) ?? 1;
     let publicTaskIps = 0;
-    const fargateTasks: Array<{ vcpu: number; gb: number; arm: boolean; count: number }> = [];
+    const fargateTasks: Array<{ id: string; vcpu?: number; gb?: number; arm: boolean; count: number }> = [];
     let ec2TaskCount = 0;
-    for (const [, svc] of services) {
-      const count = desired(svc);
-      if (String(svc.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp ?? '').toUpperCase() === 'ENABLED') publicTaskIps += count;
+    for (const [svcId, svc] of services) {
+      const count = desired(svc, svcId);
+      if (String(t.scalar(svc, 'NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp') ?? '').toUpperCase() === 'ENABLED') publicTaskIps += count;
       const tdId = t.target(svc.TaskDefinition);
-      const td = tdId ? t.resources[tdId]?.Properties : undefined;
-      const compat: string[] = td?.RequiresCompatibilities ?? [];
-      const fargate = svc.LaunchType === 'FARGATE' || (compat.includes('FARGATE') && !svc.CapacityProviderStrategy && svc.LaunchType !== 'EC2')
-        || (svc.CapacityProviderStrategy ?? []).some((s: any) => String(s.CapacityProvider).startsWith('FARGATE'));
+      const td = tdId && t.has(tdId) ? t.props(tdId) : undefined;
+      const compat = td ? t.list(td, 'RequiresCompatibilities') : [];
+      const strategy = t.list(svc, 'CapacityProviderStrategy');
+      const launchType = t.scalar(svc, 'LaunchType');
+      const fargate = launchType === 'FARGATE'
+        || (!isUnknown(compat) && compat.includes('FARGATE') && (isUnknown(strategy) || strategy.length === 0) && launchType !== 'EC2')
+        || (!isUnknown(strategy) && strategy.some((s: any) => String(t.scalar(s, 'CapacityProvider')).startsWith('FARGATE')));
       if (fargate && td) {
-        const cpu = t.number(td.Cpu) ?? 256;
-        const mem = t.number(td.Memory) ?? 512;
-        fargateTasks.push({ vcpu: cpu / 1024, gb: mem / 1024, arm: td.RuntimePlatform?.CpuArchitecture === 'ARM64', count });
+        const cpu = fargateCpu(t.scalar(td, 'Cpu'));
+        const mem = fargateMemory(t.scalar(td, 'Memory'));
+        if (cpu === 'unknown') warnings.push(`cannot evaluate Cpu of ${tdId}: ${describeValue(td.Cpu)} (not priced)`);
+        if (mem === 'unknown') warnings.push(`cannot evaluate Memory of ${tdId}: ${describeValue(td.Memory)} (not priced)`);
+        fargateTasks.push({
+          id: tdId!,
+          vcpu: cpu === 'unknown' ? undefined : (cpu ?? 256) / 1024,
+          gb: mem === 'unknown' ? undefined : (mem ?? 512) / 1024,
+          arm: t.scalar(td, 'RuntimePlatform.CpuArchitecture') === 'ARM64',
+          count,
+        });
       } else {
         ec2TaskCount += count;
       }
     }
 
     // ---- ALB
-    const albs = t.ofType('AWS::ElasticLoadBalancingV2::LoadBalancer').filter(([, lb]) => (lb.Type ?? 'application') === 'application');
+    const albs = t.ofType('AWS::ElasticLoadBalancingV2::LoadBalancer').filter(([, lb]) => (t.scalar(lb, 'Type') ?? 'application') === 'application');
     let albIps = 0;
-    for (const [, lb] of albs) {
-      if ((lb.Scheme ?? 'internet-facing') === 'internet-facing') albIps += (lb.Subnets?.length ?? lb.SubnetMappings?.length ?? 2);
+    for (const [lbId, lb] of albs) {
+      if ((t.scalar(lb, 'Scheme') ?? 'internet-facing') !== 'internet-facing') continue;
+      const subnets = lb.Subnets !== undefined ? t.list(lb, 'Subnets') : t.list(lb, 'SubnetMappings');
+      if (isUnknown(subnets)) warnings.push(`${subnets.message(lbId)} (counted as 2 AZs)`);
+      albIps += isUnknown(subnets) || subnets.length === 0 ? 2 : subnets.length;
     }
     if (albs.length > 0) {
       add('ALB hours', albs.length, 'ALB-month', H * p.albHour);
       const traffic = lcusPerHour(requests, kb, perConnection) / albs.length;
-      const lcus = Math.max(profile.albMinimumLcus ?? 1, traffic) * albs.length;
-      add('ALB LCUs', lcus, 'LCU-month', H * p.albLcuHour, `max(minimum ${profile.albMinimumLcus ?? 1}, traffic ${round(traffic, 3)}) per ALB`);
+      const lcus = Math.max(minLcu, traffic) * albs.length;
+      add('ALB LCUs', lcus, 'LCU-month', H * p.albLcuHour, `max(minimum ${minLcu}, traffic ${round(traffic, 3)}) per ALB`);
     }
 
     // ---- NAT
     const natGateways = t.ofType('AWS::EC2::NatGateway').length;
     add('NAT gateway hours', natGateways, 'gateway-month', H * p.natGatewayHour);
     if (natGateways > 0) add('NAT gateway data', natGb, 'GB', p.natGatewayGb);
-    const natInstances = t.ofType('AWS::EC2::Instance').filter(([, i]) => i.SourceDestCheck === false || i.SourceDestCheck === 'false');
+    const natInstances = t.ofType('AWS::EC2::Instance').filter(([, i]) => {
+      const check = t.scalar(i, 'SourceDestCheck');
+      return check === false || check === 'false';
+    });
     for (const [, inst] of natInstances) {
       const type = String(t.literal(inst.InstanceType) ?? 'unknown');
-      add(`NAT instance ${type}`, 1, 'instance-month', p.ec2InstanceHour[type] !== undefined ? H * p.ec2InstanceHour[type] : undefined, `instance type ${type}`);
+      add(`NAT instance ${type}`, 1, 'instance-month', instanceHour(type), `instance type ${type}`);
     }
 
     // ---- public IPv4
@@ -243,33 +281,43 @@ export class CostEstimator {
     // ---- Fargate
     for (const task of fargateTasks) {
       const factor = task.arm ? p.fargateArm64Factor : 1;
-      add(`Fargate vCPU (${task.arm ? 'arm64' : 'x86'})`, task.vcpu * task.count, 'vCPU-month', H * p.fargateVcpuHour * factor, `${task.count} task(s) x ${task.vcpu} vCPU`);
-      add(`Fargate memory (${task.arm ? 'arm64' : 'x86'})`, task.gb * task.count, 'GB-month', H * p.fargateGbHour * factor, `${task.count} task(s) x ${task.gb} GB`);
+      const arch = task.arm ? 'arm64' : 'x86';
+      if (task.vcpu === undefined) add(`Fargate vCPU (${arch})`, task.count, 'task-month', undefined, `Cpu of ${task.id} is not a literal`);
+      else add(`Fargate vCPU (${arch})`, task.vcpu * task.count, 'vCPU-month', H * p.fargateVcpuHour * factor, `${task.count} task(s) x ${task.vcpu} vCPU`);
+      if (task.gb === undefined) add(`Fargate memory (${arch})`, task.count, 'task-month', undefined, `Memory of ${task.id} is not a literal`);
+      else add(`Fargate memory (${arch})`, task.gb * task.count, 'GB-month', H * p.fargateGbHour * factor, `${task.count} task(s) x ${task.gb} GB`);
     }
 
     // ---- EC2 container instances
-    for (const [, asg] of t.ofType('AWS::AutoScaling::AutoScalingGroup')) {
-      const ltId = t.target(asg.LaunchTemplate?.LaunchTemplateId);
-      const ltData = ltId ? t.resources[ltId]?.Properties?.LaunchTemplateData ?? {} : {};
-      const type = String(t.literal(ltData.InstanceType) ?? 'unknown');
-      const min = t.number(asg.MinSize) ?? 0;
-      const want = t.number(asg.DesiredCapacity) ?? min;
+    for (const [asgId, asg] of t.ofType('AWS::AutoScaling::AutoScalingGroup')) {
+      const ltId = t.target(t.get(asg, 'LaunchTemplate.LaunchTemplateId'));
+      const ltData = ltId && t.has(ltId) ? t.get(t.props(ltId), 'LaunchTemplateData') : undefined;
+      const data = ltData && typeof ltData === 'object' && !isUnknown(ltData) && !Array.isArray(ltData) ? ltData : {};
+      const type = String(t.literal(data.InstanceType) ?? 'unknown');
+      const min = num(asg, 'MinSize', asgId) ?? 0;
+      const want = num(asg, 'DesiredCapacity', asgId) ?? min;
       // A capacity provider starts an instance when tasks need one, even with min 0.
       const count = Math.max(want, ec2TaskCount > 0 ? 1 : 0);
-      add(`EC2 ${type}`, count, 'instance-month', p.ec2InstanceHour[type] !== undefined ? H * p.ec2InstanceHour[type] : undefined,
+      add(`EC2 ${type}`, count, 'instance-month', instanceHour(type),
         `max(desired/min ${want}, 1 when EC2 tasks run); instance type ${type}`);
-      const volumeGb = (ltData.BlockDeviceMappings ?? []).reduce((s: number, m: any) => s + (t.number(m.Ebs?.VolumeSize) ?? 0), 0);
+      const mappings = t.list(data, 'BlockDeviceMappings');
+      if (isUnknown(mappings)) warnings.push(`${mappings.message(ltId ?? asgId)} (EBS not counted)`);
+      const volumeGb = (isUnknown(mappings) ? [] : mappings).reduce((s: number, m: any) => s + (t.number(t.get(m, 'Ebs.VolumeSize')) ?? 0), 0);
       add('EBS gp3', volumeGb * count, 'GB-month', p.ebsGp3GbMonth);
     }
 
     // ---- interface endpoints
     const endpointAzs = t.ofType('AWS::EC2::VPCEndpoint')
-      .filter(([, e]) => e.VpcEndpointType === 'Interface')
-      .reduce((sum, [, e]) => sum + (e.SubnetIds?.length ?? 1), 0);
+      .filter(([, e]) => t.scalar(e, 'VpcEndpointType') === 'Interface')
+      .reduce((sum, [id, e]) => {
+        const subnets = t.list(e, 'SubnetIds');
+        if (isUnknown(subnets)) warnings.push(`${subnets.message(id)} (counted as 1 AZ)`);
+        return sum + (isUnknown(subnets) || subnets.length === 0 ? 1 : subnets.length);
+      }, 0);
     add('Interface endpoint hours', endpointAzs, 'endpoint-AZ-month', H * p.interfaceEndpointAzHour);
 
     // ---- HTTP API
-    const httpApis = t.ofType('AWS::ApiGatewayV2::Api').filter(([, a]) => a.ProtocolType === 'HTTP');
+    const httpApis = t.ofType('AWS::ApiGatewayV2::Api').filter(([, a]) => t.scalar(a, 'ProtocolType') === 'HTTP');
     if (httpApis.length > 0 && requests > 0) {
       const cost = httpApiCost(requests, kb, p.httpApiMillionRequests, p.httpApiMillionRequestsAbove300M);
       add('HTTP API requests', requests / 1e6, 'million requests', (cost / requests) * 1e6, `metered in 512 KB increments (${Math.max(1, Math.ceil(kb / 512))} per request)`);
@@ -279,13 +327,14 @@ export class CostEstimator {
     const namespaces = t.ofType('AWS::ServiceDiscovery::PrivateDnsNamespace').length;
     add('Route 53 private hosted zones (Cloud Map)', namespaces, 'zone-month', p.privateHostedZoneMonth);
     let registered = 0;
-    for (const [, svc] of services) if ((svc.ServiceRegistries ?? []).length > 0) registered += desired(svc);
+    for (const [id, svc] of services) {
+      const registries = t.list(svc, 'ServiceRegistries');
+      if (isUnknown(registries) || registries.length > 0) registered += desired(svc, id);
+    }
     add('Cloud Map instances', registered, 'instance-month', p.cloudMapInstanceMonth);
 
     // ---- logs and data transfer
-    if (profile.logIngestionGbPerMonth !== undefined) {
-      add('CloudWatch Logs ingestion', nonNegative(profile.logIngestionGbPerMonth, 'logIngestionGbPerMonth'), 'GB', p.logsIngestGb);
-    }
+    if (logGb !== undefined) add('CloudWatch Logs ingestion', logGb, 'GB', p.logsIngestGb);
     if (requests > 0) add('Data transfer out', (requests * kb) / KB_PER_GB, 'GB', p.dataTransferOutGb);
 
     const total = round(lines.filter((l) => l.priced).reduce((s, l) => s + (l.monthlyUsd ?? 0), 0), 2);
@@ -297,6 +346,7 @@ export class CostEstimator {
       notPriced: lines.filter((l) => !l.priced).map((l) => l.item),
       publicIpv4Count: ipv4,
       natGatewayCount: natGateways,
+      warnings: [...new Set(warnings)],
     };
   }
 }
@@ -315,8 +365,40 @@ function httpApiCost(requests: number, kb: number, first: number, above: number)
 }
 
 function nonNegative(value: number, prop: string): number {
-  if (!Number.isFinite(value) || value < 0) throw new Error(`\`${prop}\` must be a number >= 0, got ${value}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`\`${prop}\` must be a number >= 0, got ${String(value)}`);
   return value;
+}
+
+function atLeastOne(value: number, prop: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) throw new Error(`\`${prop}\` must be a number >= 1, got ${String(value)}`);
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  return value !== null && typeof value === 'object' ? `intrinsic ${Object.keys(value)[0] ?? '{}'}` : JSON.stringify(value);
+}
+
+/**
+ * Fargate task CPU units from CloudFormation's `Cpu`: `256`, `'1024'`, `'1 vCPU'`, `'.25 vCPU'`;
+ * undefined when absent, 'unknown' when not a literal or not a CPU size.
+ */
+function fargateCpu(value: unknown): number | undefined | 'unknown' {
+  if (value === undefined) return undefined;
+  if (isUnknown(value)) return 'unknown';
+  const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*(vcpu)?\s*$/i.exec(String(value));
+  if (!m) return 'unknown';
+  const n = Number(m[1]) * (m[2] ? 1024 : 1);
+  return Number.isFinite(n) && n > 0 ? n : 'unknown';
+}
+
+/** Fargate task memory, MiB, from CloudFormation's `Memory`: `512`, `'2048'`, `'2 GB'`, `'0.5GB'`. */
+function fargateMemory(value: unknown): number | undefined | 'unknown' {
+  if (value === undefined) return undefined;
+  if (isUnknown(value)) return 'unknown';
+  const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*(gb|mb|mib|gib)?\s*$/i.exec(String(value));
+  if (!m) return 'unknown';
+  const n = Number(m[1]) * (m[2] && m[2].toLowerCase().startsWith('g') ? 1024 : 1);
+  return Number.isFinite(n) && n > 0 ? n : 'unknown';
 }
 
 function round(value: number, digits: number): number {

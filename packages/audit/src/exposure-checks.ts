@@ -1,8 +1,9 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { CfnElement, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { RULES } from './private/rules';
-import { TemplateIndex } from './private/template';
+import { own, TemplateIndex } from './private/template';
 
 /** One finding of {@link ExposureChecks} in one template. */
 export interface ExposureFinding {
@@ -18,6 +19,16 @@ export interface ExposureFinding {
   readonly acknowledged: boolean;
   /** The acknowledgement's reason, when acknowledged. */
   readonly reason?: string;
+  /**
+   * Set when the rule could not evaluate a value it needs (an intrinsic such as `Fn::If` or
+   * `Fn::Select` where a literal or a list is expected, a `Ref` to a parameter without a
+   * default, a null): `cannot evaluate <property> of <resource>: <why>`. The rules fail
+   * closed: such a resource is a finding (acknowledge it with a reason once you have checked
+   * every branch), never compliant.
+   *
+   * @default - the rule evaluated the resource and it violates the rule
+   */
+  readonly cannotEvaluate?: string;
 }
 
 /** A rule of the pack, for documentation and tooling. */
@@ -56,15 +67,16 @@ export class ExposureChecks implements IPolicyValidationPlugin {
     const index = new TemplateIndex(template);
     const findings: ExposureFinding[] = [];
     for (const rule of RULES) {
-      for (const logicalId of rule.check(index)) {
-        const ack = acknowledgement(index, logicalId, rule.id);
+      for (const hit of rule.check(index)) {
+        const ack = acknowledgement(index, hit.logicalId, rule.id);
         findings.push({
           ruleId: rule.id,
-          resourceLogicalId: logicalId,
+          resourceLogicalId: hit.logicalId,
           description: rule.description,
           fix: rule.fix,
           acknowledged: ack !== undefined,
           reason: ack,
+          cannotEvaluate: hit.unknown,
         });
       }
     }
@@ -88,19 +100,19 @@ export class ExposureChecks implements IPolicyValidationPlugin {
    * resource or one of its parents (id `portcullis-exposure::Portcullis-XXX` or `Portcullis-XXX`).
    */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
-    const stage = Stage.of(scope);
-    if (!stage) throw new Error(`'${scope.node.path}' is not in an App or Stage: add it to one before checking it`);
-    const assembly = stage.synth();
+    const root = Stage.isStage(scope) ? scope : Stage.of(scope);
+    if (!root) throw new Error(`'${scope.node.path}' is not in an App or Stage: add it to one before checking it`);
+    root.synth(); // synthesizes the Stages under it too; each Stage keeps its assembly
     const report = new ReportBuilder();
-    for (const stack of scope.node.findAll().filter((c): c is Stack => Stack.isStack(c))) {
-      const artifact = assembly.getStackArtifact(stack.artifactId);
-      const template = artifact.template;
+    const stacks = [scope, ...scope.node.findAll()].filter((c): c is Stack => Stack.isStack(c));
+    for (const stack of [...new Set(stacks)]) {
+      const { template, templatePath } = synthesizedTemplate(stack);
       // logical id -> the construct behind it, to find acknowledgements in the tree
       const elements = new Map(stack.node.findAll()
         .filter((c): c is CfnElement => CfnElement.isCfnElement(c) && Stack.of(c) === stack)
         .map((c) => [stack.resolve(c.logicalId) as string, c as IConstruct]));
       for (const f of this.checkTemplate(template).filter((x) => !x.acknowledged)) {
-        if (!acknowledgedInTree(elements.get(f.resourceLogicalId), f.ruleId, this.name)) report.add(f, artifact.templateFullPath);
+        if (!acknowledgedInTree(elements.get(f.resourceLogicalId), f.ruleId, this.name)) report.add(f, templatePath);
       }
     }
     return report.build();
@@ -117,15 +129,38 @@ export class ExposureChecks implements IPolicyValidationPlugin {
   }
 }
 
+/**
+ * The synthesized template of a stack: a top-level stack (also one inside a Stage) from its
+ * Stage's cloud assembly, a NestedStack from the file its parent's assembly holds.
+ */
+function synthesizedTemplate(stack: Stack): { template: any; templatePath: string } {
+  const stage = Stage.of(stack);
+  if (!stage) throw new Error(`Stack '${stack.node.path}' is not in an App or Stage: add it to one before checking it`);
+  const assembly = stage.synth();
+  if (stack.nested) {
+    const templatePath = path.join(assembly.directory, stack.templateFile);
+    return { template: JSON.parse(fs.readFileSync(templatePath, 'utf8')), templatePath };
+  }
+  const artifact = assembly.getStackArtifact(stack.artifactId);
+  return { template: artifact.template, templatePath: artifact.templateFullPath };
+}
+
 /** Groups findings into one violation per rule, as the CDK's validation report expects. */
 class ReportBuilder {
   private readonly byRule = new Map<string, PolicyViolation>();
 
   public add(f: ExposureFinding, templatePath: string): void {
-    const violation = this.byRule.get(f.ruleId)
-      ?? { ruleName: f.ruleId, description: f.description, fix: f.fix, severity: 'error', violatingResources: [] };
-    violation.violatingResources.push({ resourceLogicalId: f.resourceLogicalId, templatePath, locations: ['Properties'] });
-    this.byRule.set(f.ruleId, violation);
+    // findings the rule could not evaluate are a violation of their own, saying so
+    const key = f.cannotEvaluate ? `${f.ruleId} (cannot evaluate)` : f.ruleId;
+    const violation = this.byRule.get(key) ?? {
+      ruleName: f.ruleId,
+      description: f.cannotEvaluate ? `Cannot tell whether this holds (the rules fail closed): ${f.description}` : f.description,
+      fix: f.cannotEvaluate ? `Make the value a literal, or check every branch and acknowledge with a reason. ${f.fix}` : f.fix,
+      severity: 'error',
+      violatingResources: [],
+    };
+    violation.violatingResources.push({ resourceLogicalId: f.resourceLogicalId, templatePath, locations: [f.cannotEvaluate ?? 'Properties'] });
+    this.byRule.set(key, violation);
   }
 
   public build(): PolicyValidationPluginReport {
@@ -148,7 +183,7 @@ function acknowledgedInTree(construct: IConstruct | undefined, ruleId: string, p
 
 /** The reason a resource gives for acknowledging `ruleId` in its template metadata; throws if it gives none. */
 function acknowledgement(index: TemplateIndex, logicalId: string, ruleId: string): string | undefined {
-  const acks = index.resources[logicalId]?.Metadata?.portcullis?.acknowledge;
+  const acks = own(index.resources, logicalId)?.Metadata?.portcullis?.acknowledge;
   if (!Array.isArray(acks)) return undefined;
   const ack = acks.find((a: any) => a && a.id === ruleId);
   if (!ack) return undefined;

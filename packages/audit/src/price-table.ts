@@ -79,13 +79,27 @@ export class PriceTable {
 
   private constructor(prices: Prices) {
     for (const [key, value] of Object.entries(prices)) {
-      if (typeof value === 'number' && (!Number.isFinite(value) || value < 0)) {
-        throw new Error(`Price \`${key}\` must be a number >= 0, got ${value}`);
+      if (key === 'region' || key === 'date' || key === 'ec2InstanceHour') continue;
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new Error(`Price \`${key}\` must be a number >= 0, got ${String(value)}`);
       }
     }
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(prices.date)) {
-      throw new Error(`\`date\` must be an ISO date like 2026-11-01, got '${prices.date}'`);
+    const types = prices.ec2InstanceHour;
+    if (types === null || typeof types !== 'object' || Array.isArray(types)) {
+      throw new Error(`\`ec2InstanceHour\` must map instance types to hourly prices, got ${String(types)}`);
     }
+    for (const [type, value] of Object.entries(types)) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+        throw new Error(`Price \`ec2InstanceHour['${type}']\` must be a number >= 0, got ${String(value)}`);
+      }
+    }
+    if (typeof prices.region !== 'string' || prices.region.trim() === '') {
+      throw new Error(`\`region\` must be a region name such as us-east-1, got '${prices.region}'`);
+    }
+    if (!isIsoDate(prices.date)) {
+      throw new Error(`\`date\` must be an ISO date of a real day, like 2026-11-01, got '${prices.date}'`);
+    }
+    // instance types are looked up as own keys only: `constructor` or `__proto__` is just an unknown type
     this.prices = prices;
   }
 
@@ -114,4 +128,14 @@ export interface PriceOverrides {
   readonly interfaceEndpointAzHour?: number;
   readonly logsIngestGb?: number;
   readonly dataTransferOutGb?: number;
+}
+
+/** Whether `date` is YYYY-MM-DD and a day of the calendar (not 2026-02-30). */
+function isIsoDate(date: unknown): boolean {
+  if (typeof date !== 'string') return false;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
 }

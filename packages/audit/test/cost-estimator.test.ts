@@ -132,3 +132,79 @@ test('prices are overridable and validated', () => {
   expect(() => PriceTable.usEast1().withOverrides({ date: 'soon' })).toThrow(/`date` must be an ISO date/);
   expect(() => CostEstimator.estimateTemplate({}, { requestsPerMonth: -5 })).toThrow(/`requestsPerMonth` must be a number >= 0, got -5/);
 });
+
+describe('fails closed: bad profiles, prices and task sizes', () => {
+  const fargate = (cpu: any, memory: any) => ({
+    Resources: {
+      TaskDef: { Type: 'AWS::ECS::TaskDefinition', Properties: { Cpu: cpu, Memory: memory, RequiresCompatibilities: ['FARGATE'] } },
+      Service: { Type: 'AWS::ECS::Service', Properties: { TaskDefinition: { Ref: 'TaskDef' }, DesiredCount: 1, LaunchType: 'FARGATE' } },
+    },
+  });
+  const line = (e: any, item: string) => e.lines.find((l: any) => l.item.startsWith(item));
+
+  test.each([
+    ['1 vCPU', '2 GB', 1, 2], ['.25 vCPU', '0.5 GB', 0.25, 0.5], ['1024', '2048', 1, 2], [512, 1024, 0.5, 1], ['4 vcpu', '8GB', 4, 8],
+  ])('Cpu %j and Memory %j are %d vCPU and %d GB', (cpu, memory, vcpu, gb) => {
+    const e = CostEstimator.estimateTemplate(fargate(cpu, memory));
+    expect(line(e, 'Fargate vCPU').quantity).toBe(vcpu);
+    expect(line(e, 'Fargate memory').quantity).toBe(gb);
+    expect(e.warnings).toEqual([]);
+  });
+
+  test('an intrinsic Cpu or DesiredCount is said, not silently defaulted', () => {
+    const t: any = fargate({ 'Fn::If': ['Big', '1 vCPU', '256'] }, '512');
+    t.Resources.Service.Properties.DesiredCount = { 'Fn::If': ['Big', 4, 1] };
+    const e = CostEstimator.estimateTemplate(t);
+    expect(line(e, 'Fargate vCPU')).toMatchObject({ priced: false });
+    expect(e.notPriced).toContain('Fargate vCPU (x86)');
+    expect(e.warnings).toEqual([
+      'cannot evaluate DesiredCount of Service: intrinsic Fn::If',
+      'cannot evaluate Cpu of TaskDef: intrinsic Fn::If (not priced)',
+    ]);
+  });
+
+  test.each([
+    ['requestsPerMonth', NaN], ['requestsPerMonth', Infinity], ['averageResponseKb', -1], ['averageResponseKb', NaN],
+    ['natDataGbPerMonth', -0.5], ['natDataGbPerMonth', Infinity], ['logIngestionGbPerMonth', NaN], ['albMinimumLcus', NaN], ['albMinimumLcus', -1],
+  ])('profile %s = %d is rejected, naming it', (prop, value) => {
+    expect(() => CostEstimator.estimateTemplate(referenceTemplate(), { [prop]: value })).toThrow(new RegExp(`\`${prop}\` must be a number >= 0, got ${value}`));
+  });
+
+  test('requestsPerConnection NaN or < 1, and a NaN break-even profile, are rejected', () => {
+    expect(() => CostEstimator.estimateTemplate({}, { requestsPerConnection: NaN })).toThrow(/`requestsPerConnection` must be a number >= 1, got NaN/);
+    expect(() => CostEstimator.estimateTemplate({}, { requestsPerConnection: 0.5 })).toThrow(/`requestsPerConnection` must be a number >= 1, got 0.5/);
+    expect(() => CostEstimator.breakEven({ averageResponseKb: NaN })).toThrow(/`averageResponseKb` must be a number >= 0, got NaN/);
+    expect(() => CostEstimator.breakEven({ albAzs: -1 })).toThrow(/`albAzs` must be a number >= 0, got -1/);
+    expect(() => CostEstimator.breakEven({ requestsPerConnection: Infinity })).toThrow(/`requestsPerConnection` must be a number >= 1, got Infinity/);
+  });
+
+  test.each(['2026-02-30', '2026-13-01', '2025-02-29', '2026-00-10'])('an impossible price date %s is rejected', (date) => {
+    expect(() => PriceTable.usEast1().withOverrides({ date })).toThrow(new RegExp(`\`date\` must be an ISO date of a real day, like 2026-11-01, got '${date}'`));
+  });
+
+  test('a real leap day is accepted', () => {
+    expect(PriceTable.usEast1().withOverrides({ date: '2028-02-29' }).prices.date).toBe('2028-02-29');
+  });
+
+  test('NaN, Infinity or negative instance prices are rejected, naming the instance type', () => {
+    expect(() => PriceTable.usEast1().withOverrides({ ec2InstanceHour: { 'm5.large': NaN } })).toThrow(/Price `ec2InstanceHour\['m5.large'\]` must be a number >= 0, got NaN/);
+    expect(() => PriceTable.usEast1().withOverrides({ ec2InstanceHour: { 'm5.large': -0.1 } })).toThrow(/got -0.1/);
+    expect(() => PriceTable.usEast1().withOverrides({ fargateVcpuHour: Infinity })).toThrow(/Price `fargateVcpuHour` must be a number >= 0, got Infinity/);
+  });
+
+  test.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])('an instance type named %s is "not priced", never NaN', (type) => {
+    const t = {
+      Resources: {
+        Lt: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { InstanceType: type } } },
+        Asg: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '1', MaxSize: '1', LaunchTemplate: { LaunchTemplateId: { Ref: 'Lt' } } } },
+        Nat: { Type: 'AWS::EC2::Instance', Properties: { InstanceType: type, SourceDestCheck: false } },
+      },
+    };
+    const e = CostEstimator.estimateTemplate(t);
+    expect(line(e, `EC2 ${type}`)).toMatchObject({ priced: false, monthlyUsd: undefined });
+    expect(line(e, `NAT instance ${type}`)).toMatchObject({ priced: false, monthlyUsd: undefined });
+    expect(Number.isFinite(e.totalMonthlyUsd)).toBe(true);
+    // a neighbour: a priced type is still priced
+    expect(line(CostEstimator.estimateTemplate({ Resources: { ...t.Resources, Lt: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { InstanceType: 't3.medium' } } } } }), 'EC2 t3.medium').priced).toBe(true);
+  });
+});

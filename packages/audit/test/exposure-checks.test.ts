@@ -1,13 +1,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, NestedStack, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cfninc from 'aws-cdk-lib/cloudformation-include';
-import { ExposureChecks } from '../src';
+import * as fc from 'fast-check';
+import { CostEstimator, ExposureChecks } from '../src';
 
 const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf8'));
 const ids = (template: any) => new ExposureChecks().checkTemplate(template).map((f) => `${f.ruleId} ${f.resourceLogicalId}`).sort();
@@ -174,5 +175,162 @@ describe('as a CDK policy-validation plugin', () => {
       expect(r.fix.length).toBeGreaterThan(10);
     }
     expect(new ExposureChecks().ruleIds).toEqual(rules.map((r) => r.id));
+  });
+});
+
+describe('fails closed: intrinsics, conditions and nulls', () => {
+  const IF = (a: any, b: any) => ({ 'Fn::If': ['IsProd', a, b] });
+  const checked = (template: any) => {
+    template.Conditions = { IsProd: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] } };
+    return new ExposureChecks().checkTemplate(template);
+  };
+  const cannot = (template: any) => checked(template).filter((f) => f.cannotEvaluate).map((f) => `${f.ruleId} ${f.resourceLogicalId}: ${f.cannotEvaluate}`).sort();
+
+  // For each rule, a value where a list or a literal is expected is an intrinsic: the rule says it cannot tell.
+  test.each<[string, (t: any) => void, string[]]>([
+    ['TASK1: AssignPublicIp is Fn::If', (t) => { t.Resources.Service.Properties.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp = IF('ENABLED', 'DISABLED'); },
+      ['Portcullis-TASK1 Service: cannot evaluate NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp of Service: intrinsic Fn::If']],
+    ['TASK2 + SG3: Subnets and SecurityGroups are Fn::If', (t) => {
+      const cfg = t.Resources.Service.Properties.NetworkConfiguration.AwsvpcConfiguration;
+      cfg.Subnets = IF([{ Ref: 'PublicSubnetOne' }], [{ Ref: 'PrivateSubnetOne' }]);
+      cfg.SecurityGroups = IF([{ Ref: 'ServiceSecurityGroup' }], []);
+    }, [
+      'Portcullis-SG3 Service: cannot evaluate NetworkConfiguration.AwsvpcConfiguration.SecurityGroups of Service: intrinsic Fn::If',
+      'Portcullis-TASK2 Service: cannot evaluate NetworkConfiguration.AwsvpcConfiguration.Subnets of Service: intrinsic Fn::If',
+    ]],
+    ['TASK2: a subnet list from Fn::Split of a parameter', (t) => {
+      t.Resources.Service.Properties.NetworkConfiguration.AwsvpcConfiguration.Subnets = { 'Fn::Split': [',', { Ref: 'Subnets' }] };
+    }, ['Portcullis-TASK2 Service: cannot evaluate NetworkConfiguration.AwsvpcConfiguration.Subnets of Service: intrinsic Fn::Split']],
+    ['SG1: inline ingress is Fn::If, another group has a null rule', (t) => {
+      t.Resources.PublicLoadBalancerSG.Properties.SecurityGroupIngress = IF([{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }], []);
+      t.Resources.Other = { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'o', SecurityGroupIngress: [null] } };
+    }, [
+      'Portcullis-SG1 Other: cannot evaluate SecurityGroupIngress[0] of Other: null',
+      'Portcullis-SG1 PublicLoadBalancerSG: cannot evaluate SecurityGroupIngress of PublicLoadBalancerSG: intrinsic Fn::If',
+      'Portcullis-SG2 PublicLoadBalancerSG: cannot evaluate SecurityGroupIngress of PublicLoadBalancerSG: intrinsic Fn::If',
+    ]],
+    ['SG1: an all-protocol rule whose CIDR is a Ref to a parameter without a default', (t) => {
+      t.Parameters = { Cidr: { Type: 'String' } };
+      t.Resources.Other = { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'o', SecurityGroupIngress: [{ IpProtocol: -1, CidrIp: { Ref: 'Cidr' } }] } };
+    }, ['Portcullis-SG1 Other: cannot evaluate SecurityGroupIngress[0].CidrIp of Other: Ref to Cidr (a parameter without a default)']],
+    ['SG2: a listener port and the load balancer groups are intrinsics', (t) => {
+      t.Resources.PublicLoadBalancerSG.Properties.SecurityGroupIngress = [{ CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 80, ToPort: 80 }];
+      t.Resources.PublicLoadBalancerListener.Properties.Port = IF(80, 8080);
+    }, ['Portcullis-SG2 PublicLoadBalancerSG: cannot evaluate Port of listener PublicLoadBalancerListener of PublicLoadBalancerSG: intrinsic Fn::If']],
+    ['SG2: the load balancer security groups are Fn::Select', (t) => {
+      t.Resources.PublicLoadBalancer.Properties.SecurityGroups = { 'Fn::Select': [0, [[{ Ref: 'PublicLoadBalancerSG' }]]] };
+    }, ['Portcullis-SG2 PublicLoadBalancer: cannot evaluate SecurityGroups of PublicLoadBalancer: intrinsic Fn::Select']],
+    ['LOG1: RetentionInDays is Fn::If', (t) => { t.Resources.LogGroup.Properties = { RetentionInDays: IF(30, { Ref: 'AWS::NoValue' }) }; },
+      ['Portcullis-LOG1 LogGroup: cannot evaluate RetentionInDays of LogGroup: intrinsic Fn::If']],
+    ['ECS1: the circuit breaker is Fn::If', (t) => { t.Resources.Service.Properties.DeploymentConfiguration.DeploymentCircuitBreaker = IF({ Enable: true, Rollback: true }, { Ref: 'AWS::NoValue' }); },
+      ['Portcullis-ECS1 Service: cannot evaluate DeploymentConfiguration.DeploymentCircuitBreaker of Service: intrinsic Fn::If']],
+    ['LT1 + LT2: MetadataOptions and BlockDeviceMappings are Fn::If', (t) => {
+      t.Resources.Lt = { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { MetadataOptions: IF({ HttpTokens: 'required' }, {}), BlockDeviceMappings: IF([], []) } } };
+    }, [
+      'Portcullis-LT1 Lt: cannot evaluate LaunchTemplateData.MetadataOptions of Lt: intrinsic Fn::If',
+      'Portcullis-LT2 Lt: cannot evaluate LaunchTemplateData.BlockDeviceMappings of Lt: intrinsic Fn::If',
+    ]],
+    ['LT2: Encrypted is a Ref to a parameter without a default', (t) => {
+      t.Parameters = { Enc: { Type: 'String' } };
+      t.Resources.Lt = { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' }, BlockDeviceMappings: [{ Ebs: { Encrypted: { Ref: 'Enc' } } }] } } };
+    }, ['Portcullis-LT2 Lt: cannot evaluate LaunchTemplateData.BlockDeviceMappings[0].Ebs.Encrypted of Lt: Ref to Enc (a parameter without a default)']],
+    ['API1: AccessLogSettings is Fn::If', (t) => {
+      t.Resources.Api = { Type: 'AWS::ApiGatewayV2::Api', Properties: { ProtocolType: 'HTTP' } };
+      t.Resources.Stage = { Type: 'AWS::ApiGatewayV2::Stage', Properties: { ApiId: { Ref: 'Api' }, AccessLogSettings: IF({ DestinationArn: 'arn:x', Format: '$context.requestId' }, { Ref: 'AWS::NoValue' }) } };
+    }, ['Portcullis-API1 Stage: cannot evaluate AccessLogSettings of Stage: intrinsic Fn::If']],
+    ['API2: SubnetIds is Fn::If; RT1: the subnet tags are Fn::If', (t) => {
+      t.Resources.VpcLink = { Type: 'AWS::ApiGatewayV2::VpcLink', Properties: { Name: 'l', SubnetIds: IF([{ Ref: 'PublicSubnetOne' }], []) } };
+      t.Resources.PublicSubnetOne.Properties.Tags = IF([{ Key: 'aws-cdk:subnet-type', Value: 'Private' }], []);
+    }, [
+      'Portcullis-API2 VpcLink: cannot evaluate SubnetIds of VpcLink: intrinsic Fn::If',
+      'Portcullis-RT1 PublicRouteTable: cannot evaluate Tags of subnet PublicSubnetOne of PublicRouteTable: intrinsic Fn::If',
+    ]],
+  ])('%s: reported as cannot evaluate, not passed', (_name, mutate, expected) => {
+    const t = fixture('seed-fargate-alb.json');
+    mutate(t);
+    expect(cannot(t)).toEqual(expected);
+  });
+
+  test('null resources, Properties and properties do not crash the rules or the estimate', () => {
+    const t = fixture('seed-fargate-alb.json');
+    t.Resources.Nothing = null;
+    t.Resources.NoProps = { Type: 'AWS::ECS::Service', Properties: null };
+    t.Resources.Service.Properties.NetworkConfiguration = null;
+    t.Resources.TaskDefinition.Properties.ContainerDefinitions = null;
+    t.Resources.LogGroup.Properties = { RetentionInDays: null };
+    const findings = checked(t);
+    expect(findings.find((f) => f.ruleId === 'Portcullis-LOG1')?.cannotEvaluate).toBe('cannot evaluate RetentionInDays of LogGroup: null');
+    expect(findings.find((f) => f.ruleId === 'Portcullis-TASK1' && f.resourceLogicalId === 'Service')?.cannotEvaluate)
+      .toBe('cannot evaluate NetworkConfiguration of Service: null');
+    expect(() => CostEstimator.estimateTemplate(t)).not.toThrow();
+  });
+
+  test('a valid neighbour: the same rules on literal values still judge them (no cannot-evaluate)', () => {
+    const t = fixture('seed-fargate-alb.json');
+    t.Parameters = { Retention: { Type: 'Number', Default: 30 } };
+    t.Resources.LogGroup.Properties = { RetentionInDays: { Ref: 'Retention' } };
+    t.Resources.Service.Properties.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp = { Ref: 'AWS::NoValue' };
+    expect(cannot(t)).toEqual([]);
+    expect(ids(t)).not.toContain('Portcullis-LOG1 LogGroup');
+  });
+
+  test('property: any value (intrinsic, null, wrong type) at any property of the seed templates never crashes the rules or the estimate', () => {
+    const junk = fc.oneof(
+      fc.constant(null), fc.string(), fc.integer(), fc.boolean(), fc.constant([]), fc.constant([null]), fc.constant({}),
+      fc.constant({ 'Fn::If': ['C', [{ Ref: 'X' }], { Ref: 'AWS::NoValue' }] }), fc.constant({ 'Fn::Select': [0, { Ref: 'L' }] }),
+      fc.constant({ Ref: 'Param' }), fc.constant({ 'Fn::GetAtt': ['Service', 'Name'] }), fc.constant({ Ref: 'AWS::NoValue' }),
+      fc.constant('constructor'), fc.constant({ constructor: 1, __proto__: null }),
+    );
+    for (const name of ['seed-fargate-alb.json', 'seed-apigw-fargate.json']) {
+      const base = fixture(name);
+      const paths: string[][] = [];
+      const walk = (v: any, p: string[]) => {
+        paths.push(p);
+        if (v && typeof v === 'object') for (const k of Object.keys(v)) walk(v[k], [...p, k]);
+      };
+      walk(base, []);
+      fc.assert(fc.property(fc.constantFrom(...paths.filter((p) => p.length > 0)), junk, (where, value) => {
+        const t = JSON.parse(JSON.stringify(base));
+        let o = t;
+        for (const k of where.slice(0, -1)) o = o[k];
+        o[where[where.length - 1]] = value;
+        new ExposureChecks().checkTemplate(t);
+        CostEstimator.estimateTemplate(t);
+      }), { numRuns: 400 });
+    }
+  });
+});
+
+describe('validateScope walks every stack under the scope', () => {
+  function stagedApp() {
+    const app = new App();
+    new logs.LogGroup(new Stack(app, 'Top'), 'TopLogs', { retention: logs.RetentionDays.INFINITE });
+    const prod = new Stage(app, 'Prod');
+    const staged = new Stack(prod, 'Api');
+    new logs.LogGroup(staged, 'StagedLogs', { retention: logs.RetentionDays.INFINITE });
+    const nested = new NestedStack(staged, 'Inner');
+    new logs.LogGroup(nested, 'NestedLogs', { retention: logs.RetentionDays.INFINITE });
+    return { app, prod, staged };
+  }
+  const flagged = (report: { violations: Array<{ violatingResources: Array<{ resourceLogicalId: string; templatePath: string }> }> }) =>
+    report.violations.flatMap((v) => v.violatingResources.map((r) => `${r.resourceLogicalId.replace(/[0-9A-F]{8}$/, '')} ${path.basename(r.templatePath)}`)).sort();
+
+  test('on an App: top-level stacks, stacks inside a Stage and nested stacks', () => {
+    const { app } = stagedApp();
+    const report = new ExposureChecks().validateScope(app);
+    expect(report.success).toBe(false);
+    expect(flagged(report)).toEqual([
+      expect.stringMatching(/^NestedLogs ProdApiInner\w*\.nested\.template\.json$/),
+      expect.stringMatching(/^StagedLogs ProdApi\w*\.template\.json$/),
+      'TopLogs Top.template.json',
+    ]);
+  });
+
+  test('on a Stage: only the stacks under it', () => {
+    const { prod } = stagedApp();
+    expect(flagged(new ExposureChecks().validateScope(prod))).toEqual([
+      expect.stringMatching(/^NestedLogs ProdApiInner\w*\.nested\.template\.json$/),
+      expect.stringMatching(/^StagedLogs ProdApi\w*\.template\.json$/),
+    ]);
   });
 });
