@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /* eslint-disable no-console */
 // portcullis-audit <cdk.out> [--json] [--requests N] [--response-kb N] [--nat-gb N] [--region R]
-//   Prints, per stack of a cloud assembly: the exposure findings, then the cost lines and total.
-//   Exits 1 when a finding is not acknowledged, 2 on bad usage.
+//   Prints, per stack of a cloud assembly (stacks inside Stages too, named by their path):
+//   the exposure findings, then the cost lines and total.
+//   Exits 1 when a finding is not acknowledged (a value a rule cannot evaluate is a finding),
+//   2 on bad usage or when the audit cannot be done: no stack, an unreadable, malformed or
+//   YAML template or manifest (the message names the directory or file).
 // portcullis-audit diff <before cdk.out> <after cdk.out> [--json] [--allow LOGICAL_ID]...
 //   Prints every resource the update replaces or removes, and whether that breaks clients.
 //   Exits 1 when a breaking finding is not acknowledged, 2 on bad usage or unreadable input.
@@ -11,6 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CostEstimate, CostEstimator, UsageProfile } from './cost-estimator';
 import { ExposureChecks, ExposureFinding } from './exposure-checks';
+import { assemblyStacks, readTemplate } from './private/assembly';
 import { UpdateSafety, UpdateSafetyReport } from './update-safety';
 
 interface StackReport {
@@ -23,6 +27,8 @@ interface StackReport {
 const USAGE = [
   'usage: portcullis-audit <cdk.out directory or template.json> [--json] [--requests N] [--response-kb N] [--nat-gb N] [--region R]',
   '       portcullis-audit diff <before cdk.out> <after cdk.out> [--json] [--allow LOGICAL_ID]...',
+  'exit codes: 0 nothing open; 1 an open finding (audit: a rule violated or not evaluable; diff: a breaking change);',
+  '            2 bad usage, or input that cannot be audited (no stack, unreadable/malformed/YAML template or manifest)',
 ].join('\n');
 
 /** Bad usage or unreadable input: exit code 2. */
@@ -32,45 +38,71 @@ function fail(message: string): never {
   throw new UsageError(message);
 }
 
+/** The numeric options of the audit and the profile field each sets. */
+const NUMERIC_OPTIONS = new Map<string, 'requestsPerMonth' | 'averageResponseKb' | 'natDataGbPerMonth'>([
+  ['--requests', 'requestsPerMonth'],
+  ['--response-kb', 'averageResponseKb'],
+  ['--nat-gb', 'natDataGbPerMonth'],
+]);
+
+/** A number >= 0 written as a decimal (no '', no NaN, no Infinity, no hex). */
+function nonNegativeNumber(option: string, text: string | undefined): number {
+  const value = text !== undefined && /^\s*(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(value) || value < 0) fail(`${option} needs a number >= 0, got '${text ?? ''}'`);
+  return value;
+}
+
 function parse(argv: string[]): { target: string; json: boolean; profile: UsageProfile } {
   let target: string | undefined;
   let json = false;
-  const profile: Record<string, number | string> = {};
-  const numeric: Record<string, string> = { '--requests': 'requestsPerMonth', '--response-kb': 'averageResponseKb', '--nat-gb': 'natDataGbPerMonth' };
+  const profile: { -readonly [K in keyof UsageProfile]: UsageProfile[K] } = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+    const field = NUMERIC_OPTIONS.get(name);
     if (arg === '--json') json = true;
-    else if (numeric[arg]) {
-      const value = Number(argv[++i]);
-      if (!Number.isFinite(value) || value < 0) fail(`${arg} needs a number >= 0, got '${argv[i]}'`);
-      profile[numeric[arg]] = value;
-    } else if (arg === '--region') {
-      profile.region = argv[++i] ?? fail('--region needs a value');
-    } else if (arg.startsWith('--')) fail(`unknown option ${arg}`);
+    else if (field !== undefined) profile[field] = nonNegativeNumber(name, inline ?? argv[++i]);
+    else if (name === '--region') {
+      const region = inline ?? argv[++i];
+      if (region === undefined || region.trim() === '' || region.startsWith('-')) fail(`--region needs a region name, got '${region ?? ''}'`);
+      profile.region = region;
+    } else if (arg.startsWith('-') && arg !== '-') fail(`unknown option ${arg}`);
     else if (target === undefined) target = arg;
     else fail(`unexpected argument ${arg}`);
   }
   if (!target) fail('give the cdk.out directory (or a template file) to audit');
-  return { target, json, profile: profile as UsageProfile };
+  return { target, json, profile };
 }
 
-/** Stack name -> template file of a cloud assembly directory, or the single template given. */
+/**
+ * Stack name -> template file of a cloud assembly directory (stacks of nested assemblies,
+ * i.e. Stages, included and named by their path), or the single template given.
+ */
 function templates(target: string): Array<[string, string]> {
   if (!fs.existsSync(target)) fail(`${target} does not exist`);
   if (fs.statSync(target).isFile()) return [[path.basename(target).replace(/\.template\.json$|\.json$/, ''), target]];
-  const manifestFile = path.join(target, 'manifest.json');
-  if (!fs.existsSync(manifestFile)) fail(`${target} has no manifest.json: is it a cdk.out directory? Run cdk synth first`);
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-  return Object.entries<any>(manifest.artifacts ?? {})
-    .filter(([, a]) => a.type === 'aws:cloudformation:stack')
-    .map(([id, a]) => [id, path.join(target, a.properties.templateFile)]);
+  if (!fs.existsSync(path.join(target, 'manifest.json'))) fail(`${target} has no manifest.json: is it a cdk.out directory? Run cdk synth first`);
+  const stacks = [...assemblyStacks(target).values()];
+  if (stacks.length === 0) fail(`${target} has no stack: nothing to audit (is it the cdk.out of an app with stacks? Run cdk synth)`);
+  return stacks.map((s) => [s.displayName, s.templateFile]);
 }
 
+/** Audits every stack of a cloud assembly (or one template file); throws naming the directory or file it cannot read. */
 export function audit(target: string, profile: UsageProfile = {}): StackReport[] {
   const checks = new ExposureChecks();
   return templates(target).map(([stack, file]) => {
-    const template = JSON.parse(fs.readFileSync(file, 'utf8'));
-    return { stack, template: file, findings: checks.checkTemplate(template), cost: CostEstimator.estimateTemplate(template, profile) };
+    const template = readTemplate(file);
+    let findings: ExposureFinding[];
+    let cost: CostEstimate;
+    try {
+      findings = checks.checkTemplate(template);
+      cost = CostEstimator.estimateTemplate(template, profile);
+    } catch (e) {
+      throw new Error(`${file}: ${(e as Error).message}`);
+    }
+    return { stack, template: file, findings, cost };
   });
 }
 
@@ -88,12 +120,14 @@ function print(reports: StackReport[]) {
     } else {
       console.log(`findings: ${open.length} open, ${r.findings.length - open.length} acknowledged`);
       console.log(table([['rule', 'resource', 'status', 'what / fix'],
-        ...r.findings.map((f) => [f.ruleId, f.resourceLogicalId, f.acknowledged ? `acknowledged: ${f.reason}` : 'OPEN', `${f.description} Fix: ${f.fix}`])]));
+        ...r.findings.map((f) => [f.ruleId, f.resourceLogicalId, f.acknowledged ? `acknowledged: ${f.reason}` : 'OPEN',
+          f.cannotEvaluate ? `CANNOT TELL, so it fails: ${f.cannotEvaluate}. ${f.description}` : `${f.description} Fix: ${f.fix}`])]));
     }
     console.log(`\ncost (${r.cost.region}, list prices of ${r.cost.priceDate}):`);
     console.log(table([['item', 'quantity', 'unit', '$/month', 'note'],
       ...r.cost.lines.map((l) => [l.item, String(l.quantity), l.unit, l.priced ? l.monthlyUsd!.toFixed(2) : 'not priced', l.note ?? ''])]));
     console.log(`total: $${r.cost.totalMonthlyUsd.toFixed(2)}/month${r.cost.notPriced.length ? ` (+ not priced: ${r.cost.notPriced.join(', ')})` : ''}`);
+    for (const w of r.cost.warnings) console.log(`cost warning: ${w}`);
   }
 }
 

@@ -2,9 +2,10 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Stage } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { audit } from '../src/cli';
+import { audit, main } from '../src/cli';
 import { alb, handAssembly, natVpc, service, template } from './update-safety-fixtures';
 
 function assembly(retention: logs.RetentionDays = logs.RetentionDays.INFINITE): string {
@@ -100,3 +101,162 @@ describe('portcullis-audit diff', () => {
     expect(cli(['diff', good, good, '--allow']).stderr).toMatch(/--allow needs a logical id/);
   });
 });
+
+/** Runs the CLI in this process: exit code, stdout and stderr. */
+function run(args: string[]): { status: number; stdout: string; stderr: string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((...a: any[]) => { out.push(a.join(' ')); });
+  const error = jest.spyOn(console, 'error').mockImplementation((...a: any[]) => { err.push(a.join(' ')); });
+  try {
+    const status = main(args);
+    return { status, stdout: out.join('\n'), stderr: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+/** An App with a Stage `Prod` holding a stack whose security group allows everything from 0.0.0.0/0 (Portcullis-SG1). */
+function stagedAssembly(): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkout-staged-'));
+  const app = new App({ outdir });
+  const stack = new Stack(new Stage(app, 'Prod'), 'Exposed');
+  const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['us-east-1a'] });
+  const group = new ec2.SecurityGroup(stack, 'Open', { vpc });
+  group.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.allTraffic(), 'everything from anywhere');
+  const quiet = jest.spyOn(console, 'error').mockImplementation(() => {}); // CDK's own validation warns about the open group
+  try {
+    app.synth();
+  } finally {
+    quiet.mockRestore();
+  }
+  return outdir;
+}
+
+describe('the audit fails closed', () => {
+  test('an empty cdk.out (an app without stacks) exits 2 naming the directory', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkout-empty-'));
+    new App({ outdir }).synth();
+    const out = run([outdir]);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain(`${outdir} has no stack`);
+  });
+
+  test('a stack inside a Stage is audited, named by its Stage path: the open group is found, exit 1 (real synthesized app, real CLI)', () => {
+    const out = cli([stagedAssembly()]);
+    expect(out.stderr).toBe('');
+    expect(out.status).toBe(1);
+    expect(out.stdout).toMatch(/== Prod\/Exposed /);
+    expect(out.stdout).toMatch(/Portcullis-SG1\s+Open\w+\s+OPEN/);
+    // the neighbour: a flat app is still named by its stack
+    expect(audit(assembly(logs.RetentionDays.ONE_WEEK)).map((r) => r.stack)).toEqual(['Audited']);
+  });
+
+  const broken: Array<[string, (dir: string) => string, RegExp]> = [
+    ['malformed JSON template', (dir) => write(dir, 'Audited.template.json', '{"Resources": {'), /Audited\.template\.json is not valid JSON/],
+    ['YAML template', (dir) => write(dir, 'Audited.template.json', 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n'),
+      /Audited\.template\.json is YAML: YAML is not supported, synthesize with cdk \(JSON\)/],
+    ['template that is not an object', (dir) => write(dir, 'Audited.template.json', 'null'), /Audited\.template\.json is not a CloudFormation template/],
+    ['template whose Resources is a list', (dir) => write(dir, 'Audited.template.json', '{"Resources": []}'), /Audited\.template\.json: Resources must be an object/],
+    ['missing template file', (dir) => { fs.rmSync(path.join(dir, 'Audited.template.json')); return path.join(dir, 'Audited.template.json'); }, /cannot read .*Audited\.template\.json/],
+    ['malformed manifest', (dir) => write(dir, 'manifest.json', '{"version": '), /manifest\.json is not valid JSON/],
+    ['manifest without artifacts', (dir) => editManifest(dir, (m) => { delete m.artifacts; }), /manifest\.json has no artifacts/],
+    ['stack without templateFile', (dir) => editManifest(dir, (m) => { delete m.artifacts.Audited.properties.templateFile; }), /manifest\.json: stack Audited has no properties\.templateFile/],
+  ];
+  test.each(broken)('a %s exits 2 naming the file', (_name, breakIt, message) => {
+    const dir = assembly();
+    const file = breakIt(dir);
+    const out = run([dir]);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toMatch(message);
+    expect(out.stderr).toContain(file);
+  });
+
+  test('a BOM-prefixed JSON template is read (BOM stripped): the finding is reported', () => {
+    const dir = assembly();
+    const file = path.join(dir, 'Audited.template.json');
+    fs.writeFileSync(file, '\uFEFF' + fs.readFileSync(file, 'utf8'));
+    const out = run([dir]);
+    expect(out.stderr).toBe('');
+    expect(out.status).toBe(1);
+    expect(out.stdout).toMatch(/Portcullis-LOG1/);
+    // a single BOM-prefixed template file given directly too
+    expect(run([file]).status).toBe(1);
+  });
+
+  test('a template a rule cannot evaluate (Fn::If where a list is expected) is an open finding saying so, not a pass', () => {
+    const dir = assembly(logs.RetentionDays.ONE_WEEK);
+    const file = path.join(dir, 'Audited.template.json');
+    const t = JSON.parse(fs.readFileSync(file, 'utf8'));
+    t.Conditions = { Wide: { 'Fn::Equals': ['a', 'b'] } };
+    t.Resources.Group = { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'g', SecurityGroupIngress: { 'Fn::If': ['Wide', [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }], []] } } };
+    fs.writeFileSync(file, JSON.stringify(t));
+    const out = run([dir]);
+    expect(out.status).toBe(1);
+    expect(out.stdout).toMatch(/Portcullis-SG1\s+Group\s+OPEN\s+CANNOT TELL, so it fails: cannot evaluate SecurityGroupIngress of Group: intrinsic Fn::If/);
+  });
+
+  test.each([
+    [['--requests', ''], /--requests needs a number >= 0, got ''/],
+    [['--requests', ' '], /--requests needs a number >= 0, got ' '/],
+    [['--requests', 'Infinity'], /--requests needs a number >= 0, got 'Infinity'/],
+    [['--response-kb', 'NaN'], /--response-kb needs a number >= 0, got 'NaN'/],
+    [['--nat-gb', '-1'], /--nat-gb needs a number >= 0, got '-1'/],
+    [['--nat-gb', '0x10'], /--nat-gb needs a number >= 0, got '0x10'/],
+    [['--requests'], /--requests needs a number >= 0, got ''/],
+    [['--region', ''], /--region needs a region name/],
+    [['--bogus'], /unknown option --bogus/],
+    [['-x'], /unknown option -x/],
+  ])('bad option %j exits 2 naming the option and value', (args, message) => {
+    const out = run([assembly(), ...args]);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toMatch(message);
+  });
+
+  test('a good numeric option still works, also as --opt=value', () => {
+    const out = run([assembly(logs.RetentionDays.ONE_WEEK), '--requests=1000', '--nat-gb', '0', '--json']);
+    expect(out.status).toBe(0);
+    expect(JSON.parse(out.stdout)[0].cost.lines.find((l: any) => l.item === 'Data transfer out')).toBeDefined();
+  });
+
+  test.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('a cdk.out directory named %s is the target, not an option', (name) => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'names-'));
+    fs.renameSync(assembly(), path.join(parent, name));
+    const cwd = process.cwd();
+    process.chdir(parent);
+    try {
+      const out = run([name]);
+      expect(out.stderr).toBe('');
+      expect(out.status).toBe(1);
+      expect(out.stdout).toMatch(/== Audited/);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  test('the audit path lets large output drain: --json over 64 KiB arrives whole through a pipe', () => {
+    const dir = assembly();
+    const file = path.join(dir, 'Audited.template.json');
+    const t = JSON.parse(fs.readFileSync(file, 'utf8'));
+    for (let i = 0; i < 300; i++) t.Resources[`Logs${i}`] = { Type: 'AWS::Logs::LogGroup', Properties: {} };
+    fs.writeFileSync(file, JSON.stringify(t));
+    const out = cli([dir, '--json']);
+    expect(out.status).toBe(1);
+    expect(out.stdout.length).toBeGreaterThan(65536);
+    expect(JSON.parse(out.stdout)[0].findings).toHaveLength(301);
+  });
+});
+
+function write(dir: string, file: string, text: string): string {
+  fs.writeFileSync(path.join(dir, file), text);
+  return path.join(dir, file);
+}
+
+function editManifest(dir: string, edit: (m: any) => void): string {
+  const file = path.join(dir, 'manifest.json');
+  const m = JSON.parse(fs.readFileSync(file, 'utf8'));
+  edit(m);
+  fs.writeFileSync(file, JSON.stringify(m));
+  return file;
+}
