@@ -10,6 +10,7 @@ import { ApiService } from '@portcullis/cluster';
 import { INetwork } from '@portcullis/network';
 import { Construct } from 'constructs';
 import { LoadBalancerSecurityGroup } from './load-balancer-security-group';
+import { logAccessLogs } from './private/access-logs';
 
 /** Health check of a service's target group. Seed values by default. */
 export interface AlbHealthCheck {
@@ -146,6 +147,8 @@ export interface AlbIngressProps {
   readonly deregistrationDelay?: Duration;
   /**
    * Write access logs to S3 (`accessLogsBucket`, or a new encrypted, SSL-only bucket).
+   * Works on environment-agnostic stacks too: the bucket policy then picks ELB's log
+   * writer (the Region's ELB account, or the log-delivery service principal) at deploy time.
    *
    * @default false - about $0.023/GB-month stored
    */
@@ -270,7 +273,7 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         lifecycleRules: [{ expiration: Duration.days(90) }],
       });
-      this.loadBalancer.logAccessLogs(bucket);
+      logAccessLogs(this.loadBalancer, bucket); // also on environment-agnostic stacks
       this.accessLogsBucket = bucket;
     }
     if (props.webAclArn) {

@@ -2,6 +2,7 @@ import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { ApiService, Ec2Cluster, FargateCluster } from '@portcullis/cluster';
 import { Egress, Network, NetworkProps } from '@portcullis/network';
@@ -11,7 +12,10 @@ import { AlbIngress, AlbIngressProps } from '../src';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
-function setup(networkProps: NetworkProps = {}, serviceProps: { containerPort?: number; assignPublicIp?: boolean } = {}) {
+/** An image the tasks can pull without internet access (Egress.none()): private ECR in the stack's account and region. */
+const PRIVATE_ECR_IMAGE = ecs.ContainerImage.fromRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1');
+
+function setup(networkProps: NetworkProps = {}, serviceProps: { containerPort?: number; assignPublicIp?: boolean; image?: ecs.ContainerImage } = {}) {
   const stack = new Stack(new App(), 'Test', { env: ENV });
   const network = new Network(stack, 'Network', networkProps);
   const cluster = new FargateCluster(stack, 'Cluster', { network });
@@ -206,6 +210,25 @@ describe('options', () => {
     });
   });
 
+  test('accessLogs: true on an environment-agnostic stack (no region): logs on, the ELB log writer chosen at deploy time; AwsSolutions-ELB2 satisfied', () => {
+    const stack = new Stack(new App(), 'Agnostic');
+    const network = new Network(stack, 'Network');
+    const service = new ApiService(stack, 'Api', { cluster: new FargateCluster(stack, 'Cluster', { network }) });
+    const ingress = new AlbIngress(stack, 'Ingress', { network, service, accessLogs: true });
+    const json = Template.fromStack(stack).toJSON();
+    const lb = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    expect(lb.Properties.LoadBalancerAttributes).toEqual(expect.arrayContaining([{ Key: 'access_logs.s3.enabled', Value: 'true' }]));
+    expect(lb.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/IngressAccessLogsPolicy/)]));
+    expect(json.Conditions.PortcullisElbAccountInUsEast1).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] });
+    const policy = Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::S3::BucketPolicy').Properties.PolicyDocument;
+    expect(policy.Statement).toEqual(expect.arrayContaining([expect.objectContaining({
+      Action: 's3:PutObject',
+      Principal: { 'Fn::If': ['PortcullisElbAccountRegion', { AWS: expect.anything() }, { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' }] },
+    })]));
+    expect(ingress.accessLogsBucket).toBeDefined();
+    expect(new AwsSolutionsChecks().validateScope(stack).violations.map((v) => v.ruleName)).not.toContain('AwsSolutions-ELB2');
+  });
+
   test('EC2 capacity works the same', () => {
     const stack = new Stack(new App(), 'Test', { env: ENV });
     const network = new Network(stack, 'Network');
@@ -239,7 +262,7 @@ describe('bad input', () => {
   });
 
   test('a network without public subnets', () => {
-    const s = setup({ egress: Egress.none(), publicSubnets: false });
+    const s = setup({ egress: Egress.none(), publicSubnets: false }, { image: PRIVATE_ECR_IMAGE });
     expect(() => new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service })).toThrow(/no public subnets/);
   });
 
