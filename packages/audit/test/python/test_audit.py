@@ -63,3 +63,21 @@ def test_update_safety_compare_from_python():
     assert not listener.breaks_clients
     allowed = UpdateSafety.compare(alb_template("internet-facing"), alb_template("internal"), allow=["Alb"])
     assert allowed.passed
+
+
+def test_check_template_with_fn_if_where_a_list_is_expected_fails_closed():
+    template = {
+        "Conditions": {"Wide": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}},
+        "Resources": {
+            "Group": {"Type": "AWS::EC2::SecurityGroup",
+                      "Properties": {"GroupDescription": "g",
+                                     "SecurityGroupIngress": {"Fn::If": ["Wide",
+                                                                         [{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}],
+                                                                         []]}}},
+        },
+    }
+    findings = ExposureChecks().check_template(template)  # does not raise
+    [finding] = [f for f in findings if f.rule_id == "Portcullis-SG1"]
+    assert finding.resource_logical_id == "Group"
+    assert not finding.acknowledged
+    assert finding.cannot_evaluate == "cannot evaluate SecurityGroupIngress of Group: intrinsic Fn::If"
