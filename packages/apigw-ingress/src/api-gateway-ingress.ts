@@ -24,7 +24,10 @@ export interface ApiGatewayServiceOptions {
 
 /** Properties of an {@link ApiGatewayIngress}. */
 export interface ApiGatewayIngressProps {
-  /** The network: the VPC link goes in its private subnets. */
+  /**
+   * The network: the VPC link goes in its private subnets. HTTP API VPC links are not
+   * available in every AZ ID: give the network explicit `availabilityZones` (else a warning).
+   */
   readonly network: INetwork;
   /** The service the `$default` route proxies every method and path to. */
   readonly service: ApiService;
@@ -168,6 +171,15 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable {
       linkSubnets = props.network.publicSubnets;
     }
     this.checkService(props.service);
+    if (props.network.availabilityZonesExplicit !== true) {
+      // HTTP API VPC links exist only in some AZ IDs, and AZ names map to different AZ IDs in
+      // every account: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-vpc-links.html
+      Annotations.of(this).addWarningV2('@portcullis/apigw-ingress:vpcLinkAzs',
+        'The VPC link goes in the network\'s subnets, whose availability zones were not chosen explicitly (the first ones the region lists, or unknown). ' +
+        'HTTP API VPC links are not available in every AZ ID (e.g. use1-az3 in us-east-1; in us-west-1 only usw1-az1 and usw1-az3), so creating the link can fail. ' +
+        'Give the Network `availabilityZones` whose AZ IDs support VPC links: see your account\'s name-to-ID mapping with ' +
+        '`aws ec2 describe-availability-zones --query "AvailabilityZones[].[ZoneName,ZoneId]"`.');
+    }
 
     // ---- Cloud Map
     if (props.namespace) {

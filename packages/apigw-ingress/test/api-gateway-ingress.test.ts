@@ -8,12 +8,15 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { AlbIngress } from '@portcullis/alb-ingress';
 import { ApiService, FargateCluster } from '@portcullis/cluster';
-import { Egress, Network, NetworkProps } from '@portcullis/network';
+import { Egress, INetwork, Network, NetworkProps } from '@portcullis/network';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as fc from 'fast-check';
 import { ApiGatewayIngress, ApiGatewayIngressProps } from '../src';
 
-function setup(networkProps: NetworkProps = {}, serviceProps: { containerPort?: number; assignPublicIp?: boolean } = {}) {
+/** An image the tasks can pull without internet access (Egress.none()): private ECR in the stack's account and region. */
+const PRIVATE_ECR_IMAGE = ecs.ContainerImage.fromRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1');
+
+function setup(networkProps: NetworkProps = {}, serviceProps: { containerPort?: number; assignPublicIp?: boolean; image?: ecs.ContainerImage } = {}) {
   const stack = new Stack(new App(), 'Test');
   const network = new Network(stack, 'Network', networkProps);
   const cluster = new FargateCluster(stack, 'Cluster', { network });
@@ -21,7 +24,7 @@ function setup(networkProps: NetworkProps = {}, serviceProps: { containerPort?: 
   return { stack, network, cluster, service };
 }
 
-function build(props: Partial<ApiGatewayIngressProps> = {}, serviceProps: { containerPort?: number } = {}, networkProps: NetworkProps = {}) {
+function build(props: Partial<ApiGatewayIngressProps> = {}, serviceProps: { containerPort?: number; image?: ecs.ContainerImage } = {}, networkProps: NetworkProps = {}) {
   const s = setup(networkProps, serviceProps);
   const ingress = new ApiGatewayIngress(s.stack, 'Ingress', { network: s.network, service: s.service, ...props });
   return { ...s, ingress, get template() { return Template.fromStack(s.stack); } };
@@ -112,7 +115,7 @@ describe('seed parity', () => {
 });
 
 test('fully isolated network (Egress.none(), no public subnets) works: no internet gateway, link private', () => {
-  const { template } = build({}, {}, { egress: Egress.none(), publicSubnets: false });
+  const { template } = build({}, { image: PRIVATE_ECR_IMAGE }, { egress: Egress.none(), publicSubnets: false });
   template.resourceCountIs('AWS::EC2::InternetGateway', 0);
   template.resourceCountIs('AWS::EC2::NatGateway', 0);
   template.hasResourceProperties('AWS::ApiGatewayV2::VpcLink', { SubnetIds: [{ Ref: Match.stringLikeRegexp('PrivateSubnet1') }, { Ref: Match.stringLikeRegexp('PrivateSubnet2') }] });
@@ -130,6 +133,37 @@ test('one service behind both an ALB and API Gateway at once', () => {
   const svc = groupRules(template, /^API service tasks/);
   expect(svc.ingress).toHaveLength(2);
   expect(svc.ingress.every((r) => r.IpProtocol === 'tcp' && r.FromPort === 80 && r.SourceSecurityGroupId)).toBe(true);
+});
+
+describe('VPC link placement (HTTP API VPC links are missing in some AZ IDs)', () => {
+  const WARNING = Match.stringLikeRegexp('HTTP API VPC links are not available in every AZ ID.*`availabilityZones`.*aws ec2 describe-availability-zones');
+
+  test('AZs the region happens to list first: a warning naming `availabilityZones` and how to check the AZ IDs', () => {
+    const { stack } = build();
+    Annotations.fromStack(stack).hasWarning('/Test/Ingress', WARNING);
+    Annotations.fromStack(stack).hasWarning('/Test/Ingress', Match.stringLikeRegexp('@portcullis/apigw-ingress:vpcLinkAzs'));
+  });
+
+  test('explicit availabilityZones: no warning', () => {
+    const { stack } = build({}, {}, { availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    Annotations.fromStack(stack).hasNoWarning('/Test/Ingress', WARNING);
+  });
+
+  test('an imported VPC (subnets already placed): no warning; a network that does not say: warning', () => {
+    const s = setup();
+    const imported = Network.fromVpc(s.stack, 'Imported', s.network.vpc);
+    new ApiGatewayIngress(s.stack, 'Ingress', { network: imported, service: s.service });
+    Annotations.fromStack(s.stack).hasNoWarning('/Test/Ingress', WARNING);
+
+    const t = setup();
+    // an INetwork of another implementation that does not set availabilityZonesExplicit
+    const unknown: INetwork = {
+      node: t.network.node, vpc: t.network.vpc, publicSubnets: t.network.publicSubnets, privateSubnets: t.network.privateSubnets,
+      egressIps: [], egressIpsKnown: false,
+    };
+    new ApiGatewayIngress(t.stack, 'Ingress', { network: unknown, service: t.service });
+    Annotations.fromStack(t.stack).hasWarning('/Test/Ingress', WARNING);
+  });
 });
 
 describe('options', () => {
@@ -234,7 +268,7 @@ test('property: random configurations synthesize and the service group accepts o
       isolated: fc.boolean(),
     }),
     ({ containerPort, rate, extraBurst, isolated }) => {
-      const s = setup(isolated ? { egress: Egress.none(), publicSubnets: false, flowLogs: false } : { flowLogs: false }, { containerPort });
+      const s = setup(isolated ? { egress: Egress.none(), publicSubnets: false, flowLogs: false } : { flowLogs: false }, { containerPort, image: isolated ? PRIVATE_ECR_IMAGE : undefined });
       const ingress = new ApiGatewayIngress(s.stack, 'Ingress', {
         network: s.network, service: s.service,
         throttlingRateLimit: rate, throttlingBurstLimit: rate === undefined ? undefined : rate + extraBurst,
