@@ -218,6 +218,27 @@ export class ApiService extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: ApiServiceProps) {
     super(scope, id);
     this.cluster = props.cluster;
+    const settings = this.validate(props);
+    const placement = this.placement(props, settings);
+    this.assignPublicIp = placement.assignPublicIp;
+    const task = this.createTaskDefinition(props, settings);
+    this.taskRole = task.taskRole;
+    this.taskDefinition = task.taskDefinition;
+    const container = this.createContainer(props, settings, task.taskDefinition);
+    this.logGroup = container.logGroup;
+    this.container = container.container;
+    this.containerPort = settings.containerPort;
+    this.writablePaths = this.addScratchVolumes(props, settings, task.taskDefinition, container.container);
+    this.addExecEndpoint(settings);
+    const service = this.createService(props, settings, task.taskDefinition, placement.subnets);
+    this.securityGroup = service.securityGroup;
+    this.service = service.service;
+    this.connections = service.service.connections;
+    this.scalableTaskCount = this.addScaling(settings, service.service);
+  }
+
+  /** Step 1: resolve the defaults and validate every prop (tokens are not validated). */
+  private validate(props: ApiServiceProps): ServiceSettings {
     const fargate = props.cluster.capacity === ClusterCapacity.FARGATE;
     const containerPort = props.containerPort ?? 80;
     const cpu = props.cpu ?? 256;
@@ -226,7 +247,6 @@ export class ApiService extends Construct implements ec2.IConnectable {
     const minHealthyPercent = props.minHealthyPercent ?? 75;
     const maxHealthyPercent = props.maxHealthyPercent ?? 200;
 
-    // ---- validation (tokens are not validated)
     checkWhole('containerPort', containerPort, 1, 65535);
     checkWhole('desiredCount', desiredCount, 0);
     checkWhole('minHealthyPercent', minHealthyPercent, 0);
@@ -237,8 +257,6 @@ export class ApiService extends Construct implements ec2.IConnectable {
       throw new Error(`\`minHealthyPercent\` (${minHealthyPercent}) must be <= \`maxHealthyPercent\` (${maxHealthyPercent})`);
     }
     if (fargate && known(cpu, memory)) validateFargateSize(cpu, memory);
-    const readonlyRootFilesystem = props.readonlyRootFilesystem ?? false;
-    const enableExecuteCommand = props.enableExecuteCommand ?? false;
     if (props.writablePaths !== undefined) validateWritablePaths(props.writablePaths);
     if (props.logRetention === logs.RetentionDays.INFINITE) {
       throw new Error('`logRetention` must be finite, got RetentionDays.INFINITE: logs would be kept (and billed) forever; use e.g. RetentionDays.ONE_YEAR');
@@ -255,8 +273,17 @@ export class ApiService extends Construct implements ec2.IConnectable {
       checkWhole('autoScaling.targetCpuUtilization', scaling.targetCpuUtilization ?? 70, 1, 100);
       if (scaling.targetMemoryUtilization !== undefined) checkWhole('autoScaling.targetMemoryUtilization', scaling.targetMemoryUtilization, 1, 100);
     }
+    return {
+      fargate, containerPort, cpu, memory, desiredCount, minHealthyPercent, maxHealthyPercent,
+      readonlyRootFilesystem: props.readonlyRootFilesystem ?? false,
+      enableExecuteCommand: props.enableExecuteCommand ?? false,
+      isolated: props.cluster.network.egress?.kind === EgressKind.NONE,
+      scaling,
+    };
+  }
 
-    // ---- placement: private subnets and no public IP, except the explicit public-only case
+  /** Step 2: placement: private subnets and no public IP, except the explicit public-only case. */
+  private placement(props: ApiServiceProps, settings: ServiceSettings): { assignPublicIp: boolean; subnets: ec2.SubnetSelection } {
     const network = props.cluster.network;
     const hasPrivate = (network.privateSubnets.subnets ?? []).length > 0;
     const assignPublicIp = props.assignPublicIp ?? false;
@@ -266,52 +293,58 @@ export class ApiService extends Construct implements ec2.IConnectable {
     if (!hasPrivate && !assignPublicIp) {
       throw new Error('The cluster\'s network has no private subnets (Egress.publicSubnetsOnly()): tasks there need public IPs. Set `assignPublicIp: true` to accept that, or use a network with private subnets');
     }
-    if (!hasPrivate && !fargate) {
+    if (!hasPrivate && !settings.fargate) {
       throw new Error('`assignPublicIp` is not available on EC2 capacity (awsvpc tasks on EC2 cannot have public IPs): use a network with private subnets');
     }
     if (assignPublicIp) {
       Annotations.of(this).addWarningV2('@portcullis/cluster:publicTasks',
         'Tasks get public IPs in public subnets: each is reachable from the internet wherever its security group allows, and billed as a public IPv4 address. Prefer a network with private subnets.');
     }
-    this.assignPublicIp = assignPublicIp;
-    const subnets = assignPublicIp ? network.publicSubnets : network.privateSubnets;
+    return { assignPublicIp, subnets: assignPublicIp ? network.publicSubnets : network.privateSubnets };
+  }
 
-    // ---- task definition
+  /** Step 3: the task role and the task definition (Fargate, or awsvpc on EC2 matching the instances' architecture). */
+  private createTaskDefinition(props: ApiServiceProps, settings: ServiceSettings): { taskRole: iam.IRole; taskDefinition: ecs.TaskDefinition } {
+    const { fargate, cpu, memory } = settings;
     const family = props.serviceName ?? Names.uniqueResourceName(this, { maxLength: 255, separator: '-' });
-    this.taskRole = new iam.Role(this, 'TaskRole', {
+    const taskRole = new iam.Role(this, 'TaskRole', {
       description: 'Task role of the API service: no permissions until you grant them',
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
     });
     const requested = props.runtimePlatform?.cpuArchitecture;
     const cpuArchitecture = fargate ? requested ?? ecs.CpuArchitecture.X86_64 : props.cluster.cpuArchitecture ?? ecs.CpuArchitecture.X86_64;
-    const archName = (a: ecs.CpuArchitecture) => (a === ecs.CpuArchitecture.ARM64 ? 'ARM64' : 'X86_64');
     if (!fargate && requested && requested !== cpuArchitecture) {
       throw new Error(`\`runtimePlatform.cpuArchitecture\` ${archName(requested)} does not match the EC2 cluster's instances (${archName(cpuArchitecture)}): set \`graviton\` on the Ec2Cluster instead`);
     }
     const runtimePlatform = { cpuArchitecture, operatingSystemFamily: props.runtimePlatform?.operatingSystemFamily ?? ecs.OperatingSystemFamily.LINUX };
-    this.taskDefinition = fargate
+    const taskDefinition = fargate
       ? new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
-        family, cpu, memoryLimitMiB: memory, executionRole: props.cluster.executionRole, taskRole: this.taskRole, runtimePlatform,
+        family, cpu, memoryLimitMiB: memory, executionRole: props.cluster.executionRole, taskRole, runtimePlatform,
       })
       : new ecs.Ec2TaskDefinition(this, 'TaskDefinition', {
-        family, networkMode: ecs.NetworkMode.AWS_VPC, executionRole: props.cluster.executionRole, taskRole: this.taskRole,
+        family, networkMode: ecs.NetworkMode.AWS_VPC, executionRole: props.cluster.executionRole, taskRole,
       });
     if (!fargate) {
-      const cfn = this.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition;
+      const cfn = taskDefinition.node.defaultChild as ecs.CfnTaskDefinition;
       cfn.cpu = String(cpu);
       cfn.memory = String(memory);
       cfn.runtimePlatform = { cpuArchitecture: archName(cpuArchitecture), operatingSystemFamily: 'LINUX' };
     }
+    return { taskRole, taskDefinition };
+  }
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+  /** Step 4: the log group and the one container, logging with the seed's awslogs options. */
+  private createContainer(props: ApiServiceProps, settings: ServiceSettings, taskDefinition: ecs.TaskDefinition): { logGroup: logs.ILogGroup; container: ecs.ContainerDefinition } {
+    const { containerPort, cpu, memory } = settings;
+    const logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    (this.logGroup.node.defaultChild as logs.CfnLogGroup).addMetadata('checkov', {
+    (logGroup.node.defaultChild as logs.CfnLogGroup).addMetadata('checkov', {
       skip: [{ id: 'CKV_AWS_158', comment: 'CloudWatch Logs encrypts container logs at rest with AWS-owned keys; a customer-managed KMS key adds cost and key policy, not protection these logs need' }],
     });
     const image = props.image ?? ecs.ContainerImage.fromRegistry(DEFAULT_IMAGE);
-    this.container = this.taskDefinition.addContainer('Container', {
+    const container = taskDefinition.addContainer('Container', {
       containerName: CONTAINER_NAME,
       image,
       cpu,
@@ -320,94 +353,101 @@ export class ApiService extends Construct implements ec2.IConnectable {
       environment: props.environment,
       secrets: props.secrets,
       healthCheck: props.healthCheck,
-      readonlyRootFilesystem,
+      readonlyRootFilesystem: settings.readonlyRootFilesystem,
       portMappings: [{ containerPort, hostPort: containerPort, protocol: ecs.Protocol.TCP }],
       // The seed's awslogs options, verbatim ('25m', where the awsLogs helper writes bytes).
       logging: new ecs.GenericLogDriver({
         logDriver: 'awslogs',
         options: {
-          'awslogs-group': this.logGroup.logGroupName,
-          'awslogs-stream-prefix': props.serviceName ?? family,
+          'awslogs-group': logGroup.logGroupName,
+          'awslogs-stream-prefix': props.serviceName ?? taskDefinition.family,
           'awslogs-region': Stack.of(this).region,
           'mode': 'non-blocking',
           'max-buffer-size': '25m',
         },
       }),
     });
-    this.containerPort = containerPort;
-    this.logGroup.grantWrite(props.cluster.executionRole);
-    const isolated = network.egress?.kind === EgressKind.NONE;
-    if (isolated) checkPullableWithoutInternet(image, this.container.imageName, props.image === undefined);
+    logGroup.grantWrite(props.cluster.executionRole);
+    if (settings.isolated) checkPullableWithoutInternet(image, container.imageName, props.image === undefined);
+    return { logGroup, container };
+  }
 
-    // ---- writable scratch directories under a read-only root filesystem
+  /** Step 5: writable scratch directories under a read-only root filesystem. */
+  private addScratchVolumes(props: ApiServiceProps, settings: ServiceSettings, taskDefinition: ecs.TaskDefinition, container: ecs.ContainerDefinition): string[] {
     const writable = scratchPaths({
-      readonlyRootFilesystem,
-      enableExecuteCommand,
+      readonlyRootFilesystem: settings.readonlyRootFilesystem,
+      enableExecuteCommand: settings.enableExecuteCommand,
       writablePaths: props.writablePaths,
       defaultImage: props.image === undefined,
     });
     writable.forEach((containerPath, i) => {
       const name = `scratch-${i}`;
-      this.taskDefinition.addVolume({ name });
-      this.container.addMountPoints({ sourceVolume: name, containerPath, readOnly: false });
+      taskDefinition.addVolume({ name });
+      container.addMountPoints({ sourceVolume: name, containerPath, readOnly: false });
     });
-    this.writablePaths = writable;
+    return writable;
+  }
 
-    // ---- ECS Exec without internet: the exec channel goes through the ssmmessages endpoint
-    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
-    if (enableExecuteCommand && isolated) {
-      if (network instanceof Network) {
-        network.addInterfaceEndpoint('SsmMessagesEndpoint', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES);
-      } else {
-        Annotations.of(this).addWarningV2('@portcullis/cluster:execEndpoint',
-          '`enableExecuteCommand` on a network without internet egress needs an `ssmmessages` interface endpoint in its VPC; this network is not a Portcullis Network, so add it yourself.');
-      }
+  /**
+   * Step 6: ECS Exec without internet: the exec channel goes through the ssmmessages endpoint.
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
+   */
+  private addExecEndpoint(settings: ServiceSettings): void {
+    if (!settings.enableExecuteCommand || !settings.isolated) return;
+    const network = this.cluster.network;
+    if (network instanceof Network) {
+      network.addInterfaceEndpoint('SsmMessagesEndpoint', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES);
+    } else {
+      Annotations.of(this).addWarningV2('@portcullis/cluster:execEndpoint',
+        '`enableExecuteCommand` on a network without internet egress needs an `ssmmessages` interface endpoint in its VPC; this network is not a Portcullis Network, so add it yourself.');
     }
+  }
 
-    // ---- security group and service
-    const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
+  /** Step 7: the tasks' security group (no inbound rules) and the Fargate or EC2 service. */
+  private createService(props: ApiServiceProps, settings: ServiceSettings, taskDefinition: ecs.TaskDefinition, subnets: ec2.SubnetSelection): { securityGroup: ec2.ISecurityGroup; service: ecs.BaseService } {
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.cluster.vpc,
       description: 'API service tasks: no inbound rules until an ingress opens the container port from its own group',
       allowAllOutbound: true,
     });
-    this.securityGroup = group;
-
     const common = {
       cluster: props.cluster.cluster,
       serviceName: props.serviceName,
-      taskDefinition: this.taskDefinition,
-      desiredCount,
-      minHealthyPercent,
-      maxHealthyPercent,
+      taskDefinition,
+      desiredCount: settings.desiredCount,
+      minHealthyPercent: settings.minHealthyPercent,
+      maxHealthyPercent: settings.maxHealthyPercent,
       circuitBreaker: (props.circuitBreaker ?? true) ? { enable: true, rollback: true } : undefined,
       // Always explicit: aws-cdk-lib writes DeploymentController only with a circuit breaker,
       // and removing it (circuitBreaker: false) would replace the service.
       deploymentController: { type: ecs.DeploymentControllerType.ECS },
-      securityGroups: [group],
+      securityGroups: [securityGroup],
       vpcSubnets: subnets,
-      enableExecuteCommand,
+      enableExecuteCommand: settings.enableExecuteCommand,
     };
-    if (fargate) {
-      this.service = new ecs.FargateService(this, 'Service', { ...common, assignPublicIp });
-    } else {
-      this.service = new ecs.Ec2Service(this, 'Service', {
+    const service = settings.fargate
+      ? new ecs.FargateService(this, 'Service', { ...common, assignPublicIp: this.assignPublicIp })
+      : new ecs.Ec2Service(this, 'Service', {
         ...common,
         capacityProviderStrategies: [{ capacityProvider: props.cluster.capacityProviderName!, base: 0, weight: 1 }],
         placementStrategies: [ecs.PlacementStrategy.spreadAcross('attribute:ecs.availability-zone'), ecs.PlacementStrategy.packedByCpu()],
       });
-    }
-    this.connections = this.service.connections;
     // Created after, and on stack delete deleted before, the cluster's capacity-provider
     // association and teardown helpers (see IApiCluster.serviceDependencies).
-    for (const dependency of props.cluster.serviceDependencies ?? []) this.service.node.addDependency(dependency);
+    for (const dependency of props.cluster.serviceDependencies ?? []) service.node.addDependency(dependency);
+    return { securityGroup, service };
+  }
 
-    if (scaling) {
-      this.scalableTaskCount = this.service.autoScaleTaskCount({ minCapacity: scaling.minCapacity ?? 2, maxCapacity: scaling.maxCapacity ?? 10 });
-      this.scalableTaskCount.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: scaling.targetCpuUtilization ?? 70 });
-      if (scaling.targetMemoryUtilization !== undefined) {
-        this.scalableTaskCount.scaleOnMemoryUtilization('Memory', { targetUtilizationPercent: scaling.targetMemoryUtilization });
-      }
+  /** Step 8: target-tracking autoscaling on CPU (and memory), with `autoScaling`. */
+  private addScaling(settings: ServiceSettings, service: ecs.BaseService): ecs.ScalableTaskCount | undefined {
+    const scaling = settings.scaling;
+    if (!scaling) return undefined;
+    const scalable = service.autoScaleTaskCount({ minCapacity: scaling.minCapacity ?? 2, maxCapacity: scaling.maxCapacity ?? 10 });
+    scalable.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: scaling.targetCpuUtilization ?? 70 });
+    if (scaling.targetMemoryUtilization !== undefined) {
+      scalable.scaleOnMemoryUtilization('Memory', { targetUtilizationPercent: scaling.targetMemoryUtilization });
     }
+    return scalable;
   }
 
   /**
@@ -442,6 +482,26 @@ export class ApiService extends Construct implements ec2.IConnectable {
   public allowFrom(other: ec2.IConnectable, description?: string): void {
     this.connections.allowFrom(other, ec2.Port.tcp(this.containerPort), description ?? `Container port ${this.containerPort}`);
   }
+}
+
+/** The resolved settings of an {@link ApiService}, shared by its construction steps. */
+interface ServiceSettings {
+  readonly fargate: boolean;
+  readonly containerPort: number;
+  readonly cpu: number;
+  readonly memory: number;
+  readonly desiredCount: number;
+  readonly minHealthyPercent: number;
+  readonly maxHealthyPercent: number;
+  readonly readonlyRootFilesystem: boolean;
+  readonly enableExecuteCommand: boolean;
+  /** The network has no internet egress (`Egress.none()`). */
+  readonly isolated: boolean;
+  readonly scaling?: ApiServiceAutoScaling;
+}
+
+function archName(a: ecs.CpuArchitecture): string {
+  return a === ecs.CpuArchitecture.ARM64 ? 'ARM64' : 'X86_64';
 }
 
 function known(...values: number[]): boolean {
