@@ -234,15 +234,24 @@ test('cdk-nag AwsSolutions on a Fargate service: only reasoned acknowledgements'
   const findings = new AwsSolutionsChecks().validateScope(stack).violations.map((v) => v.ruleName).sort();
   expect(findings).toEqual(['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy]']);
   Validations.of(cluster.executionRole).acknowledge({ id: findings[0], reason: 'The seed\'s execution policy, maintained by AWS' });
-  expect(service.taskRole).toBeDefined();
+  // the task role is the empty role the task definition runs with
+  const template = Template.fromStack(stack);
+  const [taskRoleId] = Object.keys(template.findResources('AWS::IAM::Role', { Properties: { Description: Match.stringLikeRegexp('Task role') } }));
+  expect(stack.resolve(service.taskRole.roleArn)).toEqual({ 'Fn::GetAtt': [taskRoleId, 'Arn'] });
+  expect(container(template).td.TaskRoleArn).toEqual({ 'Fn::GetAtt': [taskRoleId, 'Arn'] });
   expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
 });
 
-test('property: random valid services synthesize, no task gets a public IP, the service group never has a CIDR ingress', () => {
-  const sizes: Array<[number, number]> = [[256, 512], [256, 1024], [512, 1024], [512, 4096], [1024, 2048], [2048, 8192], [4096, 16384]];
+test('property: random valid services synthesize; tasks get public IPs only on a public-only network; the service group only admits other groups', () => {
+  const sizes: Array<[number, number]> = [[256, 512], [256, 1024], [512, 1024], [512, 4096], [1024, 2048], [2048, 8192], [4096, 16384], [16384, 122880]];
+  // on the default t3.medium / t4g.medium instances (2 vCPU, 4 GiB)
+  const ec2Sizes: Array<[number, number]> = [[256, 512], [256, 1024], [512, 1024], [1024, 2048], [2048, 3072]];
+  const hits = { publicOnly: 0, ec2: 0, alb: 0, cloudMap: 0, autoScale: 0, arm: 0 };
   fc.assert(fc.property(
     fc.record({
-      size: fc.constantFrom(...sizes),
+      // 'public' = Egress.publicSubnetsOnly() with assignPublicIp: true (Fargate only: Ec2Cluster refuses it)
+      placement: fc.constantFrom('fargate', 'fargate', 'ec2', 'public'),
+      size: fc.nat(sizes.length - 1),
       containerPort: fc.integer({ min: 1, max: 65535 }),
       desiredCount: fc.integer({ min: 0, max: 20 }),
       minHealthyPercent: fc.integer({ min: 0, max: 100 }),
@@ -250,22 +259,71 @@ test('property: random valid services synthesize, no task gets a public IP, the 
       autoScale: fc.boolean(),
       circuitBreaker: fc.boolean(),
       arm: fc.boolean(),
+      alb: fc.boolean(),
+      cloudMap: fc.boolean(),
     }),
     (p) => {
-      const { template, service } = fargate({
-        cpu: p.size[0], memory: p.size[1], containerPort: p.containerPort, desiredCount: p.desiredCount,
+      const stack = new Stack(new App(), 'Test');
+      const publicOnly = p.placement === 'public';
+      const onEc2 = p.placement === 'ec2';
+      const network = new Network(stack, 'Network', { egress: publicOnly ? Egress.publicSubnetsOnly() : undefined });
+      const cluster = onEc2
+        ? new Ec2Cluster(stack, 'Cluster', { network, graviton: p.arm })
+        : new FargateCluster(stack, 'Cluster', { network });
+      const [cpu, memory] = onEc2 ? ec2Sizes[p.size % ec2Sizes.length] : sizes[p.size];
+      const service = new ApiService(stack, 'Api', {
+        cluster, cpu, memory, containerPort: p.containerPort, desiredCount: p.desiredCount,
         minHealthyPercent: p.minHealthyPercent, maxHealthyPercent: p.maxHealthyPercent, circuitBreaker: p.circuitBreaker,
         autoScaling: p.autoScale ? { minCapacity: 1, maxCapacity: 5 } : undefined,
-        runtimePlatform: { cpuArchitecture: p.arm ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64 },
+        runtimePlatform: onEc2 ? undefined : { cpuArchitecture: p.arm ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64 },
+        assignPublicIp: publicOnly ? true : undefined,
       });
+      if (p.alb) {
+        // what AlbIngress does: an ip target group on the container port, opened from the ALB's group
+        const lb = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc: network.vpc, internetFacing: true });
+        const listener = lb.addListener('Http', { port: 80, open: true });
+        const tg = new elbv2.ApplicationTargetGroup(stack, 'Tg', { vpc: network.vpc, port: p.containerPort, protocol: elbv2.ApplicationProtocol.HTTP, targetType: elbv2.TargetType.IP });
+        listener.addTargetGroups('Default', { targetGroups: [tg] });
+        service.attachToTargetGroup(tg, listener);
+        service.allowFrom(lb);
+      }
+      if (p.cloudMap) {
+        // what ApiGatewayIngress does: SRV records in a private namespace
+        const ns = new servicediscovery.PrivateDnsNamespace(stack, 'Ns', { name: 'internal', vpc: network.vpc });
+        service.registerInCloudMap(ns.createService('Srv', { dnsRecordType: servicediscovery.DnsRecordType.SRV }));
+      }
+      const template = Template.fromStack(stack);
       const svc = Object.values<any>(template.findResources('AWS::ECS::Service'))[0];
-      expect(svc.Properties.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('DISABLED');
+      const awsvpc = svc.Properties.NetworkConfiguration.AwsvpcConfiguration;
+      expect(awsvpc.AssignPublicIp).toBe(publicOnly ? 'ENABLED' : 'DISABLED');
+      const subnetIds: string[] = awsvpc.Subnets.map((s: any) => s.Ref);
+      expect(subnetIds.length).toBeGreaterThan(0);
+      for (const id of subnetIds) expect(id).toMatch(publicOnly ? /PublicSubnet/ : /PrivateSubnet/);
+      expect(template.toJSON().Resources[svc.Properties.TaskDefinition.Ref].Properties.RequiresCompatibilities).toEqual([onEc2 ? 'EC2' : 'FARGATE']);
+
       const groupId = (service.securityGroup.node.defaultChild as ec2.CfnSecurityGroup).logicalId;
-      const g = Object.entries<any>(template.toJSON().Resources).find(([id]) => id.startsWith('ApiSecurityGroup'))![1];
-      expect(g.Properties.SecurityGroupIngress ?? []).toEqual([]);
-      expect(groupId).toBeDefined();
+      expect(stack.resolve(groupId)).toMatch(/^ApiSecurityGroup/);
+      expect(awsvpc.SecurityGroups).toEqual([{ 'Fn::GetAtt': [stack.resolve(groupId), 'GroupId'] }]);
+      const group = template.toJSON().Resources[stack.resolve(groupId)];
+      expect(group.Properties.SecurityGroupIngress ?? []).toEqual([]);
+      const ingresses = Object.values<any>(template.findResources('AWS::EC2::SecurityGroupIngress'))
+        .filter((r) => JSON.stringify(r.Properties.GroupId).includes(stack.resolve(groupId)));
+      // only the ALB's group, only on the container port; nothing without an ingress
+      expect(ingresses.map((r) => [r.Properties.FromPort, r.Properties.ToPort, r.Properties.CidrIp, r.Properties.CidrIpv6, !!r.Properties.SourceSecurityGroupId]))
+        .toEqual(p.alb ? [[p.containerPort, p.containerPort, undefined, undefined, true]] : []);
+      expect((svc.Properties.LoadBalancers ?? []).length).toBe(p.alb ? 1 : 0);
+      expect((svc.Properties.ServiceRegistries ?? []).map((r: any) => r.ContainerPort)).toEqual(p.cloudMap ? [p.containerPort] : []);
+
+      hits.publicOnly += publicOnly ? 1 : 0;
+      hits.ec2 += onEc2 ? 1 : 0;
+      hits.alb += p.alb ? 1 : 0;
+      hits.cloudMap += p.cloudMap ? 1 : 0;
+      hits.autoScale += p.autoScale ? 1 : 0;
+      hits.arm += p.arm ? 1 : 0;
     },
   ), { numRuns: 200 });
+  // every branch the README cites was actually generated
+  for (const [branch, count] of Object.entries(hits)) expect([branch, count > 0]).toEqual([branch, true]);
 });
 
 describe('teardown order: services go before what their cluster needs', () => {
@@ -300,12 +358,13 @@ describe('Egress.none(): only images the VPC endpoints can serve', () => {
   });
 
   test.each([
-    ['a private ECR URI', ecs.ContainerImage.fromRegistry('123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1')],
-    ['a pull-through cache URI', ecs.ContainerImage.fromRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com/ecr-public/docker/library/nginx:latest')],
-    ['a tokenized private ECR URI', ecs.ContainerImage.fromRegistry(`${Aws.ACCOUNT_ID}.dkr.ecr.${Aws.REGION}.amazonaws.com/api:1`)],
-  ])('%s is accepted', (_, image) => {
-    const { template } = fargate({ image }, none);
-    expect(container(template).c.Image).toBeTruthy();
+    ['a private ECR URI', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:1'],
+    ['a pull-through cache URI', '123456789012.dkr.ecr.us-east-1.amazonaws.com/ecr-public/docker/library/nginx:latest', '123456789012.dkr.ecr.us-east-1.amazonaws.com/ecr-public/docker/library/nginx:latest'],
+    ['a tokenized private ECR URI', `${Aws.ACCOUNT_ID}.dkr.ecr.${Aws.REGION}.amazonaws.com/api:1`,
+      { 'Fn::Join': ['', [{ Ref: 'AWS::AccountId' }, '.dkr.ecr.', { Ref: 'AWS::Region' }, '.amazonaws.com/api:1']] }],
+  ])('%s is accepted', (_, name, expected) => {
+    const { template } = fargate({ image: ecs.ContainerImage.fromRegistry(name) }, none);
+    expect(container(template).c.Image).toEqual(expected);
   });
 
   test('an ECR repository image is accepted', () => {

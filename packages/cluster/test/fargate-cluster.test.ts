@@ -42,11 +42,16 @@ test('execution role: trusted by ECS tasks with the confused-deputy conditions, 
 });
 
 test('members: cluster, vpc, network, executionRole', () => {
-  const { network, cluster } = build();
+  const { stack, network, cluster, template } = build();
   expect(cluster.vpc).toBe(network.vpc);
   expect(cluster.network).toBe(network);
   expect(cluster.cluster.vpc).toBe(network.vpc);
-  expect(cluster.executionRole.roleArn).toBeDefined();
+  // executionRole is the ECS-tasks role in the template (the one with the execution policy)
+  const [roleId] = Object.keys(template.findResources('AWS::IAM::Role', {
+    Properties: { Description: Match.stringLikeRegexp('ECS task execution role') },
+  }));
+  expect(roleId).toMatch(/^ClusterExecutionRole/);
+  expect(stack.resolve(cluster.executionRole.roleArn)).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
 });
 
 test('containerInsights: false and a cluster name', () => {
