@@ -69,6 +69,9 @@ export function acknowledgeCluster(cluster: FargateCluster | Ec2Cluster): void {
     ack(teardown, 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/<ClusterAutoScalingGroupASG8FBA5099>]',
       'The wildcard is the group ARN\'s generated UUID part; the name pins the one group the teardown may delete');
     ack(teardown, INLINE, INLINE_REASON);
+    // The teardown helper's Lambda log group (finite retention), one per stack.
+    const teardownLogs = Stack.of(cluster).node.tryFindChild('PortcullisTeardownLogs');
+    if (teardownLogs) ack(teardownLogs, LOGS_KMS, LOGS_KMS_REASON);
     const provider = Stack.of(cluster).node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
     if (provider) {
       ack(provider, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
