@@ -57,9 +57,32 @@ test('template stays under 51,200 bytes', () => {
 });
 
 test('context egress none: VPC endpoints for EC2 container instances, no NAT', () => {
-  const app = new App({ context: { egress: 'none' } });
+  const app = new App({ context: { egress: 'none', image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1' } });
   const t = Template.fromStack(new Ec2AlbApiStack(app, 'Ctx', readReferenceContext(app)));
   t.resourceCountIs('AWS::EC2::NatGateway', 0);
   const services = JSON.stringify(Object.values<any>(t.findResources('AWS::EC2::VPCEndpoint')).map((e) => e.Properties.ServiceName));
   for (const s of ['ecr.api', 'ecr.dkr', '.logs', '.ecs"', 'ecs-agent', 'ecs-telemetry']) expect(services).toContain(s);
+});
+
+test('context egress none without a private ECR image fails before synth, naming `image` and the fix', () => {
+  expect(() => readReferenceContext(new App({ context: { egress: 'none' } })))
+    .toThrow(/Context `egress=none` needs `image` in a private ECR registry, got no `image`.*create-pull-through-cache-rule/);
+  // programmatic props get the same check, before the service (and cluster's own check) exists
+  expect(() => new Ec2AlbApiStack(new App(), 'Props', { egress: readReferenceContext(new App({ context: { egress: 'none', image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/a:1' } })).egress }))
+    .toThrow(/Context `egress=none` needs `image`/);
+});
+
+test('context availabilityZones: the network uses those AZs', () => {
+  const app = new App({ context: { availabilityZones: 'us-east-1a,us-east-1c' } });
+  const t = Template.fromStack(new Ec2AlbApiStack(app, 'Azs', readReferenceContext(app)));
+  const azs = Object.values<any>(t.findResources('AWS::EC2::Subnet')).map((r) => r.Properties.AvailabilityZone);
+  expect([...new Set(azs)].sort()).toEqual(['us-east-1a', 'us-east-1c']);
+});
+
+test('context healthCheckPath sets the ALB health check path; none is refused (an ALB always checks)', () => {
+  const app = new App({ context: { healthCheckPath: '/health' } });
+  Template.fromStack(new Ec2AlbApiStack(app, 'Hc', readReferenceContext(app)))
+    .hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/health' });
+  const off = new App({ context: { healthCheckPath: 'none' } });
+  expect(() => new Ec2AlbApiStack(off, 'Off', readReferenceContext(off))).toThrow(/`healthCheckPath` 'none' turns off a container health check; an ALB always health-checks/);
 });

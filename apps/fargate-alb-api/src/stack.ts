@@ -1,7 +1,7 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import {
   acknowledgeAlb, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
-  addReferenceOutputs, domainContext, ReferenceContext, serviceContext,
+  addReferenceOutputs, albHealthCheckContext, domainContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { AlbIngress } from '@portcullis/alb-ingress';
 import { ApiService, FargateCluster } from '@portcullis/cluster';
@@ -23,10 +23,12 @@ export class FargateAlbApiStack extends Stack {
 
   constructor(scope: Construct, id: string, props: FargateAlbApiProps = {}) {
     super(scope, id, props);
-    this.network = new Network(this, 'Network', { egress: props.egress });
+    this.network = new Network(this, 'Network', { egress: props.egress, availabilityZones: props.availabilityZones });
     this.cluster = new FargateCluster(this, 'Cluster', { network: this.network });
     this.service = new ApiService(this, 'Api', { cluster: this.cluster, ...serviceContext(props) });
-    this.ingress = new AlbIngress(this, 'Ingress', { network: this.network, service: this.service, ...domainContext(this, props) });
+    this.ingress = new AlbIngress(this, 'Ingress', {
+      network: this.network, service: this.service, healthCheck: albHealthCheckContext(props), ...domainContext(this, props),
+    });
 
     acknowledgeNetwork(this.network);
     acknowledgeCluster(this.cluster);

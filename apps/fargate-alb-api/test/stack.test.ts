@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { readReferenceContext } from '@portcullis-apps/reference-kit';
 import { ExposureChecks } from '@portcullis/audit';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import { AlbIngress } from '@portcullis/alb-ingress';
 import { FargateAlbApiStack } from '../src/stack';
 
 const stack = new FargateAlbApiStack(new App(), 'FargateAlbApi');
@@ -95,4 +96,32 @@ test('context: image, containerPort, desiredCount, egress, domain', () => {
 test('context errors name the key and the fix', () => {
   expect(() => readReferenceContext(new App({ context: { containerPort: 'http' } }))).toThrow(/Context `containerPort` must be a whole number, got 'http'/);
   expect(() => readReferenceContext(new App({ context: { egress: 'cheap' } }))).toThrow(/Unknown egress strategy 'cheap'/);
+});
+
+test('context availabilityZones and healthCheckPath reach the network and the target group', () => {
+  const app = new App({ context: { availabilityZones: 'us-east-1a,us-east-1b', healthCheckPath: '/healthz' } });
+  const t = Template.fromStack(new FargateAlbApiStack(app, 'Ctx2', readReferenceContext(app)));
+  const azs = Object.values<any>(t.findResources('AWS::EC2::Subnet')).map((r) => r.Properties.AvailabilityZone);
+  expect([...new Set(azs)].sort()).toEqual(['us-east-1a', 'us-east-1b']);
+  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/healthz' });
+  const off = new App({ context: { healthCheckPath: 'none' } });
+  expect(() => new FargateAlbApiStack(off, 'Off', readReferenceContext(off))).toThrow(/an ALB always health-checks its targets/);
+});
+
+test('context egress none: a private ECR image is required (the default is on ECR Public); with one, no NAT', () => {
+  expect(() => readReferenceContext(new App({ context: { egress: 'none' } }))).toThrow(/Context `egress=none` needs `image`.*default public\.ecr\.aws/);
+  expect(() => readReferenceContext(new App({ context: { egress: 'none', image: 'public.ecr.aws/docker/library/nginx:latest' } }))).toThrow(/got `image` 'public\.ecr\.aws/);
+  const app = new App({ context: { egress: 'none', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-public/docker/library/nginx:latest' } });
+  Template.fromStack(new FargateAlbApiStack(app, 'Isolated', readReferenceContext(app))).resourceCountIs('AWS::EC2::NatGateway', 0);
+});
+
+test('the acknowledgement "access logs are one prop away (accessLogs: true)" holds on this environment-agnostic stack', () => {
+  const s = new FargateAlbApiStack(new App(), 'Logs');
+  expect(s.region).toMatch(/^\$\{Token/); // no region: what made accessLogs throw before
+  const logged = new AlbIngress(s, 'Logged', { network: s.network, service: s.service, accessLogs: true });
+  const t = Template.fromStack(s);
+  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+    LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.enabled', Value: 'true' }]),
+  });
+  expect(logged.accessLogsBucket).toBeDefined();
 });

@@ -1,7 +1,8 @@
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import {
   acknowledgeApiGateway, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
-  addReferenceOutputs, domainContext, ReferenceContext, serviceContext,
+  addReferenceOutputs, checkHealthCheckPath, domainContext, HEALTH_CHECK_OFF, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { ApiGatewayIngress } from '@portcullis/apigw-ingress';
 import { ApiService, FargateCluster } from '@portcullis/cluster';
@@ -26,19 +27,15 @@ export class FargateApigwApiStack extends Stack {
     if (props.domainName && !props.certificateArn) {
       throw new Error('Context `domainName` needs `certificateArn` (an ACM certificate for it in this region) on the API Gateway app');
     }
-    this.network = new Network(this, 'Network', { egress: props.egress });
+    this.network = new Network(this, 'Network', { egress: props.egress, availabilityZones: props.availabilityZones });
     this.cluster = new FargateCluster(this, 'Cluster', { network: this.network });
     const containerPort = props.containerPort ?? 80;
+    const healthCheckPath = props.healthCheckPath ?? '/';
+    checkHealthCheckPath(healthCheckPath);
     this.service = new ApiService(this, 'Api', {
       cluster: this.cluster,
       ...serviceContext(props),
-      // Seed: nothing else checks task health on this path (no load balancer). The nginx image has curl.
-      healthCheck: {
-        command: ['CMD-SHELL', `curl -f http://localhost:${containerPort}/ || exit 1`],
-        interval: Duration.seconds(5),
-        retries: 2,
-        timeout: Duration.seconds(3),
-      },
+      healthCheck: healthCheckPath === HEALTH_CHECK_OFF ? undefined : containerHealthCheck(containerPort, healthCheckPath),
     });
     this.ingress = new ApiGatewayIngress(this, 'Ingress', { network: this.network, service: this.service, ...domainContext(this, props) });
 
@@ -48,4 +45,21 @@ export class FargateApigwApiStack extends Stack {
     acknowledgeApiGateway(this.ingress);
     addReferenceOutputs(this, { url: this.ingress.url, network: this.network, cluster: this.cluster, service: this.service });
   }
+}
+
+/**
+ * The container health check. Nothing else checks task health on this path (no load
+ * balancer), so ECS replaces a task that turns UNHEALTHY. Seed values (`curl -f`, every 5 s,
+ * timeout 3 s, 2 retries), plus a 60 s start period: failures while the app starts do not
+ * count (ECS allows 0 to 300 s). The image needs curl, and `path` must answer 2xx/3xx.
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html
+ */
+export function containerHealthCheck(containerPort: number, path: string): ecs.HealthCheck {
+  return {
+    command: ['CMD-SHELL', `curl -f http://localhost:${containerPort}${path} || exit 1`],
+    interval: Duration.seconds(5),
+    retries: 2,
+    timeout: Duration.seconds(3),
+    startPeriod: Duration.seconds(60),
+  };
 }

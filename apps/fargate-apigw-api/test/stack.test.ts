@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { readReferenceContext } from '@portcullis-apps/reference-kit';
 import { ExposureChecks } from '@portcullis/audit';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
@@ -30,9 +30,9 @@ describe('seed parity (PATTERNS.md), tasks kept private', () => {
     template.hasResourceProperties('AWS::ECS::Service', { ServiceRegistries: [Match.objectLike({ ContainerPort: 80 })] });
   });
 
-  test('container health check as in the seed: curl -f http://localhost/, every 5 s, 2 retries, 3 s timeout', () => {
+  test('container health check as in the seed (curl -f http://localhost/, every 5 s, 2 retries, 3 s timeout) plus a 60 s start period', () => {
     const c = Object.values<any>(template.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0];
-    expect(c.HealthCheck).toEqual(expect.objectContaining({ Command: ['CMD-SHELL', 'curl -f http://localhost:80/ || exit 1'], Interval: 5, Retries: 2, Timeout: 3 }));
+    expect(c.HealthCheck).toEqual({ Command: ['CMD-SHELL', 'curl -f http://localhost:80/ || exit 1'], Interval: 5, Retries: 2, Timeout: 3, StartPeriod: 60 });
   });
 
   test('unlike the seed: VPC link in the private subnets, tasks without public IP', () => {
@@ -55,11 +55,95 @@ test('template stays under 51,200 bytes', () => {
   expect(Buffer.byteLength(JSON.stringify(json))).toBeLessThan(51200);
 });
 
-test('context: a fully private network (egress none) still serves through API Gateway; domain needs a certificate', () => {
-  const app = new App({ context: { egress: 'none' } });
+test('context: a fully private network (egress none) with a private ECR image still serves through API Gateway; domain needs a certificate', () => {
+  const app = new App({ context: { egress: 'none', image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/ecr-public/docker/library/nginx:latest' } });
   const t = Template.fromStack(new FargateApigwApiStack(app, 'Ctx', readReferenceContext(app)));
   t.resourceCountIs('AWS::EC2::NatGateway', 0);
   t.resourceCountIs('AWS::ApiGatewayV2::VpcLink', 1);
   const bad = new App({ context: { domainName: 'api.example.com' } });
   expect(() => new FargateApigwApiStack(bad, 'Bad', readReferenceContext(bad))).toThrow(/`domainName` needs `certificateArn`/);
+});
+
+describe('context egress none: the image must come from a private ECR registry', () => {
+  test.each([
+    [undefined, /got no `image` \(the default public\.ecr\.aws\/docker\/library\/nginx:latest is on ECR Public\)/],
+    ['public.ecr.aws/docker/library/nginx:latest', /got `image` 'public\.ecr\.aws\/docker\/library\/nginx:latest'/],
+    ['nginx:latest', /got `image` 'nginx:latest'/],
+    ['ghcr.io/acme/api:1', /got `image` 'ghcr\.io\/acme\/api:1'/],
+  ])('image %s is refused, naming `image`, private ECR and the pull-through cache rule', (image, got) => {
+    const app = new App({ context: { egress: 'none', ...(image ? { image } : {}) } });
+    const read = () => readReferenceContext(app);
+    expect(read).toThrow(/^Context `egress=none` needs `image` in a private ECR registry/);
+    expect(read).toThrow(got);
+    expect(read).toThrow(/aws ecr create-pull-through-cache-rule --ecr-repository-prefix ecr-public --upstream-registry-url public\.ecr\.aws/);
+    expect(read).toThrow(/ecr:BatchImportUpstreamImage, and ecr:CreateRepository until the cached repository exists/);
+  });
+
+  test('private ECR names pass (also FIPS, China, dual-stack); other egress strategies take any image', () => {
+    for (const image of ['123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1', '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/api:1',
+      '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/api:1', '123456789012.dkr-ecr.us-east-1.on.aws/api:1']) {
+      expect(readReferenceContext(new App({ context: { egress: 'none', image } })).image).toBe(image);
+    }
+    expect(readReferenceContext(new App({ context: { egress: 'singleNatGateway', image: 'nginx:latest' } })).image).toBe('nginx:latest');
+  });
+});
+
+describe('context healthCheckPath: the container health check', () => {
+  const healthCheck = (context: Record<string, string>) => {
+    const app = new App({ context });
+    const t = Template.fromStack(new FargateApigwApiStack(app, 'Hc', readReferenceContext(app)));
+    return Object.values<any>(t.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions[0].HealthCheck;
+  };
+
+  test('a path of your own, on your container port', () => {
+    expect(healthCheck({ healthCheckPath: '/health/live', containerPort: '8080' }).Command).toEqual(['CMD-SHELL', 'curl -f http://localhost:8080/health/live || exit 1']);
+  });
+
+  test('none turns the check off (for images without curl)', () => {
+    expect(healthCheck({ healthCheckPath: 'none' })).toBeUndefined();
+  });
+
+  test.each(['health', '/a b', "/x';rm -rf /", '/"', '/$(id)', '/`id`', '/a;b', '/a|b', '/a&b', '/a?b=1', '/a>b', '/*', '/a\\b'])(
+    'refused: %s (it lands in a CMD-SHELL command)', (path) => {
+      expect(() => readReferenceContext(new App({ context: { healthCheckPath: path } })))
+        .toThrow(/Context `healthCheckPath` must be a URL path starting with '\/'.*got '.*': e\.g\. -c healthCheckPath=\/health, or -c healthCheckPath=none/);
+    });
+
+  test('programmatic props get the same check', () => {
+    expect(() => new FargateApigwApiStack(new App(), 'Props', { healthCheckPath: '/a b' })).toThrow(/Context `healthCheckPath` must be a URL path/);
+  });
+});
+
+describe('context availabilityZones: where the VPC link goes', () => {
+  const warnings = (stack: FargateApigwApiStack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('apigw-ingress:vpcLinkAzs'));
+
+  test('default (the first two AZs the region lists): the VPC link warning', () => {
+    expect(warnings(stack)).toHaveLength(1);
+  });
+
+  test('-c availabilityZones=us-east-1a,us-east-1b: the subnets and the VPC link in those AZs, no warning', () => {
+    const app = new App({ context: { availabilityZones: 'us-east-1a, us-east-1b' } });
+    const s = new FargateApigwApiStack(app, 'Azs', readReferenceContext(app));
+    const t = Template.fromStack(s);
+    const azs = Object.values<any>(t.findResources('AWS::EC2::Subnet')).map((r) => r.Properties.AvailabilityZone);
+    expect([...new Set(azs)].sort()).toEqual(['us-east-1a', 'us-east-1b']);
+    expect(warnings(s)).toHaveLength(0);
+  });
+
+  test.each([
+    ['use1-az1,use1-az2', /takes AZ names, not AZ IDs, got 'use1-az1'/],
+    ['us-east-1a,,us-east-1b', /has an empty entry, got 'us-east-1a,,us-east-1b'/],
+    ['us-east-1a,us-east-1a', /lists 'us-east-1a' twice/],
+    ['us-east-1', /must hold AZ names like us-east-1a, got 'us-east-1'/],
+    ['us-east-1a;us-east-1b', /must hold AZ names like us-east-1a, got 'us-east-1a;us-east-1b'/],
+  ])('refused: %s', (value, message) => {
+    const read = () => readReferenceContext(new App({ context: { availabilityZones: value } }));
+    expect(read).toThrow(message);
+    expect(read).toThrow(/e\.g\. -c availabilityZones=us-east-1a,us-east-1b/);
+  });
+
+  test('AZs of two regions: the network refuses them', () => {
+    const app = new App({ context: { availabilityZones: 'us-east-1a,us-west-2a' } });
+    expect(() => new FargateApigwApiStack(app, 'Two', readReferenceContext(app))).toThrow(/`availabilityZones` must all be in one region/);
+  });
 });

@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { Egress } from '@portcullis/network';
+import { Egress, EgressKind } from '@portcullis/network';
 
 /** The configuration every reference app reads from CDK context (`cdk synth -c key=value`). */
 export interface ReferenceContext {
@@ -7,14 +7,47 @@ export interface ReferenceContext {
   readonly containerPort?: number;
   readonly desiredCount?: number;
   readonly egress?: Egress;
+  /** The AZ names of the network's subnets, e.g. `['us-east-1a', 'us-east-1b']` (default: the first two the region lists). */
+  readonly availabilityZones?: string[];
   readonly domainName?: string;
   readonly hostedZoneId?: string;
   readonly hostedZoneName?: string;
   readonly certificateArn?: string;
+  /**
+   * Path of the container health check (`curl -f http://localhost:<port><path>`), or `none`
+   * to turn the check off. Read by the apps without a load balancer (fargate-apigw-api).
+   */
+  readonly healthCheckPath?: string;
 }
 
 /** Context keys, as documented in each app's README. */
-export const CONTEXT_KEYS = ['image', 'containerPort', 'desiredCount', 'egress', 'domainName', 'hostedZoneId', 'hostedZoneName', 'certificateArn'];
+export const CONTEXT_KEYS = [
+  'image', 'containerPort', 'desiredCount', 'egress', 'availabilityZones',
+  'domainName', 'hostedZoneId', 'hostedZoneName', 'certificateArn', 'healthCheckPath',
+];
+
+/** The image the apps run when `image` is not given: the seeds' nginx, on ECR Public. */
+export const DEFAULT_IMAGE = 'public.ecr.aws/docker/library/nginx:latest';
+
+/** `healthCheckPath` value that turns the container health check off. */
+export const HEALTH_CHECK_OFF = 'none';
+
+/** An AZ name: region plus a letter (`us-east-1a`), as `@portcullis/network` accepts them. */
+const AZ_NAME = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
+const AZ_ID = /^[a-z]{3,5}\d+-az\d+$/;
+
+/**
+ * A registry host served by an account's private ECR, and so by the `ecr.api`/`ecr.dkr` VPC
+ * endpoints of a network without NAT: `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]`
+ * or dual-stack `<account>.dkr-ecr.<region>.on.aws`. https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
+ */
+const PRIVATE_ECR_HOST = /^\d{12}\.(dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?|dkr-ecr\.[a-z0-9-]+\.on\.aws)\//;
+
+/**
+ * Characters allowed in `healthCheckPath`. The path is pasted into a `CMD-SHELL` command, so
+ * nothing the shell interprets: no spaces, quotes, `$`, `;`, `&`, `|`, `?`, `*`, brackets, `#`, `\`.
+ */
+const SAFE_PATH = /^\/[A-Za-z0-9._~%\/=+,:@-]*$/;
 
 /** Reads the apps' context; numbers must be whole numbers, `egress` a strategy name. */
 export function readReferenceContext(app: App): ReferenceContext {
@@ -29,14 +62,75 @@ export function readReferenceContext(app: App): ReferenceContext {
     return Number(raw);
   };
   const egress = get('egress');
-  return {
+  const healthCheckPath = get('healthCheckPath');
+  if (healthCheckPath !== undefined) checkHealthCheckPath(healthCheckPath);
+  const ctx: ReferenceContext = {
     image: get('image'),
     containerPort: whole('containerPort'),
     desiredCount: whole('desiredCount'),
     egress: egress === undefined ? undefined : Egress.fromName(egress),
+    availabilityZones: parseAvailabilityZones(get('availabilityZones')),
     domainName: get('domainName'),
     hostedZoneId: get('hostedZoneId'),
     hostedZoneName: get('hostedZoneName'),
     certificateArn: get('certificateArn'),
+    healthCheckPath,
   };
+  checkImageReachable(ctx);
+  return ctx;
+}
+
+/**
+ * `us-east-1a,us-east-1b` (from `-c`; a JSON list in cdk.json arrives as the same string)
+ * into `['us-east-1a', 'us-east-1b']`. The network checks the rest (one region, the stack's).
+ */
+export function parseAvailabilityZones(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const azs = raw.split(',').map((az) => az.trim());
+  const fix = 'list AZ names separated by commas, e.g. -c availabilityZones=us-east-1a,us-east-1b ' +
+    '(`aws ec2 describe-availability-zones --query "AvailabilityZones[].[ZoneName,ZoneId]"` shows which name is which AZ ID in your account)';
+  for (const az of azs) {
+    if (az === '') throw new Error(`Context \`availabilityZones\` has an empty entry, got '${raw}': ${fix}`);
+    if (AZ_ID.test(az)) throw new Error(`Context \`availabilityZones\` takes AZ names, not AZ IDs, got '${az}' in '${raw}': ${fix}`);
+    if (!AZ_NAME.test(az)) throw new Error(`Context \`availabilityZones\` must hold AZ names like us-east-1a, got '${az}' in '${raw}': ${fix}`);
+  }
+  const repeated = azs.find((az, i) => azs.indexOf(az) !== i);
+  if (repeated) throw new Error(`Context \`availabilityZones\` lists '${repeated}' twice in '${raw}': ${fix}`);
+  return azs;
+}
+
+/**
+ * Throws unless `path` is `none` or a URL path that is safe to paste into the container
+ * health check's `CMD-SHELL` command.
+ */
+export function checkHealthCheckPath(path: string): void {
+  if (path === HEALTH_CHECK_OFF) return;
+  if (!SAFE_PATH.test(path)) {
+    throw new Error(
+      `Context \`healthCheckPath\` must be a URL path starting with '/' made of letters, digits and . _ ~ % / = + , : @ - only ` +
+      `(it runs in a shell command: no spaces, quotes, query strings or shell characters), got '${path}': ` +
+      `e.g. -c healthCheckPath=/health, or -c healthCheckPath=${HEALTH_CHECK_OFF} to turn the container health check off`,
+    );
+  }
+}
+
+/**
+ * Throws when `egress` is `none` and `image` is not in a private ECR registry: without NAT,
+ * the tasks reach registries only through the ECR VPC endpoints, which do not serve ECR
+ * Public (the default image), Docker Hub or any other registry.
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
+ */
+export function checkImageReachable(ctx: ReferenceContext): void {
+  if (ctx.egress?.kind !== EgressKind.NONE) return;
+  if (ctx.image !== undefined && PRIVATE_ECR_HOST.test(ctx.image)) return;
+  const got = ctx.image === undefined ? `no \`image\` (the default ${DEFAULT_IMAGE} is on ECR Public)` : `\`image\` '${ctx.image}'`;
+  throw new Error(
+    `Context \`egress=none\` needs \`image\` in a private ECR registry, got ${got}: without NAT the tasks pull only through ` +
+    'the ECR VPC endpoints, which do not serve ECR Public, Docker Hub or other registries. ' +
+    'Push your image to a private ECR repository in the region you deploy to and pass -c image=<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>, ' +
+    'or cache ECR Public in your registry: aws ecr create-pull-through-cache-rule --ecr-repository-prefix ecr-public --upstream-registry-url public.ecr.aws, ' +
+    'then -c image=<account>.dkr.ecr.<region>.amazonaws.com/ecr-public/docker/library/nginx:latest ' +
+    '(the task execution role then needs ecr:BatchImportUpstreamImage, and ecr:CreateRepository until the cached repository exists: ' +
+    'grant them in the registry permissions policy or an IAM policy; see the app README). Or use an egress with NAT.',
+  );
 }

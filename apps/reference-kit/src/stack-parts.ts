@@ -5,15 +5,33 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { ApiService, IApiCluster } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
 import { Construct } from 'constructs';
-import { ReferenceContext } from './context';
+import { checkHealthCheckPath, checkImageReachable, HEALTH_CHECK_OFF, ReferenceContext } from './context';
 
-/** The service props every app takes from its context (image, port, count). */
+/**
+ * The service props every app takes from its context (image, port, count). Checks, before
+ * the service exists, that the image can be pulled with the chosen egress.
+ */
 export function serviceContext(ctx: ReferenceContext) {
+  checkImageReachable(ctx);
   return {
     image: ctx.image ? ecs.ContainerImage.fromRegistry(ctx.image) : undefined,
     containerPort: ctx.containerPort,
     desiredCount: ctx.desiredCount,
   };
+}
+
+/**
+ * The ALB target group's health check from the context: `healthCheckPath` sets the path it
+ * requests (default: the ingress's `/`). `none` is refused: an ALB always checks its targets.
+ */
+export function albHealthCheckContext(ctx: ReferenceContext): { path: string } | undefined {
+  const path = ctx.healthCheckPath;
+  if (path === undefined) return undefined;
+  if (path === HEALTH_CHECK_OFF) {
+    throw new Error(`Context \`healthCheckPath\` '${HEALTH_CHECK_OFF}' turns off a container health check; an ALB always health-checks its targets: give the path it should request, e.g. -c healthCheckPath=/health`);
+  }
+  checkHealthCheckPath(path);
+  return { path };
 }
 
 /** The custom-domain props of an ingress from the context: hosted zone and/or certificate. */
