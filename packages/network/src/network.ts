@@ -3,8 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { Egress, EgressKind } from './egress';
-import { parseCidr } from './private/cidr';
 import { parseInstanceType } from './private/instance-type';
+import { cidrV4 } from './private/validate';
 
 /**
  * A VPC as the other Portcullis packages see it: where the ingress goes (public subnets),
@@ -453,7 +453,7 @@ class ImportedNetwork extends Construct implements INetwork {
 
 /** The prefix of every subnet when `cidr` is split into a public and a private subnet per AZ. */
 function subnetPrefix(cidr: string, azCount: number, explicitAzs: boolean): number {
-  const { prefix } = parseCidr(cidr, 'cidr');
+  const { prefix } = cidrV4('cidr', cidr)!;
   if (prefix < 16 || prefix > 24) {
     throw new Error(`\`cidr\` must be a /16 to /24 block (VPCs allow /16 to /28; Portcullis needs room for 2 subnets per AZ), got '${cidr}' (/${prefix}): use e.g. '10.0.0.0/16'`);
   }
