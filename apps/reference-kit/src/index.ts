@@ -1,3 +1,4 @@
 export * from './context';
 export * from './acknowledgements';
 export * from './stack-parts';
+export * from './synthesize';
