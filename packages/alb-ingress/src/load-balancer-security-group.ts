@@ -26,6 +26,13 @@ export interface LoadBalancerSecurityGroupProps {
  * port from anywhere); no egress until {@link allowToTarget} opens a target's port.
  */
 export class LoadBalancerSecurityGroup extends Construct implements ec2.IConnectable {
+  /**
+   * The group's description. It never changes with the props: CloudFormation replaces a
+   * security group whose description changes, so adding a listener port (HTTPS) or changing
+   * `allowedCidrs` only updates the group's rules in place.
+   */
+  public static readonly DESCRIPTION = 'Load balancer: TCP on the listener ports only, from the allowed ranges only (see the inbound rules)';
+
   /** The security group. */
   public readonly securityGroup: ec2.ISecurityGroup;
   public readonly connections: ec2.Connections;
@@ -44,7 +51,9 @@ export class LoadBalancerSecurityGroup extends Construct implements ec2.IConnect
 
     const group = new ec2.SecurityGroup(this, 'Resource', {
       vpc: props.vpc,
-      description: `Load balancer: TCP ${ports.join(', ')} from ${cidrs.join(', ')} only`,
+      // GroupDescription is create-only: text built from the ports or CIDRs would replace the
+      // group when HTTPS is added or `allowedCidrs` changes. The rules say what is open.
+      description: LoadBalancerSecurityGroup.DESCRIPTION,
       allowAllOutbound: false,
       allowAllIpv6Outbound: false,
     });

@@ -38,6 +38,16 @@ test('listener ports and allowed CIDRs', () => {
   ]);
 });
 
+test('the description does not depend on the ports or CIDRs (GroupDescription is create-only: adding HTTPS must not replace the group)', () => {
+  const descriptions = [
+    {},
+    { listenerPorts: [80, 443] },
+    { allowedCidrs: ['203.0.113.0/24'] },
+  ].map((props) => { const { stack, lb } = build(props); return groupOf(stack, lb).Properties.GroupDescription; });
+  expect(descriptions).toEqual([LoadBalancerSecurityGroup.DESCRIPTION, LoadBalancerSecurityGroup.DESCRIPTION, LoadBalancerSecurityGroup.DESCRIPTION]);
+  expect(LoadBalancerSecurityGroup.DESCRIPTION).not.toMatch(/\d/); // no port, no CIDR
+});
+
 test('allowToTarget: egress to the target group on the container port, and the target accepts it from the LB group only', () => {
   const { stack, lb, target } = build();
   lb.allowToTarget(target, 8080);

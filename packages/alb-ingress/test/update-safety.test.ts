@@ -1,0 +1,129 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { UpdateSafety } from '@portcullis/audit';
+import { ApiService, ApiServiceProps, FargateCluster } from '@portcullis/cluster';
+import { Network } from '@portcullis/network';
+import { AlbIngress, AlbIngressProps, LoadBalancerSecurityGroup } from '../src';
+
+/**
+ * "What a change replaces": for each change of props, synthesize a network, a cluster, a
+ * service and an AlbIngress before and after, and ask UpdateSafety (cloudformation-diff +
+ * the resource specification, with create-only cascades) what an update of a deployed stack
+ * would replace or remove. The README publishes the same table; the last test checks it.
+ */
+interface Case {
+  readonly change: string;
+  readonly service?: Partial<ApiServiceProps>;
+  /** Ingress props; a function because certificates and zones are constructs of the stack. */
+  readonly ingress?: (stack: Stack) => Partial<AlbIngressProps>;
+  /** Anything added after the ingress (e.g. a second service). */
+  readonly extra?: (stack: Stack, parts: { cluster: FargateCluster; ingress: AlbIngress }) => void;
+  /** `<type> <change>` of every finding, sorted; [] = updated in place. */
+  readonly replaces: string[];
+  /** The change breaks clients (UpdateSafety's `passed` is false). */
+  readonly breaks?: boolean;
+}
+
+function synth(c: Partial<Case> = {}): any {
+  const stack = new Stack(new App(), 'Api');
+  const network = new Network(stack, 'Network');
+  const cluster = new FargateCluster(stack, 'Cluster', { network });
+  const service = new ApiService(stack, 'Service', { cluster, ...c.service });
+  const ingress = new AlbIngress(stack, 'Ingress', { network, service, ...c.ingress?.(stack) });
+  c.extra?.(stack, { cluster, ingress });
+  return Template.fromStack(stack).toJSON();
+}
+
+const zone = (stack: Stack) => route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+const certificate = (stack: Stack) => acm.Certificate.fromCertificateArn(stack, 'Certificate',
+  'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555');
+const httpd = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/httpd:2.4');
+
+const TASK_DEFINITION = 'AWS::ECS::TaskDefinition REPLACE';
+const CASES: Case[] = [
+  {
+    change: '`containerPort` 80 → 8080',
+    service: { containerPort: 8080, image: httpd },
+    // Port is create-only on a target group; the rule pair between the two groups has the
+    // port in its logical id, so the 80 pair is removed and an 8080 pair added.
+    replaces: [TASK_DEFINITION, 'AWS::ElasticLoadBalancingV2::TargetGroup REPLACE', 'AWS::EC2::SecurityGroupEgress REMOVE', 'AWS::EC2::SecurityGroupIngress REMOVE'],
+  },
+  { change: '`healthCheck.path` `/` → `/health`', ingress: () => ({ healthCheck: { path: '/health' } }), replaces: [] },
+  { change: '`healthCheck.healthyHttpCodes` 200 → 200-299', ingress: () => ({ healthCheck: { healthyHttpCodes: '200-299' } }), replaces: [] },
+  { change: 'HTTPS added (`certificate`)', ingress: (s) => ({ certificate: certificate(s) }), replaces: [] },
+  { change: 'HTTPS added (`domainName` + `hostedZone`)', ingress: (s) => ({ domainName: 'api.example.com', hostedZone: zone(s) }), replaces: [] },
+  {
+    change: 'a second service (`addService`, path routing)',
+    extra: (stack, { cluster, ingress }) => {
+      ingress.addService(new ApiService(stack, 'Orders', { cluster, image: httpd }), { priority: 10, pathPatterns: ['/orders', '/orders/*'] });
+    },
+    replaces: [],
+  },
+  { change: '`allowedCidrs` anywhere → 203.0.113.0/24', ingress: () => ({ allowedCidrs: ['203.0.113.0/24'] }), replaces: [] },
+  { change: '`idleTimeout` 30 s → 120 s', ingress: () => ({ idleTimeout: Duration.seconds(120) }), replaces: [] },
+  { change: '`deregistrationDelay` 0 s → 30 s', ingress: () => ({ deregistrationDelay: Duration.seconds(30) }), replaces: [] },
+  { change: '`accessLogs` on', ingress: () => ({ accessLogs: true }), replaces: [] },
+  {
+    change: '`webAclArn` added',
+    ingress: () => ({ webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/api/11111111-2222-3333-4444-555555555555' }),
+    replaces: [],
+  },
+  { change: '`deletionProtection` on', ingress: () => ({ deletionProtection: true }), replaces: [] },
+  // Scheme is create-only: the load balancer (and its DNS name) is replaced, so its listener too.
+  {
+    change: '`internetFacing` true → false (breaking)',
+    ingress: () => ({ internetFacing: false }),
+    replaces: ['AWS::ElasticLoadBalancingV2::LoadBalancer REPLACE', 'AWS::ElasticLoadBalancingV2::Listener REPLACE'],
+    breaks: true,
+  },
+];
+
+const baseline = synth();
+const UPGRADE_REPLACES = ['AWS::EC2::SecurityGroup REPLACE', 'AWS::EC2::SecurityGroupEgress REPLACE', 'AWS::EC2::SecurityGroupIngress REPLACE'];
+
+const computed = new Map<Case, { report: ReturnType<typeof UpdateSafety.compare>; rows: string[] }>();
+function findings(c: Case) {
+  if (!computed.has(c)) {
+    const report = UpdateSafety.compare(baseline, synth(c));
+    computed.set(c, { report, rows: report.findings.map((f) => `${f.resourceType} ${f.change}`).sort() });
+  }
+  return computed.get(c)!;
+}
+
+test.each(CASES.map((c) => [c.change, c]))('%s', (_, c) => {
+  const { report, rows } = findings(c as Case);
+  expect(rows).toEqual([...(c as Case).replaces].sort());
+  expect(report.passed).toBe(!(c as Case).breaks);
+});
+
+test('no change of the table but `internetFacing` replaces the load balancer, its listeners or its security group', () => {
+  const kept = ['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::EC2::SecurityGroup '];
+  for (const c of CASES.filter((x) => !x.breaks)) {
+    expect([c.change, findings(c).rows.filter((r) => kept.some((k) => r.startsWith(k)))]).toEqual([c.change, []]);
+  }
+});
+
+test('upgrade from a version whose group description listed ports and CIDRs: the group is replaced once, nothing breaks', () => {
+  const before = JSON.parse(JSON.stringify(baseline));
+  const groups = Object.values<any>(before.Resources).filter((r) => r.Properties?.GroupDescription === LoadBalancerSecurityGroup.DESCRIPTION);
+  expect(groups).toHaveLength(1);
+  groups[0].Properties.GroupDescription = 'Load balancer: TCP 80 from 0.0.0.0/0, ::/0 only';
+  const report = UpdateSafety.compare(before, baseline);
+  // The rules that reference the group (its egress to the service, the service's ingress from it) follow it.
+  expect(report.findings.map((f) => `${f.resourceType} ${f.change}`).sort()).toEqual(UPGRADE_REPLACES);
+  expect(report.passed).toBe(true);
+});
+
+test('the README publishes this table', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  for (const c of CASES) {
+    const cell = c.replaces.length === 0 ? 'nothing (updated in place)' : [...c.replaces].sort().map((r) => `\`${r}\``).join(', ');
+    expect(readme).toContain(`| ${c.change} | ${cell} |`);
+  }
+  expect(readme).toContain(`| upgrade to this version (once) | ${UPGRADE_REPLACES.map((r) => `\`${r}\``).join(', ')} |`);
+});
