@@ -20,7 +20,10 @@ export enum EgressKind {
 export interface NatInstanceOptions {
   /**
    * EC2 instance type of the NAT instance, e.g. `t4g.nano` or `t3.micro`.
-   * Graviton types (`t4g`, `c7g`, ...) get an arm64 Amazon Linux 2023 image, others x86_64.
+   * Graviton types (`t4g`, `c7g`, `a1`, ...) get an arm64 Amazon Linux 2023 image, others x86_64.
+   * A type of a burstable, general purpose or compute family Portcullis knows (t2, t3, t3a,
+   * t4g, a1, m5 to m8g, c5 to c8g) must exist (`m5.nano` and `t4g.metal` are rejected); a type
+   * of another family synthesizes with a warning, as its size and architecture are not checked.
    *
    * @default 't4g.nano' - the cheapest current-generation type (about $3/month)
    */
@@ -113,16 +116,18 @@ export class Egress {
    * with each factory's defaults.
    */
   public static fromName(name: string): Egress {
-    const factories: Record<string, () => Egress> = {
-      natGatewayPerAz: () => Egress.natGatewayPerAz(),
-      singleNatGateway: () => Egress.singleNatGateway(),
-      natInstance: () => Egress.natInstance(),
-      none: () => Egress.none(),
-      publicSubnetsOnly: () => Egress.publicSubnetsOnly(),
-    };
-    const factory = factories[name];
+    // A Map, not an object: names like 'constructor', 'toString' or '__proto__' are unknown
+    // names too, never an inherited member of Object.prototype.
+    const factories = new Map<string, () => Egress>([
+      ['natGatewayPerAz', () => Egress.natGatewayPerAz()],
+      ['singleNatGateway', () => Egress.singleNatGateway()],
+      ['natInstance', () => Egress.natInstance()],
+      ['none', () => Egress.none()],
+      ['publicSubnetsOnly', () => Egress.publicSubnetsOnly()],
+    ]);
+    const factory = factories.get(name);
     if (!factory) {
-      throw new Error(`Unknown egress strategy '${name}': use one of ${Object.keys(factories).join(', ')}`);
+      throw new Error(`Unknown egress strategy '${name}': use one of ${[...factories.keys()].join(', ')}`);
     }
     return factory();
   }

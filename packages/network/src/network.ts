@@ -3,8 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { Egress, EgressKind } from './egress';
-import { parseInstanceType } from './private/instance-type';
-import { cidrV4 } from './private/validate';
+import { CHECKED_NAT_FAMILIES, parseInstanceType } from './private/instance-type';
+import { cidrV4, retention, show, synthTimeValue, wholeNumber } from './private/validate';
 
 /**
  * A VPC as the other Portcullis packages see it: where the ingress goes (public subnets),
@@ -131,6 +131,12 @@ const DEFAULT_CIDR = '10.0.0.0/16';
 /** An AZ name: a region (`us-east-1`, `us-gov-west-1`) plus one letter. Local and Wavelength Zones do not match. */
 const AZ_NAME = /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/;
 const SMALLEST_SUBNET_PREFIX = 28; // AWS's smallest subnet
+const FLOW_LOG_TRAFFIC_TYPES: string[] = Object.values(ec2.FlowLogTrafficType);
+/**
+ * Elastic IP addresses per Region per account, by default (a quota you can raise):
+ * https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html
+ */
+const DEFAULT_EIP_QUOTA = 5;
 
 /**
  * The VPC of the seed patterns: public subnets for the ingress and NAT, private subnets for
@@ -177,7 +183,7 @@ export class Network extends Construct implements INetwork {
   public readonly flowLog?: ec2.FlowLog;
 
   private readonly endpointSubnets: ec2.SubnetSelection;
-  /** The VPC's own address range, as a literal wherever `cidr` is one (policy checks can read it). */
+  /** The VPC's own address range, as a literal (policy checks can read it). */
   private readonly vpcPeer: ec2.IPeer;
   private endpointSecurityGroup?: ec2.SecurityGroup;
   /** The interface endpoints created so far, by resolved service name: one per service. */
@@ -203,10 +209,13 @@ export class Network extends Construct implements INetwork {
       }
       this.validateAvailabilityZones(explicitAzs);
     }
-    if (explicitAzs === undefined && !Token.isUnresolved(maxAzs)) {
-      if (!Number.isInteger(maxAzs) || maxAzs < 1) {
-        throw new Error(`\`maxAzs\` must be a whole number >= 1, got ${maxAzs}: use 2 or more (an ALB needs two AZs)`);
-      }
+    // Both decide the template's shape (how many subnets, route tables and NAT gateways; the
+    // subnet blocks), so neither can wait for deploy time.
+    synthTimeValue('cidr', cidr, 'it is split into the subnets at synth', "write the block, e.g. '10.0.0.0/16'");
+    if (explicitAzs === undefined) {
+      synthTimeValue('maxAzs', maxAzs, 'it decides how many subnets, route tables and NAT gateways the template has',
+        'give a number, or list the AZ names in `availabilityZones`');
+      wholeNumber('maxAzs', maxAzs, { min: 1, fix: 'use 2 or more (an ALB needs two AZs)' });
       if (maxAzs === 1) {
         Annotations.of(this).addWarningV2('@portcullis/network:singleAz',
           '`maxAzs` is 1: an Application Load Balancer needs subnets in at least two AZs, and one AZ has no redundancy. Use 2 or more unless this network only serves an API Gateway ingress.');
@@ -225,13 +234,16 @@ export class Network extends Construct implements INetwork {
       throw new Error('`s3GatewayEndpoint: false` cannot be used with `egress: Egress.none()`: without NAT, tasks pull image layers from S3 through that endpoint. Remove `s3GatewayEndpoint: false`');
     }
 
+    retention('flowLogRetention', props.flowLogRetention);
+    if (props.flowLogTrafficType !== undefined && !FLOW_LOG_TRAFFIC_TYPES.includes(props.flowLogTrafficType)) {
+      throw new Error(`\`flowLogTrafficType\` must be one of ${FLOW_LOG_TRAFFIC_TYPES.join(', ')}, got ${show(props.flowLogTrafficType)}: use ec2.FlowLogTrafficType.REJECT, ACCEPT or ALL`);
+    }
+
     const azCount = explicitAzs !== undefined
       ? explicitAzs.length
-      : Token.isUnresolved(maxAzs)
-        ? Stack.of(this).availabilityZones.length
-        : Math.min(maxAzs, Stack.of(this).availabilityZones.length);
-    const cidrMask = Token.isUnresolved(cidr) ? undefined : subnetPrefix(cidr, azCount, explicitAzs !== undefined);
-    if (explicitAzs === undefined && !Token.isUnresolved(maxAzs) && maxAzs > azCount) {
+      : Math.min(maxAzs, Stack.of(this).availabilityZones.length);
+    const cidrMask = subnetPrefix(cidr, azCount, explicitAzs !== undefined);
+    if (explicitAzs === undefined && maxAzs > azCount) {
       // An environment-agnostic stack knows two AZs (Fn::GetAZs picks them at deploy time);
       // a stack with an env knows the region's AZs from context (cdk.context.json).
       Annotations.of(this).addWarningV2('@portcullis/network:fewerAzs',
@@ -245,6 +257,16 @@ export class Network extends Construct implements INetwork {
       ? natInstanceProviderFor(this.egress.natInstanceType!, this.egress.natInstanceMachineImage)
       : undefined;
     const natCount = natCountFor(this.egress, azCount);
+    if (natInstanceProvider) {
+      this.warnOnUncheckedNatInstanceType(this.egress.natInstanceType!, this.egress.natInstanceMachineImage);
+    }
+    const eipCount = natInstanceProvider ? 1 : natCount;
+    if (eipCount > DEFAULT_EIP_QUOTA) {
+      Annotations.of(this).addWarningV2('@portcullis/network:elasticIpQuota',
+        `This network allocates ${eipCount} Elastic IPs (one per NAT gateway in each of ${azCount} AZs), more than the default quota of ${DEFAULT_EIP_QUOTA} per Region per account, ` +
+        'which every other Elastic IP of the account in that Region shares: request an increase of "EC2-VPC Elastic IPs" in Service Quotas before deploying, ' +
+        'or use fewer AZs or Egress.singleNatGateway() (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).');
+    }
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr(cidr),
       // aws-cdk-lib accepts one or the other; it checks explicit names against the stack's
@@ -272,7 +294,7 @@ export class Network extends Construct implements INetwork {
     this.publicSubnets = { subnets: vpc.publicSubnets };
     this.privateSubnets = { subnets: privateList };
     this.endpointSubnets = this.privateSubnets;
-    this.vpcPeer = ec2.Peer.ipv4(Token.isUnresolved(cidr) ? vpc.vpcCidrBlock : cidr);
+    this.vpcPeer = ec2.Peer.ipv4(cidr);
 
     // ---- egress addresses
     if (natInstanceProvider) {
@@ -390,6 +412,26 @@ export class Network extends Construct implements INetwork {
     });
     this.interfaceEndpointsByService.set(key, endpoint);
     return endpoint;
+  }
+
+  /** Warns when the NAT instance type could not be checked against the table of known families. */
+  private warnOnUncheckedNatInstanceType(instanceType: string, machineImage?: ec2.IMachineImage) {
+    const prop = 'Egress.natInstance({ instanceType })';
+    if (Token.isUnresolved(instanceType)) {
+      if (!machineImage) {
+        Annotations.of(this).addWarningV2('@portcullis/network:natInstanceTypeUnchecked',
+          `\`${prop}\` is a token: its existence is not checked, and the default image is x86_64 Amazon Linux 2023. ` +
+          'An arm64 (Graviton) type needs `machineImage` with an arm64 image.');
+      }
+      return;
+    }
+    const parsed = parseInstanceType(instanceType, prop);
+    if (!parsed.known) {
+      Annotations.of(this).addWarningV2('@portcullis/network:natInstanceTypeUnchecked',
+        `\`${prop}\` '${instanceType}' is not of a family Portcullis checks (${CHECKED_NAT_FAMILIES.join(', ')}): whether that size exists is not checked` +
+        (machineImage ? '' : `, and the default image is ${parsed.arm64 ? 'arm64' : 'x86_64'} as guessed from the name`) +
+        `. Check it with \`aws ec2 describe-instance-types --instance-types ${instanceType}\`${machineImage ? '' : ', or pass `machineImage`'}, or use a checked family (e.g. 't4g.nano').`);
+    }
   }
 
   private validateAvailabilityZones(azs: string[]) {

@@ -1,4 +1,4 @@
-import { App, Fn, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -512,4 +512,132 @@ test('maxAzs beyond the AZs the stack knows (environment-agnostic: two) warns an
   const quiet = new Stack(new App(), 'Quiet');
   new Network(quiet, 'Network', { maxAzs: 2 });
   expect(Annotations.fromStack(quiet).findWarning('*', Match.stringLikeRegexp('fewerAzs|knows only'))).toEqual([]);
+});
+
+describe('bad input (issue 17): every prop checked before CloudFormation sees it', () => {
+  const warnings = (stack: Stack, id: string) => Annotations.fromStack(stack)
+    .findWarning('*', Match.stringLikeRegexp(id)).map((w) => String(w.entry.data));
+
+  test('flowLogRetention: INFINITE is rejected (the LOG1 rule flags never-expiring logs), and so are Infinity and NaN', () => {
+    expect(() => build({ flowLogRetention: logs.RetentionDays.INFINITE }))
+      .toThrow(/`flowLogRetention` must be a finite retention, got RetentionDays.INFINITE \(9999\).*use e.g. RetentionDays.ONE_YEAR/);
+    for (const value of [Infinity, NaN, 45]) {
+      expect(() => build({ flowLogRetention: value as logs.RetentionDays }))
+        .toThrow(new RegExp(`\`flowLogRetention\` must be one of the RetentionDays values .*, got ${value}: use a RetentionDays member`));
+    }
+  });
+
+  test('flowLogRetention: the longest finite retention synthesizes', () => {
+    build({ flowLogRetention: logs.RetentionDays.TEN_YEARS }).template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 3653 });
+  });
+
+  test('flowLogTrafficType outside the enum (e.g. from untyped configuration)', () => {
+    expect(() => build({ flowLogTrafficType: 'REJECTED' as ec2.FlowLogTrafficType }))
+      .toThrow("`flowLogTrafficType` must be one of ACCEPT, ALL, REJECT, got 'REJECTED': use ec2.FlowLogTrafficType.REJECT, ACCEPT or ALL");
+  });
+
+  test.each([NaN, Infinity, -Infinity, 2.5])('maxAzs %s', (maxAzs) => {
+    expect(() => build({ maxAzs })).toThrow(new RegExp(`\`maxAzs\` must be a whole number >= 1, got ${maxAzs}: use 2 or more`));
+  });
+
+  test('a token maxAzs (with or without the S3 endpoint) is a clear error: it decides the subnets at synth', () => {
+    for (const s3GatewayEndpoint of [undefined, false]) {
+      const stack = new Stack(new App(), 'Test', { env: ENV });
+      const maxAzs = new CfnParameter(stack, 'AzCount', { type: 'Number' }).valueAsNumber;
+      expect(() => new Network(stack, 'Network', { maxAzs, s3GatewayEndpoint }))
+        .toThrow(/`maxAzs` must be known at synth time \(it decides how many subnets, route tables and NAT gateways the template has\), got a token .*: give a number, or list the AZ names in `availabilityZones`/);
+    }
+  });
+
+  test('a token cidr is a clear error naming the prop (aws-cdk-lib splits it at synth)', () => {
+    const stack = new Stack(new App(), 'Test', { env: ENV });
+    const cidr = new CfnParameter(stack, 'Cidr').valueAsString;
+    expect(() => new Network(stack, 'Network', { cidr })).toThrow(/`cidr` must be known at synth time \(it is split into the subnets at synth\).*'10.0.0.0\/16'/);
+  });
+
+  test.each(['10.0.0.0/33', '300.1.1.1/16', '2001:db8::/56', '010.0.0.0/16'])('cidr %s', (cidr) => {
+    expect(() => build({ cidr })).toThrow(new RegExp(`\`cidr\` must be an IPv4 CIDR block like '10.0.0.0/16', got '${cidr.replace(/[./]/g, '\\$&')}'`));
+  });
+
+  test('valid neighbour: a /24 VPC over two AZs gives four /26 subnets', () => {
+    const { template } = build({ cidr: '192.168.10.0/24', maxAzs: 2 });
+    expect(subnetCidrs(template, true)).toEqual(['192.168.10.0/26', '192.168.10.64/26']);
+    expect(subnetCidrs(template, false)).toEqual(['192.168.10.128/26', '192.168.10.192/26']);
+  });
+
+  test.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', ''])('Egress.fromName(%p) is an unknown name like any other', (name) => {
+    expect(() => Egress.fromName(name)).toThrow(new RegExp(`Unknown egress strategy '${name}': use one of natGatewayPerAz, singleNatGateway, natInstance, none, publicSubnetsOnly`));
+  });
+
+  describe('NAT instance types: checked against a table of the families and sizes that exist', () => {
+    test.each([
+      ['m5.nano', /must be an instance type that exists, got 'm5.nano': m5 comes in large, xlarge, 2xlarge, .*, metal. Use e.g. 'm5.large', or a burstable type for a small NAT \('t4g.nano', 't3.nano'\)/],
+      ['t4g.metal', /got 't4g.metal': t4g comes in nano, micro, small, medium, large, xlarge, 2xlarge. Use e.g. 't4g.nano'/],
+      ['t3.metal', /got 't3.metal': t3 comes in nano/],
+      ['m7i.metal', /got 'm7i.metal': m7i comes in .*metal-24xl, metal-48xl/],
+      ['c7g.24xlarge', /got 'c7g.24xlarge'/],
+      ['a1.nano', /got 'a1.nano': a1 comes in medium, large, xlarge, 2xlarge, 4xlarge, metal/],
+      ['m5a.metal', /got 'm5a.metal'/],
+    ])('%s does not exist', (instanceType, message) => {
+      expect(() => Egress.natInstance({ instanceType })).toThrow(message);
+    });
+
+    const imageOf = (template: Template) => Object.values(template.toJSON().Parameters ?? {}).map((p: any) => p.Default)
+      .filter((d) => /ami-amazon-linux-latest/.test(d));
+
+    test.each([
+      ['a1.medium', 'arm64'], // Graviton although its name has no 'g': it used to get the x86_64 image, which cannot boot on it
+      ['t4g.nano', 'arm64'], ['c7gn.medium', 'arm64'], ['m8g.metal-24xl', 'arm64'], ['c5.metal', 'x86_64'],
+      ['t2.micro', 'x86_64'], ['t3a.nano', 'x86_64'], ['m7i.metal-24xl', 'x86_64'], ['c5n.9xlarge', 'x86_64'],
+    ])('%s exists: the default image is %s, no warning', (instanceType, arch) => {
+      const { stack, template } = build({ egress: Egress.natInstance({ instanceType }) });
+      template.hasResourceProperties('AWS::EC2::Instance', { InstanceType: instanceType });
+      expect(imageOf(template)).toEqual([`/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-${arch}`]);
+      expect(warnings(stack, 'natInstanceTypeUnchecked|not of a family')).toEqual([]);
+    });
+
+    test('a family outside the table synthesizes with a warning: size not checked, architecture guessed from the name', () => {
+      const { stack, template } = build({ egress: Egress.natInstance({ instanceType: 'r6g.large' }) });
+      expect(imageOf(template)).toEqual(['/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64']);
+      const [warning] = warnings(stack, 'is not of a family Portcullis checks');
+      expect(warning).toMatch(/`Egress.natInstance\(\{ instanceType \}\)` 'r6g.large' is not of a family Portcullis checks \(t2, t3, t3a, t4g, a1, .*\): whether that size exists is not checked, and the default image is arm64 as guessed from the name. Check it with `aws ec2 describe-instance-types --instance-types r6g.large`, or pass `machineImage`/);
+      const x86 = build({ egress: Egress.natInstance({ instanceType: 'r5.large', machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' }) }) });
+      expect(warnings(x86.stack, 'is not of a family')[0]).toMatch(/'r5.large' is not of a family Portcullis checks .*: whether that size exists is not checked. Check it with .*, or use a checked family/);
+    });
+
+    test('a token instance type is accepted (CloudFormation takes one), with a warning about the image architecture', () => {
+      const stack = new Stack(new App(), 'Test', { env: ENV });
+      const instanceType = new CfnParameter(stack, 'NatType').valueAsString;
+      new Network(stack, 'Network', { egress: Egress.natInstance({ instanceType }) });
+      Template.fromStack(stack).hasResourceProperties('AWS::EC2::Instance', { InstanceType: { Ref: 'NatType' } });
+      expect(warnings(stack, 'is a token')).toEqual([expect.stringMatching(/the default image is x86_64 Amazon Linux 2023. An arm64 \(Graviton\) type needs `machineImage`/)]);
+    });
+  });
+
+  describe('more than 5 Elastic IPs needs a quota increase: a warning', () => {
+    const sixAzs = ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1e', 'us-east-1f'];
+    const agnostic = (props: NetworkProps) => {
+      const stack = new Stack(new App(), 'Test');
+      const network = new Network(stack, 'Network', props);
+      return { stack, network };
+    };
+
+    test('a NAT gateway per AZ over 6 AZs: 6 Elastic IPs, warned with the quota, the fix and the doc', () => {
+      const { stack, network } = agnostic({ availabilityZones: sixAzs });
+      expect(network.egressIps).toHaveLength(6);
+      expect(warnings(stack, 'Elastic IPs')).toEqual([
+        'This network allocates 6 Elastic IPs (one per NAT gateway in each of 6 AZs), more than the default quota of 5 per Region per account, ' +
+        'which every other Elastic IP of the account in that Region shares: request an increase of "EC2-VPC Elastic IPs" in Service Quotas before deploying, ' +
+        'or use fewer AZs or Egress.singleNatGateway() (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html). [ack: @portcullis/network:elasticIpQuota]',
+      ]);
+    });
+
+    test.each([
+      ['5 AZs with a NAT gateway each', { availabilityZones: sixAzs.slice(0, 5) }],
+      ['6 AZs with one NAT gateway', { availabilityZones: sixAzs, egress: Egress.singleNatGateway() }],
+      ['6 AZs with a NAT instance', { availabilityZones: sixAzs, egress: Egress.natInstance() }],
+    ] as Array<[string, NetworkProps]>)('no warning for %s', (_, props) => {
+      expect(warnings(agnostic(props).stack, 'Elastic IPs')).toEqual([]);
+    });
+  });
 });
