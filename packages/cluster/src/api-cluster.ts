@@ -40,6 +40,13 @@ export interface IApiCluster extends IConstruct {
    */
   readonly cpuArchitecture?: ecs.CpuArchitecture;
   /**
+   * The instance type of the capacity, for EC2 capacity: services check that their tasks fit
+   * on one instance (for the instance types whose sizes they know).
+   *
+   * @default - none (Fargate, or not known)
+   */
+  readonly instanceType?: ec2.InstanceType;
+  /**
    * What every service on the cluster must depend on: created before the service and, since
    * CloudFormation deletes in reverse dependency order, deleted only after the service is
    * gone (e.g. the capacity-provider association, which cannot drop a provider a service

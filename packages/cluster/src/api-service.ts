@@ -9,6 +9,10 @@ import { EgressKind, Network } from '@portcullis/network';
 import { Construct } from 'constructs';
 import { ClusterCapacity, IApiCluster } from './api-cluster';
 import { validateFargateSize } from './private/fargate-sizes';
+import {
+  checkUniqueServiceName, ECS_NAME, MAX_TASKS_PER_SERVICE, nonEmptyName, registerServiceName, retention,
+  validateHealthCheck, validateImageName, validateTaskFitsInstance, wholeNumber,
+} from './private/service-validation';
 import { checkPullableWithoutInternet } from './private/image-source';
 import { scratchPaths, validateWritablePaths } from './private/writable-paths';
 
@@ -235,6 +239,7 @@ export class ApiService extends Construct implements ec2.IConnectable {
     this.service = service.service;
     this.connections = service.service.connections;
     this.scalableTaskCount = this.addScaling(settings, service.service);
+    registerServiceName(props.cluster.cluster, props.serviceName, this.node.path);
   }
 
   /** Step 1: resolve the defaults and validate every prop (tokens are not validated). */
@@ -247,31 +252,34 @@ export class ApiService extends Construct implements ec2.IConnectable {
     const minHealthyPercent = props.minHealthyPercent ?? 75;
     const maxHealthyPercent = props.maxHealthyPercent ?? 200;
 
-    checkWhole('containerPort', containerPort, 1, 65535);
-    checkWhole('desiredCount', desiredCount, 0);
-    checkWhole('minHealthyPercent', minHealthyPercent, 0);
-    checkWhole('maxHealthyPercent', maxHealthyPercent, 100);
-    checkWhole('cpu', cpu, 128);
-    checkWhole('memory', memory, 128);
+    nonEmptyName('serviceName', props.serviceName, ECS_NAME);
+    checkUniqueServiceName(props.cluster.cluster, props.cluster.node.path, props.serviceName, this.node.path);
+    wholeNumber('containerPort', containerPort, { min: 1, max: 65535 });
+    wholeNumber('desiredCount', desiredCount, { min: 0, max: MAX_TASKS_PER_SERVICE, fix: `use 0 to ${MAX_TASKS_PER_SERVICE} tasks (ECS allows at most ${MAX_TASKS_PER_SERVICE} per service)` });
+    wholeNumber('minHealthyPercent', minHealthyPercent, { min: 0 });
+    wholeNumber('maxHealthyPercent', maxHealthyPercent, { min: 100 });
+    wholeNumber('cpu', cpu, { min: 128 });
+    wholeNumber('memory', memory, { min: 128 });
     if (known(minHealthyPercent, maxHealthyPercent) && minHealthyPercent > maxHealthyPercent) {
       throw new Error(`\`minHealthyPercent\` (${minHealthyPercent}) must be <= \`maxHealthyPercent\` (${maxHealthyPercent})`);
     }
     if (fargate && known(cpu, memory)) validateFargateSize(cpu, memory);
+    if (!fargate) validateTaskFitsInstance(cpu, memory, props.cluster.instanceType?.toString());
     if (props.writablePaths !== undefined) validateWritablePaths(props.writablePaths);
-    if (props.logRetention === logs.RetentionDays.INFINITE) {
-      throw new Error('`logRetention` must be finite, got RetentionDays.INFINITE: logs would be kept (and billed) forever; use e.g. RetentionDays.ONE_YEAR');
-    }
+    validateHealthCheck(props.healthCheck);
+    retention('logRetention', props.logRetention);
     const scaling = props.autoScaling;
     if (scaling) {
       const min = scaling.minCapacity ?? 2;
       const max = scaling.maxCapacity ?? 10;
-      checkWhole('autoScaling.minCapacity', min, 0);
-      checkWhole('autoScaling.maxCapacity', max, 1);
+      const fix = `ECS runs at most ${MAX_TASKS_PER_SERVICE} tasks per service`;
+      wholeNumber('autoScaling.minCapacity', min, { min: 0, max: MAX_TASKS_PER_SERVICE, fix: `use 0 to ${MAX_TASKS_PER_SERVICE} (${fix})` });
+      wholeNumber('autoScaling.maxCapacity', max, { min: 1, max: MAX_TASKS_PER_SERVICE, fix: `use 1 to ${MAX_TASKS_PER_SERVICE} (${fix})` });
       if (known(min, max) && min > max) {
         throw new Error(`\`autoScaling.minCapacity\` (${min}) must be <= \`autoScaling.maxCapacity\` (${max})`);
       }
-      checkWhole('autoScaling.targetCpuUtilization', scaling.targetCpuUtilization ?? 70, 1, 100);
-      if (scaling.targetMemoryUtilization !== undefined) checkWhole('autoScaling.targetMemoryUtilization', scaling.targetMemoryUtilization, 1, 100);
+      wholeNumber('autoScaling.targetCpuUtilization', scaling.targetCpuUtilization ?? 70, { min: 1, max: 100 });
+      wholeNumber('autoScaling.targetMemoryUtilization', scaling.targetMemoryUtilization, { min: 1, max: 100 });
     }
     return {
       fargate, containerPort, cpu, memory, desiredCount, minHealthyPercent, maxHealthyPercent,
@@ -368,6 +376,7 @@ export class ApiService extends Construct implements ec2.IConnectable {
       }),
     });
     logGroup.grantWrite(props.cluster.executionRole);
+    validateImageName(container.imageName);
     if (settings.isolated) checkPullableWithoutInternet(image, container.imageName, props.image === undefined);
     return { logGroup, container };
   }
@@ -506,12 +515,4 @@ function archName(a: ecs.CpuArchitecture): string {
 
 function known(...values: number[]): boolean {
   return values.every((v) => !Token.isUnresolved(v));
-}
-
-function checkWhole(prop: string, value: number, min: number, max?: number) {
-  if (Token.isUnresolved(value)) return;
-  if (!Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
-    const range = max === undefined ? `>= ${min}` : `from ${min} to ${max}`;
-    throw new Error(`\`${prop}\` must be a whole number ${range}, got ${value}`);
-  }
 }

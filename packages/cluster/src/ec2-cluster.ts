@@ -9,6 +9,10 @@ import { EgressKind, INetwork } from '@portcullis/network';
 import { Construct, IDependable } from 'constructs';
 import { ClusterCapacity, IApiCluster } from './api-cluster';
 import { resolveNetwork, taskExecutionRole, validateClusterName } from './private/cluster-common';
+import { wholeNumber } from './private/service-validation';
+
+/** ECS service quota: container instances per cluster. */
+const MAX_INSTANCES_PER_CLUSTER = 5000;
 
 /** Properties of an {@link Ec2Cluster}: give it a `network` or a `vpc`. */
 export interface Ec2ClusterProps {
@@ -94,6 +98,8 @@ export class Ec2Cluster extends Construct implements IApiCluster {
   public readonly capacity: ClusterCapacity = ClusterCapacity.EC2;
   public readonly capacityProviderName?: string;
   public readonly cpuArchitecture?: ecs.CpuArchitecture;
+  /** The instance type of the container instances. */
+  public readonly instanceType?: ec2.InstanceType;
   /** The Auto Scaling group of container instances. */
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
   /** The capacity provider (the cluster's default strategy, base 0, weight 1). */
@@ -118,18 +124,18 @@ export class Ec2Cluster extends Construct implements IApiCluster {
     validateClusterName(props.clusterName);
     const minCapacity = props.minCapacity ?? 0;
     const maxCapacity = props.maxCapacity ?? 100;
-    for (const [name, value] of [['minCapacity', minCapacity], ['maxCapacity', maxCapacity]] as const) {
-      if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < 0)) {
-        throw new Error(`\`${name}\` must be a whole number >= 0, got ${value}`);
-      }
-    }
+    // At most 5,000 container instances per cluster (ECS service quota).
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html
+    wholeNumber('minCapacity', minCapacity, { min: 0, max: MAX_INSTANCES_PER_CLUSTER, fix: `use 0 to ${MAX_INSTANCES_PER_CLUSTER} instances (ECS allows at most ${MAX_INSTANCES_PER_CLUSTER} per cluster)` });
+    wholeNumber('maxCapacity', maxCapacity, {
+      min: 1, max: MAX_INSTANCES_PER_CLUSTER,
+      fix: `use 1 to ${MAX_INSTANCES_PER_CLUSTER} instances: with 0 no instance could ever run a task, and ECS allows at most ${MAX_INSTANCES_PER_CLUSTER} per cluster`,
+    });
     if (!Token.isUnresolved(minCapacity) && !Token.isUnresolved(maxCapacity) && minCapacity > maxCapacity) {
       throw new Error(`\`minCapacity\` (${minCapacity}) must be <= \`maxCapacity\` (${maxCapacity}): raise maxCapacity or lower minCapacity`);
     }
     const rootVolumeSize = props.rootVolumeSize ?? 50;
-    if (!Token.isUnresolved(rootVolumeSize) && (!Number.isInteger(rootVolumeSize) || rootVolumeSize < 30 || rootVolumeSize > 16384)) {
-      throw new Error(`\`rootVolumeSize\` must be 30 to 16384 GiB (the ECS-optimized AL2023 image needs 30), got ${rootVolumeSize}`);
-    }
+    wholeNumber('rootVolumeSize', rootVolumeSize, { min: 30, max: 16384, fix: 'use 30 to 16384 GiB (the ECS-optimized AL2023 image needs 30)' });
     const graviton = props.graviton ?? false;
     const instanceType = props.instanceType ?? new ec2.InstanceType(graviton ? 't4g.medium' : 't3.medium');
     const arm64 = instanceType.architecture === ec2.InstanceArchitecture.ARM_64;
@@ -140,6 +146,7 @@ export class Ec2Cluster extends Construct implements IApiCluster {
       );
     }
     this.cpuArchitecture = arm64 ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64;
+    this.instanceType = instanceType;
     const privateSubnets = this.network.privateSubnets.subnets ?? [];
     if (privateSubnets.length === 0) {
       throw new Error('Ec2Cluster needs private subnets for its instances, but the network has none (Egress.publicSubnetsOnly()?): use a network with private subnets');

@@ -218,13 +218,13 @@ describe('public IPs only on a public-only network, explicitly', () => {
 test.each([
   [{ cpu: 256, memory: 4096 }, /`memory` 4096 is not valid with `cpu` 256 on Fargate: use 512, 1024, 2048/],
   [{ cpu: 300 }, /`cpu` must be one of 256, 512, 1024.*got 300/],
-  [{ desiredCount: -1 }, /`desiredCount` must be a whole number >= 0, got -1/],
+  [{ desiredCount: -1 }, /`desiredCount` must be a whole number from 0 to 5000, got -1: use 0 to 5000 tasks/],
   [{ containerPort: 0 }, /`containerPort` must be a whole number from 1 to 65535, got 0/],
   [{ containerPort: 70000 }, /got 70000/],
   [{ minHealthyPercent: 150, maxHealthyPercent: 120 }, /`minHealthyPercent` \(150\) must be <= `maxHealthyPercent` \(120\)/],
   [{ autoScaling: { minCapacity: 5, maxCapacity: 2 } }, /`autoScaling.minCapacity` \(5\) must be <= `autoScaling.maxCapacity` \(2\)/],
   [{ autoScaling: { targetCpuUtilization: 0 } }, /`autoScaling.targetCpuUtilization` must be a whole number from 1 to 100, got 0/],
-  [{ logRetention: logs.RetentionDays.INFINITE }, /`logRetention` must be finite/],
+  [{ logRetention: logs.RetentionDays.INFINITE }, /`logRetention` must be a finite retention, got RetentionDays.INFINITE.*use e.g. RetentionDays.ONE_YEAR/],
 ])('bad input %#', (props, message) => {
   expect(() => fargate(props as Partial<ApiServiceProps>)).toThrow(message);
 });

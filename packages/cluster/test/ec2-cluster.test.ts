@@ -143,8 +143,8 @@ test('spot, capacity and volume props', () => {
 
 test.each([
   [{ minCapacity: 5, maxCapacity: 2 }, /`minCapacity` \(5\) must be <= `maxCapacity` \(2\)/],
-  [{ minCapacity: -1 }, /`minCapacity` must be a whole number >= 0, got -1/],
-  [{ rootVolumeSize: 8 }, /`rootVolumeSize` must be 30 to 16384 GiB.*got 8/],
+  [{ minCapacity: -1 }, /`minCapacity` must be a whole number from 0 to 5000, got -1: use 0 to 5000 instances/],
+  [{ rootVolumeSize: 8 }, /`rootVolumeSize` must be a whole number from 30 to 16384, got 8: use 30 to 16384 GiB/],
   [{ instanceType: new ec2.InstanceType('t4g.medium') }, /`instanceType` t4g.medium is arm64 but `graviton` is false: set `graviton: true`/],
   [{ instanceType: new ec2.InstanceType('t3.medium'), graviton: true }, /is x86_64 but `graviton` is true/],
 ])('bad input %#', (props, message) => {

@@ -75,7 +75,7 @@ test('bring your own VPC', () => {
 test.each([
   [{}, /needs `network`.*or `vpc`/],
   ['both', /`network` and `vpc` were both given/],
-  [{ clusterName: 'bad name!' }, /`clusterName` must be 1-255 letters.*got 'bad name!'/],
+  [{ clusterName: 'bad name!' }, /`clusterName` must be 1 to 255 letters, digits, hyphens and underscores.*got 'bad name!': remove spaces/],
 ])('bad input %#', (props, message) => {
   const stack = new Stack(new App(), 'Test');
   const network = new Network(stack, 'Network');

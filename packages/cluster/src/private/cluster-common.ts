@@ -1,8 +1,9 @@
-import { Aws, Token } from 'aws-cdk-lib';
+import { Aws } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { INetwork, Network } from '@portcullis/network';
 import { Construct } from 'constructs';
+import { ECS_NAME, nonEmptyName } from './service-validation';
 
 /** The network of a cluster: the one given, or one wrapping the VPC given. Exactly one of them. */
 export function resolveNetwork(scope: Construct, className: string, network?: INetwork, vpc?: ec2.IVpc): INetwork {
@@ -15,10 +16,9 @@ export function resolveNetwork(scope: Construct, className: string, network?: IN
   return network ?? Network.fromVpc(scope, 'Network', vpc!);
 }
 
+/** `clusterName`: 1 to 255 letters, digits, hyphens and underscores (a token is accepted). */
 export function validateClusterName(name?: string) {
-  if (name !== undefined && !Token.isUnresolved(name) && !/^[a-zA-Z0-9_-]{1,255}$/.test(name)) {
-    throw new Error(`\`clusterName\` must be 1-255 letters, digits, hyphens or underscores, got '${name}'`);
-  }
+  nonEmptyName('clusterName', name, ECS_NAME);
 }
 
 /**
