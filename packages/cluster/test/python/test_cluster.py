@@ -72,3 +72,15 @@ def test_isolated_network_refuses_public_images_and_mounts_scratch_volumes():
     service = ApiService(stack, "Api2", cluster=cluster, image=image, readonly_root_filesystem=True,
                          writable_paths=["/tmp", "/app/cache"])
     assert service.writable_paths == ["/tmp", "/app/cache"]
+
+
+def test_bad_service_name_is_rejected_and_a_255_character_name_accepted():
+    stack = cdk.Stack(cdk.App(), "PyBadInput")
+    network = Network(stack, "Network")
+    cluster = FargateCluster(stack, "Cluster", network=network)
+    with pytest.raises(Exception, match="`serviceName` must be 1 to 255 letters.*got 'my api'"):
+        ApiService(stack, "Bad", cluster=cluster, service_name="my api")
+    name = "a" * 255
+    ApiService(stack, "Api", cluster=cluster, service_name=name, desired_count=0)
+    template = assertions.Template.from_stack(stack)
+    template.has_resource_properties("AWS::ECS::Service", {"ServiceName": name, "DesiredCount": 0})
