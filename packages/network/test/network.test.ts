@@ -12,6 +12,11 @@ function build(props?: NetworkProps, env: { account: string; region: string } | 
   return { stack, network, template: Template.fromStack(stack) };
 }
 
+/** The logical id of an L2's primary resource. */
+function stackIdOf(construct: ec2.Instance): string {
+  return Stack.of(construct).getLogicalId(construct.instance);
+}
+
 function subnetCidrs(template: Template, isPublic: boolean): string[] {
   return Object.values(template.findResources('AWS::EC2::Subnet', {
     Properties: { MapPublicIpOnLaunch: isPublic },
@@ -150,7 +155,9 @@ describe('egress strategies', () => {
     template.resourceCountIs('AWS::EC2::EIP', 1);
     template.hasResourceProperties('AWS::EC2::EIP', { Domain: 'vpc', InstanceId: { Ref: Match.stringLikeRegexp('NatInstance') } });
     expect(network.egressIps).toHaveLength(1);
-    expect(network.natInstance).toBeDefined();
+    expect(network.natInstance).toBeInstanceOf(ec2.Instance);
+    expect(template.toJSON().Resources[stackIdOf(network.natInstance!)].Type).toBe('AWS::EC2::Instance');
+    expect(network.natInstance!.instance.instanceType).toBe('t4g.nano');
     expect(network.natGatewayCount).toBe(0);
     // every private route goes to the instance
     const routes = template.findResources('AWS::EC2::Route', { Properties: { DestinationCidrBlock: '0.0.0.0/0', InstanceId: Match.anyValue() } });
@@ -289,7 +296,7 @@ describe('props', () => {
     expect(new Set(services).size).toBe(4);
     expect(services.filter((n) => n.includes('.ecr.api'))).toHaveLength(1);
     // the endpoint Egress.none() creates keeps its id
-    expect(network.node.findChild('Vpc').node.tryFindChild('EcrApiEndpoint')).toBeDefined();
+    expect(network.node.findChild('Vpc').node.tryFindChild('EcrApiEndpoint')).toBe(network.addInterfaceEndpoint('Any', ec2.InterfaceVpcEndpointAwsService.ECR));
     expect(network.node.findChild('Vpc').node.tryFindChild('EcrEndpoint')).toBeUndefined();
   });
 
