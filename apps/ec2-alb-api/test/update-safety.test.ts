@@ -1,0 +1,160 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { readReferenceContext, synthesizeApp } from '@portcullis-apps/reference-kit';
+import { UpdateSafety } from '@portcullis/audit';
+import { Ec2AlbApiStack } from '../src/stack';
+
+/**
+ * "What a change replaces" for this app: each row synthesizes the app with the default
+ * context and with one context change, then asks UpdateSafety what updating the deployed
+ * stack would replace or remove. The README publishes the table; the last test checks it.
+ */
+const STACK = 'Ec2AlbApi';
+const build = (app: App) => new Ec2AlbApiStack(app, STACK, readReferenceContext(app));
+const ZONE = { domainName: 'api.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' };
+const HTTPD = 'public.ecr.aws/docker/library/httpd:2.4';
+
+interface Case {
+  readonly change: string;
+  readonly context: Record<string, string>;
+  /** `<type> <change>` of every finding, sorted; [] = updated in place. */
+  readonly replaces: string[];
+  /** The change breaks clients (the report does not pass, `portcullis-audit diff` exits 1). */
+  readonly breaks?: boolean;
+  /**
+   * A change CloudFormation sees at deploy time, not in the code: the launch template's ImageId
+   * as resolved from the public SSM parameter, a literal at the last deploy and another now.
+   */
+  readonly amiAtDeploy?: boolean;
+}
+
+const TASK_DEFINITION = 'AWS::ECS::TaskDefinition REPLACE';
+const CASES: Case[] = [
+  { change: '`desiredCount` 2 → 3', context: { desiredCount: '3' }, replaces: [] },
+  { change: '`image`', context: { image: HTTPD }, replaces: [TASK_DEFINITION] },
+  {
+    change: '`containerPort` 80 → 8080',
+    context: { containerPort: '8080', image: HTTPD },
+    // Port is create-only on a target group; the rule pair between the ALB's group and the
+    // tasks' group has the port in its logical id, so the 80 pair is removed (an 8080 pair added).
+    replaces: [TASK_DEFINITION, 'AWS::ElasticLoadBalancingV2::TargetGroup REPLACE', 'AWS::EC2::SecurityGroupEgress REMOVE', 'AWS::EC2::SecurityGroupIngress REMOVE'],
+  },
+  {
+    change: '`egress` natGatewayPerAz → singleNatGateway (breaking)',
+    context: { egress: 'singleNatGateway' },
+    // The second AZ's NAT gateway and its Elastic IP go: a partner's allow-list loses an address.
+    replaces: ['AWS::EC2::EIP REMOVE', 'AWS::EC2::NatGateway REMOVE'],
+    breaks: true,
+  },
+  {
+    change: '`egress` natGatewayPerAz → natInstance (breaking)',
+    context: { egress: 'natInstance' },
+    replaces: [...Array(2).fill('AWS::EC2::EIP REMOVE'), ...Array(2).fill('AWS::EC2::NatGateway REMOVE')],
+    breaks: true,
+  },
+  { change: 'HTTPS added (`domainName`, `hostedZoneId`)', context: ZONE, replaces: [] },
+  // ImageId is mutable on a launch template (a new version); the Auto Scaling group takes the
+  // new version in place, and the capacity provider and service stay.
+  { change: 'a new ECS-optimized AMI in the public SSM parameter (at deploy time)', context: {}, amiAtDeploy: true, replaces: [] },
+  { change: '`healthCheckPath` `/` → `/health`', context: { healthCheckPath: '/health' }, replaces: [] },
+  {
+    change: '`availabilityZones` pinned (breaking; see below)',
+    context: { availabilityZones: 'us-east-1a,us-east-1b' },
+    // Fn::Select/Fn::GetAZs becomes a literal: every subnet, and what references one create-only.
+    replaces: [
+      ...Array(4).fill('AWS::EC2::Subnet REPLACE'),
+      ...Array(4).fill('AWS::EC2::SubnetRouteTableAssociation REPLACE'),
+      ...Array(2).fill('AWS::EC2::NatGateway REPLACE'),
+    ],
+    breaks: true,
+  },
+];
+
+const assemblies = new Map<string, string>();
+/** The cloud assembly of the app with this context, synthesized once. */
+function assembly(context: Record<string, string> = {}): string {
+  const key = JSON.stringify(context);
+  if (!assemblies.has(key)) assemblies.set(key, synthesizeApp(build, context));
+  return assemblies.get(key)!;
+}
+const baseline = assembly();
+const cli = path.join(path.dirname(require.resolve('@portcullis/audit/package.json')), 'lib', 'cli.js');
+
+/** The template of an assembly, with the launch template's ImageId as CloudFormation resolved it. */
+function templateWithAmi(dir: string, ami: string): any {
+  const template = JSON.parse(fs.readFileSync(path.join(dir, `${STACK}.template.json`), 'utf8'));
+  const launchTemplates = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::EC2::LaunchTemplate');
+  expect(launchTemplates).toHaveLength(1);
+  for (const lt of launchTemplates) lt.Properties.LaunchTemplateData.ImageId = ami;
+  return template;
+}
+
+/** What updating the deployed stack (the baseline) to this case would replace or remove. */
+function compare(c: Case) {
+  if (!c.amiAtDeploy) return UpdateSafety.compareAssemblies(baseline, assembly(c.context));
+  return UpdateSafety.compare(templateWithAmi(baseline, 'ami-0fedcba9876543210'), templateWithAmi(assembly(c.context), 'ami-0123456789abcdef0'));
+}
+
+const rows = (report: ReturnType<typeof UpdateSafety.compareAssemblies>) => report.findings.map((f) => `${f.resourceType} ${f.change}`).sort();
+
+test.each(CASES.map((c) => [c.change, c]))('%s', (_, c) => {
+  const report = compare(c as Case);
+  expect(rows(report)).toEqual([...(c as Case).replaces].sort());
+  expect(report.passed).toBe(!(c as Case).breaks);
+});
+
+test('no change of the table replaces the load balancer or the EC2 capacity, and only egress and availabilityZones touch an Elastic IP or NAT gateway', () => {
+  const capacity = ['AWS::AutoScaling::AutoScalingGroup', 'AWS::ECS::CapacityProvider', 'AWS::ECS::Cluster', 'AWS::ECS::Service', 'AWS::EC2::LaunchTemplate'];
+  for (const c of CASES) {
+    const found = rows(compare(c));
+    expect([c.change, found.filter((r) => capacity.some((k) => r.startsWith(`${k} `)))]).toEqual([c.change, []]);
+    expect([c.change, found.filter((r) => r.startsWith('AWS::ElasticLoadBalancingV2::LoadBalancer '))]).toEqual([c.change, []]);
+    if (!/egress|availabilityZones/.test(c.change)) {
+      expect([c.change, found.filter((r) => /AWS::EC2::(EIP|NatGateway) /.test(r))]).toEqual([c.change, []]);
+    }
+  }
+});
+
+describe('portcullis-audit diff on two synths of this app', () => {
+  function diff(context: Record<string, string>): { status: number; output: string } {
+    try {
+      const output = execFileSync(process.execPath, [cli, 'diff', baseline, assembly(context)], { encoding: 'utf8' });
+      return { status: 0, output };
+    } catch (e: any) {
+      return { status: e.status, output: `${e.stdout}${e.stderr}` };
+    }
+  }
+
+  test('only desiredCount differs: exit 0, nothing replaced', () => {
+    const { status, output } = diff({ desiredCount: '3' });
+    expect(status).toBe(0);
+    expect(output).not.toMatch(/REPLACE|REMOVE/);
+  });
+
+  test('natGatewayPerAz → singleNatGateway: exit 1, naming the removed Elastic IP', () => {
+    const template = JSON.parse(fs.readFileSync(path.join(baseline, `${STACK}.template.json`), 'utf8'));
+    const eips = Object.keys(template.Resources).filter((id) => template.Resources[id].Type === 'AWS::EC2::EIP').sort();
+    expect(eips).toHaveLength(2);
+    const { status, output } = diff({ egress: 'singleNatGateway' });
+    expect(status).toBe(1);
+    expect(output).toContain(eips[1]); // the second AZ's Elastic IP goes
+    expect(output).not.toContain(eips[0]); // the first one stays
+  });
+});
+
+test('the README publishes this table', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  for (const c of CASES) {
+    const cell = c.replaces.length === 0 ? 'nothing (updated in place)' : cellOf(c.replaces);
+    expect(readme).toContain(`| ${c.change} | ${cell} |`);
+  }
+});
+
+/** Sorted, repeated rows as `A REPLACE` ×2. */
+function cellOf(replaces: string[]): string {
+  const counts = new Map<string, number>();
+  for (const r of [...replaces].sort()) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return [...counts].map(([r, n]) => `\`${r}\`${n > 1 ? ` ×${n}` : ''}`).join(', ');
+}
