@@ -86,3 +86,14 @@ test('context healthCheckPath sets the ALB health check path; none is refused (a
   const off = new App({ context: { healthCheckPath: 'none' } });
   expect(() => new Ec2AlbApiStack(off, 'Off', readReferenceContext(off))).toThrow(/`healthCheckPath` 'none' turns off a container health check; an ALB always health-checks/);
 });
+
+describe('every egress strategy the README lists synthesizes with no unacknowledged policy finding', () => {
+  const image = '123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1'; // egress=none pulls from private ECR only
+  test.each(['natGatewayPerAz', 'singleNatGateway', 'natInstance', 'none'])('egress=%s', (egress) => {
+    const app = new App({ context: { egress, image } });
+    const s = new Ec2AlbApiStack(app, 'Ec2AlbApi', readReferenceContext(app));
+    expect(new AwsSolutionsChecks().validateScope(s).violations).toEqual([]);
+    expect(new NIST80053R5Checks().validateScope(s).violations).toEqual([]);
+    expect(new ExposureChecks().validateScope(s).violations).toEqual([]);
+  });
+});

@@ -147,3 +147,14 @@ describe('context availabilityZones: where the VPC link goes', () => {
     expect(() => new FargateApigwApiStack(app, 'Two', readReferenceContext(app))).toThrow(/`availabilityZones` must all be in one region/);
   });
 });
+
+describe('every egress strategy the README lists synthesizes with no unacknowledged policy finding', () => {
+  const image = '123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1'; // egress=none pulls from private ECR only
+  test.each(['natGatewayPerAz', 'singleNatGateway', 'natInstance', 'none'])('egress=%s', (egress) => {
+    const app = new App({ context: { egress, image } });
+    const s = new FargateApigwApiStack(app, 'FargateApigwApi', readReferenceContext(app));
+    expect(new AwsSolutionsChecks().validateScope(s).violations).toEqual([]);
+    expect(new NIST80053R5Checks().validateScope(s).violations).toEqual([]);
+    expect(new ExposureChecks().validateScope(s).violations).toEqual([]);
+  });
+});
