@@ -138,6 +138,22 @@ const FLOW_LOG_TRAFFIC_TYPES: string[] = Object.values(ec2.FlowLogTrafficType);
  */
 const DEFAULT_EIP_QUOTA = 5;
 
+/** What {@link Network} works out from its props before it creates anything. */
+interface Layout {
+  readonly cidr: string;
+  readonly maxAzs: number;
+  readonly explicitAzs?: string[];
+  readonly hasPublic: boolean;
+  readonly hasPrivate: boolean;
+  /** How many AZs the subnets are in. */
+  readonly azCount: number;
+  /** The prefix of every subnet. */
+  readonly cidrMask: number;
+  /** NAT gateways (or NAT instances) per aws-cdk-lib's count. */
+  readonly natCount: number;
+  readonly natInstanceProvider?: ec2.NatInstanceProviderV2;
+}
+
 /**
  * The VPC of the seed patterns: public subnets for the ingress and NAT, private subnets for
  * the containers, and a cost-aware, allow-listable egress strategy.
@@ -191,190 +207,27 @@ export class Network extends Construct implements INetwork {
 
   constructor(scope: Construct, id: string, props: NetworkProps = {}) {
     super(scope, id);
-    this.egress = props.egress ?? Egress.natGatewayPerAz();
-    const hasPublic = props.publicSubnets ?? true;
-    const hasPrivate = this.egress.hasPrivateSubnets;
-    const maxAzs = props.maxAzs ?? 2;
-    const cidr = props.cidr ?? DEFAULT_CIDR;
-    const explicitAzs = props.availabilityZones;
-    this.availabilityZonesExplicit = explicitAzs !== undefined;
+    const egress = props.egress ?? Egress.natGatewayPerAz();
+    this.egress = egress;
+    this.availabilityZonesExplicit = props.availabilityZones !== undefined;
 
-    // ---- validation (tokens are not validated)
-    if (explicitAzs !== undefined) {
-      if (props.maxAzs !== undefined) {
-        throw new Error(
-          `\`maxAzs\` and \`availabilityZones\` cannot both be given, got maxAzs ${props.maxAzs} and availabilityZones ${JSON.stringify(explicitAzs)}: ` +
-          'remove `maxAzs` (the number of AZs is the length of `availabilityZones`)',
-        );
-      }
-      this.validateAvailabilityZones(explicitAzs);
-    }
-    // Both decide the template's shape (how many subnets, route tables and NAT gateways; the
-    // subnet blocks), so neither can wait for deploy time.
-    synthTimeValue('cidr', cidr, 'it is split into the subnets at synth', "write the block, e.g. '10.0.0.0/16'");
-    if (explicitAzs === undefined) {
-      synthTimeValue('maxAzs', maxAzs, 'it decides how many subnets, route tables and NAT gateways the template has',
-        'give a number, or list the AZ names in `availabilityZones`');
-      wholeNumber('maxAzs', maxAzs, { min: 1, fix: 'use 2 or more (an ALB needs two AZs)' });
-      if (maxAzs === 1) {
-        Annotations.of(this).addWarningV2('@portcullis/network:singleAz',
-          '`maxAzs` is 1: an Application Load Balancer needs subnets in at least two AZs, and one AZ has no redundancy. Use 2 or more unless this network only serves an API Gateway ingress.');
-      }
-    }
-    if (!hasPublic && this.egress.usesNat) {
-      throw new Error(
-        `\`publicSubnets: false\` cannot be used with \`egress: ${describe(this.egress)}\`: NAT lives in public subnets. ` +
-        'Keep the public subnets, or use Egress.none() for a fully isolated VPC',
-      );
-    }
-    if (!hasPublic && this.egress.kind === EgressKind.PUBLIC_SUBNETS_ONLY) {
-      throw new Error('`publicSubnets: false` cannot be used with `egress: Egress.publicSubnetsOnly()`: the VPC would have no subnets. Use Egress.none() for a private-only VPC');
-    }
-    if (props.s3GatewayEndpoint === false && this.egress.kind === EgressKind.NONE) {
-      throw new Error('`s3GatewayEndpoint: false` cannot be used with `egress: Egress.none()`: without NAT, tasks pull image layers from S3 through that endpoint. Remove `s3GatewayEndpoint: false`');
-    }
+    const layout = this.validate(props, egress);
 
-    retention('flowLogRetention', props.flowLogRetention);
-    if (props.flowLogTrafficType !== undefined && !FLOW_LOG_TRAFFIC_TYPES.includes(props.flowLogTrafficType)) {
-      throw new Error(`\`flowLogTrafficType\` must be one of ${FLOW_LOG_TRAFFIC_TYPES.join(', ')}, got ${show(props.flowLogTrafficType)}: use ec2.FlowLogTrafficType.REJECT, ACCEPT or ALL`);
-    }
-
-    const azCount = explicitAzs !== undefined
-      ? explicitAzs.length
-      : Math.min(maxAzs, Stack.of(this).availabilityZones.length);
-    const cidrMask = subnetPrefix(cidr, azCount, explicitAzs !== undefined);
-    if (explicitAzs === undefined && maxAzs > azCount) {
-      // An environment-agnostic stack knows two AZs (Fn::GetAZs picks them at deploy time);
-      // a stack with an env knows the region's AZs from context (cdk.context.json).
-      Annotations.of(this).addWarningV2('@portcullis/network:fewerAzs',
-        `\`maxAzs\` is ${maxAzs} but this stack knows only ${azCount} availability zones, so the network uses ${azCount}. ` +
-        'Give the stack an `env` (account and region) so the region\'s AZs are known, or list them in `availabilityZones`.');
-    }
-
-    // ---- the VPC: one public and one private subnet per AZ, in two equal halves. A tier the
-    // strategy does not use is reserved, so switching strategy never renumbers the other one.
-    const natInstanceProvider = this.egress.kind === EgressKind.NAT_INSTANCE
-      ? natInstanceProviderFor(this.egress.natInstanceType!, this.egress.natInstanceMachineImage)
-      : undefined;
-    const natCount = natCountFor(this.egress, azCount);
-    if (natInstanceProvider) {
-      this.warnOnUncheckedNatInstanceType(this.egress.natInstanceType!, this.egress.natInstanceMachineImage);
-    }
-    const eipCount = natInstanceProvider ? 1 : natCount;
-    if (eipCount > DEFAULT_EIP_QUOTA) {
-      Annotations.of(this).addWarningV2('@portcullis/network:elasticIpQuota',
-        `This network allocates ${eipCount} Elastic IPs (one per NAT gateway in each of ${azCount} AZs), more than the default quota of ${DEFAULT_EIP_QUOTA} per Region per account, ` +
-        'which every other Elastic IP of the account in that Region shares: request an increase of "EC2-VPC Elastic IPs" in Service Quotas before deploying, ' +
-        'or use fewer AZs or Egress.singleNatGateway() (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).');
-    }
-    const vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(cidr),
-      // aws-cdk-lib accepts one or the other; it checks explicit names against the stack's
-      // AZs only when they are known (env with context), so the checks above do the rest.
-      ...(explicitAzs !== undefined ? { availabilityZones: explicitAzs } : { maxAzs }),
-      enableDnsHostnames: true,
-      enableDnsSupport: true,
-      natGateways: natInstanceProvider ? 1 : natCount,
-      natGatewayProvider: natInstanceProvider,
-      restrictDefaultSecurityGroup: false,
-      subnetConfiguration: [
-        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask, mapPublicIpOnLaunch: true, reserved: !hasPublic },
-        {
-          name: 'Private',
-          subnetType: this.egress.usesNat ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED,
-          cidrMask,
-          reserved: !hasPrivate,
-        },
-      ],
-    });
+    const vpc = this.createVpc(layout, egress);
     this.vpc = vpc;
     this.availabilityZones = vpc.availabilityZones;
-    this.natGatewayCount = natInstanceProvider ? 0 : natCount;
-    const privateList = [...vpc.privateSubnets, ...vpc.isolatedSubnets];
+    this.natGatewayCount = layout.natInstanceProvider ? 0 : layout.natCount;
     this.publicSubnets = { subnets: vpc.publicSubnets };
-    this.privateSubnets = { subnets: privateList };
+    this.privateSubnets = { subnets: [...vpc.privateSubnets, ...vpc.isolatedSubnets] };
     this.endpointSubnets = this.privateSubnets;
-    this.vpcPeer = ec2.Peer.ipv4(cidr);
+    this.vpcPeer = ec2.Peer.ipv4(layout.cidr);
 
-    // ---- egress addresses
-    if (natInstanceProvider) {
-      const instance = natInstanceProvider.gatewayInstances[0];
-      hardenNatInstance(instance);
-      // The private subnets may send anything through the NAT instance; nothing else may reach it.
-      natInstanceProvider.securityGroup.addIngressRule(this.vpcPeer, ec2.Port.allTraffic(), 'Traffic from the VPC to be translated');
-      const eip = new ec2.CfnEIP(this, 'NatInstanceEip', { domain: 'vpc', instanceId: instance.instanceId });
-      // An EIP associated with an instance in the same template must wait for the internet
-      // gateway attachment, or the association can fail:
-      // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-eip.html (Domain)
-      // InstanceId is mutable on AWS::EC2::EIP (re-association, no replacement), so when the
-      // instance is replaced (new AMI) this same address moves to the new instance.
-      // Not vpc.internetConnectivityEstablished: in aws-cdk-lib 2.275 it holds the IGW only.
-      const attachment = vpc.node.children.find((c): c is ec2.CfnVPCGatewayAttachment =>
-        c instanceof ec2.CfnVPCGatewayAttachment && c.internetGatewayId !== undefined);
-      if (!attachment) {
-        throw new Error('Egress.natInstance(): the VPC has no internet gateway attachment to make the NAT instance Elastic IP depend on');
-      }
-      eip.node.addDependency(attachment);
-      this.natInstance = instance;
-      this.egressIps = [eip.attrPublicIp];
-    } else {
-      this.egressIps = vpc.publicSubnets
-        .map((s) => s.node.tryFindChild('EIP'))
-        .filter((c): c is ec2.CfnEIP => c instanceof ec2.CfnEIP)
-        .map((eip) => eip.attrPublicIp);
-    }
+    const addresses = this.createEgressAddresses(vpc, layout.natInstanceProvider);
+    this.egressIps = addresses.egressIps;
+    this.natInstance = addresses.natInstance;
 
-    // ---- endpoints
-    if (hasPrivate && (props.s3GatewayEndpoint ?? true)) {
-      this.s3Endpoint = vpc.addGatewayEndpoint('S3Endpoint', {
-        service: ec2.GatewayVpcEndpointAwsService.S3,
-        subnets: [this.privateSubnets],
-      });
-    }
-    const interfaceServices: Array<[string, ec2.InterfaceVpcEndpointAwsService]> = [];
-    if (this.egress.kind === EgressKind.NONE) {
-      interfaceServices.push(
-        ['EcrApiEndpoint', ec2.InterfaceVpcEndpointAwsService.ECR],
-        ['EcrDockerEndpoint', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER],
-        ['LogsEndpoint', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
-      );
-      if (this.egress.ec2Capacity) {
-        interfaceServices.push(
-          ['EcsEndpoint', ec2.InterfaceVpcEndpointAwsService.ECS],
-          ['EcsAgentEndpoint', ec2.InterfaceVpcEndpointAwsService.ECS_AGENT],
-          ['EcsTelemetryEndpoint', ec2.InterfaceVpcEndpointAwsService.ECS_TELEMETRY],
-        );
-      }
-    }
-    if ((props.interfaceEndpoints ?? []).length > 0 && !hasPrivate) {
-      throw new Error('`interfaceEndpoints` needs private subnets, but `egress` is Egress.publicSubnetsOnly(): pick another egress strategy or remove `interfaceEndpoints`');
-    }
-    for (const service of props.interfaceEndpoints ?? []) {
-      interfaceServices.push([`${endpointIdFor(service)}Endpoint`, service]);
-    }
-    // addInterfaceEndpoint returns the existing endpoint for a service already added, so a
-    // service listed twice (or one Egress.none() already adds) gets one endpoint.
-    for (const [endpointId, service] of interfaceServices) {
-      this.addInterfaceEndpoint(endpointId, service);
-    }
-
-    // ---- flow logs
-    if (props.flowLogs ?? true) {
-      const logGroup = new logs.LogGroup(this, 'FlowLogGroup', {
-        retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
-      (logGroup.node.defaultChild as logs.CfnLogGroup).addMetadata('checkov', {
-        skip: [{
-          id: 'CKV_AWS_158',
-          comment: 'CloudWatch Logs encrypts flow-log records at rest with AWS-owned keys; a customer-managed KMS key adds cost and key policy, not protection this log needs',
-        }],
-      });
-      this.flowLog = vpc.addFlowLog('FlowLog', {
-        destination: ec2.FlowLogDestination.toCloudWatchLogs(logGroup),
-        trafficType: props.flowLogTrafficType ?? ec2.FlowLogTrafficType.REJECT,
-      });
-    }
+    this.s3Endpoint = this.createEndpoints(props, egress, layout.hasPrivate);
+    this.flowLog = this.createFlowLog(props, vpc);
   }
 
   /**
@@ -412,6 +265,206 @@ export class Network extends Construct implements INetwork {
     });
     this.interfaceEndpointsByService.set(key, endpoint);
     return endpoint;
+  }
+
+  /**
+   * Step 1: checks every prop (errors name the prop, the value and the fix; warnings for
+   * what works but needs care) and works out the subnet layout.
+   */
+  private validate(props: NetworkProps, egress: Egress): Layout {
+    const hasPublic = props.publicSubnets ?? true;
+    const hasPrivate = egress.hasPrivateSubnets;
+    const maxAzs = props.maxAzs ?? 2;
+    const cidr = props.cidr ?? DEFAULT_CIDR;
+    const explicitAzs = props.availabilityZones;
+
+    if (explicitAzs !== undefined) {
+      if (props.maxAzs !== undefined) {
+        throw new Error(
+          `\`maxAzs\` and \`availabilityZones\` cannot both be given, got maxAzs ${props.maxAzs} and availabilityZones ${JSON.stringify(explicitAzs)}: ` +
+          'remove `maxAzs` (the number of AZs is the length of `availabilityZones`)',
+        );
+      }
+      this.validateAvailabilityZones(explicitAzs);
+    }
+    // Both decide the template's shape (how many subnets, route tables and NAT gateways; the
+    // subnet blocks), so neither can wait for deploy time.
+    synthTimeValue('cidr', cidr, 'it is split into the subnets at synth', "write the block, e.g. '10.0.0.0/16'");
+    if (explicitAzs === undefined) {
+      synthTimeValue('maxAzs', maxAzs, 'it decides how many subnets, route tables and NAT gateways the template has',
+        'give a number, or list the AZ names in `availabilityZones`');
+      wholeNumber('maxAzs', maxAzs, { min: 1, fix: 'use 2 or more (an ALB needs two AZs)' });
+      if (maxAzs === 1) {
+        Annotations.of(this).addWarningV2('@portcullis/network:singleAz',
+          '`maxAzs` is 1: an Application Load Balancer needs subnets in at least two AZs, and one AZ has no redundancy. Use 2 or more unless this network only serves an API Gateway ingress.');
+      }
+    }
+    if (!hasPublic && egress.usesNat) {
+      throw new Error(
+        `\`publicSubnets: false\` cannot be used with \`egress: ${describe(egress)}\`: NAT lives in public subnets. ` +
+        'Keep the public subnets, or use Egress.none() for a fully isolated VPC',
+      );
+    }
+    if (!hasPublic && egress.kind === EgressKind.PUBLIC_SUBNETS_ONLY) {
+      throw new Error('`publicSubnets: false` cannot be used with `egress: Egress.publicSubnetsOnly()`: the VPC would have no subnets. Use Egress.none() for a private-only VPC');
+    }
+    if (props.s3GatewayEndpoint === false && egress.kind === EgressKind.NONE) {
+      throw new Error('`s3GatewayEndpoint: false` cannot be used with `egress: Egress.none()`: without NAT, tasks pull image layers from S3 through that endpoint. Remove `s3GatewayEndpoint: false`');
+    }
+    if ((props.interfaceEndpoints ?? []).length > 0 && !hasPrivate) {
+      throw new Error('`interfaceEndpoints` needs private subnets, but `egress` is Egress.publicSubnetsOnly(): pick another egress strategy or remove `interfaceEndpoints`');
+    }
+    retention('flowLogRetention', props.flowLogRetention);
+    if (props.flowLogTrafficType !== undefined && !FLOW_LOG_TRAFFIC_TYPES.includes(props.flowLogTrafficType)) {
+      throw new Error(`\`flowLogTrafficType\` must be one of ${FLOW_LOG_TRAFFIC_TYPES.join(', ')}, got ${show(props.flowLogTrafficType)}: use ec2.FlowLogTrafficType.REJECT, ACCEPT or ALL`);
+    }
+
+    const azCount = explicitAzs !== undefined
+      ? explicitAzs.length
+      : Math.min(maxAzs, Stack.of(this).availabilityZones.length);
+    const cidrMask = subnetPrefix(cidr, azCount, explicitAzs !== undefined);
+    if (explicitAzs === undefined && maxAzs > azCount) {
+      // An environment-agnostic stack knows two AZs (Fn::GetAZs picks them at deploy time);
+      // a stack with an env knows the region's AZs from context (cdk.context.json).
+      Annotations.of(this).addWarningV2('@portcullis/network:fewerAzs',
+        `\`maxAzs\` is ${maxAzs} but this stack knows only ${azCount} availability zones, so the network uses ${azCount}. ` +
+        'Give the stack an `env` (account and region) so the region\'s AZs are known, or list them in `availabilityZones`.');
+    }
+
+    const natInstanceProvider = egress.kind === EgressKind.NAT_INSTANCE
+      ? natInstanceProviderFor(egress.natInstanceType!, egress.natInstanceMachineImage)
+      : undefined;
+    const natCount = natCountFor(egress, azCount);
+    if (natInstanceProvider) {
+      this.warnOnUncheckedNatInstanceType(egress.natInstanceType!, egress.natInstanceMachineImage);
+    }
+    const eipCount = natInstanceProvider ? 1 : natCount;
+    if (eipCount > DEFAULT_EIP_QUOTA) {
+      Annotations.of(this).addWarningV2('@portcullis/network:elasticIpQuota',
+        `This network allocates ${eipCount} Elastic IPs (one per NAT gateway in each of ${azCount} AZs), more than the default quota of ${DEFAULT_EIP_QUOTA} per Region per account, ` +
+        'which every other Elastic IP of the account in that Region shares: request an increase of "EC2-VPC Elastic IPs" in Service Quotas before deploying, ' +
+        'or use fewer AZs or Egress.singleNatGateway() (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).');
+    }
+    return { cidr, maxAzs, explicitAzs, hasPublic, hasPrivate, azCount, cidrMask, natCount, natInstanceProvider };
+  }
+
+  /**
+   * Step 2: the VPC, one public and one private subnet per AZ, in two equal halves. A tier the
+   * strategy does not use is reserved, so switching strategy never renumbers the other one.
+   */
+  private createVpc(layout: Layout, egress: Egress): ec2.Vpc {
+    const { cidr, maxAzs, explicitAzs, hasPublic, hasPrivate, cidrMask, natCount, natInstanceProvider } = layout;
+    return new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(cidr),
+      // aws-cdk-lib accepts one or the other; it checks explicit names against the stack's
+      // AZs only when they are known (env with context), so the checks of `validate` do the rest.
+      ...(explicitAzs !== undefined ? { availabilityZones: explicitAzs } : { maxAzs }),
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      natGateways: natInstanceProvider ? 1 : natCount,
+      natGatewayProvider: natInstanceProvider,
+      restrictDefaultSecurityGroup: false,
+      subnetConfiguration: [
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask, mapPublicIpOnLaunch: true, reserved: !hasPublic },
+        {
+          name: 'Private',
+          subnetType: egress.usesNat ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED,
+          cidrMask,
+          reserved: !hasPrivate,
+        },
+      ],
+    });
+  }
+
+  /**
+   * Step 3: the egress addresses: the NAT gateways' Elastic IPs, or the NAT instance (hardened,
+   * open to the VPC only) and its Elastic IP.
+   */
+  private createEgressAddresses(vpc: ec2.Vpc, natInstanceProvider?: ec2.NatInstanceProviderV2): { egressIps: string[]; natInstance?: ec2.Instance } {
+    if (!natInstanceProvider) {
+      return {
+        egressIps: vpc.publicSubnets
+          .map((s) => s.node.tryFindChild('EIP'))
+          .filter((c): c is ec2.CfnEIP => c instanceof ec2.CfnEIP)
+          .map((eip) => eip.attrPublicIp),
+      };
+    }
+    const instance = natInstanceProvider.gatewayInstances[0];
+    hardenNatInstance(instance);
+    // The private subnets may send anything through the NAT instance; nothing else may reach it.
+    natInstanceProvider.securityGroup.addIngressRule(this.vpcPeer, ec2.Port.allTraffic(), 'Traffic from the VPC to be translated');
+    const eip = new ec2.CfnEIP(this, 'NatInstanceEip', { domain: 'vpc', instanceId: instance.instanceId });
+    // An EIP associated with an instance in the same template must wait for the internet
+    // gateway attachment, or the association can fail:
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-eip.html (Domain)
+    // InstanceId is mutable on AWS::EC2::EIP (re-association, no replacement), so when the
+    // instance is replaced (new AMI) this same address moves to the new instance.
+    // Not vpc.internetConnectivityEstablished: in aws-cdk-lib 2.275 it holds the IGW only.
+    const attachment = vpc.node.children.find((c): c is ec2.CfnVPCGatewayAttachment =>
+      c instanceof ec2.CfnVPCGatewayAttachment && c.internetGatewayId !== undefined);
+    if (!attachment) {
+      throw new Error('Egress.natInstance(): the VPC has no internet gateway attachment to make the NAT instance Elastic IP depend on');
+    }
+    eip.node.addDependency(attachment);
+    return { egressIps: [eip.attrPublicIp], natInstance: instance };
+  }
+
+  /**
+   * Step 4: the endpoints: the S3 gateway endpoint, those `Egress.none()` needs, and
+   * `interfaceEndpoints` (one per service). Returns the S3 endpoint, when there is one.
+   */
+  private createEndpoints(props: NetworkProps, egress: Egress, hasPrivate: boolean): ec2.GatewayVpcEndpoint | undefined {
+    const s3Endpoint = hasPrivate && (props.s3GatewayEndpoint ?? true)
+      ? this.vpc.addGatewayEndpoint('S3Endpoint', {
+        service: ec2.GatewayVpcEndpointAwsService.S3,
+        subnets: [this.privateSubnets],
+      })
+      : undefined;
+    const interfaceServices: Array<[string, ec2.InterfaceVpcEndpointAwsService]> = [];
+    if (egress.kind === EgressKind.NONE) {
+      interfaceServices.push(
+        ['EcrApiEndpoint', ec2.InterfaceVpcEndpointAwsService.ECR],
+        ['EcrDockerEndpoint', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER],
+        ['LogsEndpoint', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
+      );
+      if (egress.ec2Capacity) {
+        interfaceServices.push(
+          ['EcsEndpoint', ec2.InterfaceVpcEndpointAwsService.ECS],
+          ['EcsAgentEndpoint', ec2.InterfaceVpcEndpointAwsService.ECS_AGENT],
+          ['EcsTelemetryEndpoint', ec2.InterfaceVpcEndpointAwsService.ECS_TELEMETRY],
+        );
+      }
+    }
+    for (const service of props.interfaceEndpoints ?? []) {
+      interfaceServices.push([`${endpointIdFor(service)}Endpoint`, service]);
+    }
+    // addInterfaceEndpoint returns the existing endpoint for a service already added, so a
+    // service listed twice (or one Egress.none() already adds) gets one endpoint.
+    for (const [endpointId, service] of interfaceServices) {
+      this.addInterfaceEndpoint(endpointId, service);
+    }
+    return s3Endpoint;
+  }
+
+  /** Step 5: the flow log and its log group, when `flowLogs` is on. */
+  private createFlowLog(props: NetworkProps, vpc: ec2.Vpc): ec2.FlowLog | undefined {
+    if (!(props.flowLogs ?? true)) {
+      return undefined;
+    }
+    const logGroup = new logs.LogGroup(this, 'FlowLogGroup', {
+      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    (logGroup.node.defaultChild as logs.CfnLogGroup).addMetadata('checkov', {
+      skip: [{
+        id: 'CKV_AWS_158',
+        comment: 'CloudWatch Logs encrypts flow-log records at rest with AWS-owned keys; a customer-managed KMS key adds cost and key policy, not protection this log needs',
+      }],
+    });
+    return vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(logGroup),
+      trafficType: props.flowLogTrafficType ?? ec2.FlowLogTrafficType.REJECT,
+    });
   }
 
   /** Warns when the NAT instance type could not be checked against the table of known families. */
