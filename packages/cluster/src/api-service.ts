@@ -8,6 +8,7 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { EgressKind, Network } from '@portcullis/network';
 import { Construct } from 'constructs';
 import { ClusterCapacity, IApiCluster } from './api-cluster';
+import { ecsTasksOfThisAccount } from './private/cluster-common';
 import { validateFargateSize } from './private/fargate-sizes';
 import {
   checkUniqueServiceName, ECS_NAME, MAX_TASKS_PER_SERVICE, nonEmptyName, registerServiceName, retention,
@@ -317,7 +318,7 @@ export class ApiService extends Construct implements ec2.IConnectable {
     const family = props.serviceName ?? Names.uniqueResourceName(this, { maxLength: 255, separator: '-' });
     const taskRole = new iam.Role(this, 'TaskRole', {
       description: 'Task role of the API service: no permissions until you grant them',
-      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      assumedBy: ecsTasksOfThisAccount(),
     });
     const requested = props.runtimePlatform?.cpuArchitecture;
     const cpuArchitecture = fargate ? requested ?? ecs.CpuArchitecture.X86_64 : props.cluster.cpuArchitecture ?? ecs.CpuArchitecture.X86_64;
@@ -444,6 +445,15 @@ export class ApiService extends Construct implements ec2.IConnectable {
     // Created after, and on stack delete deleted before, the cluster's capacity-provider
     // association and teardown helpers (see IApiCluster.serviceDependencies).
     for (const dependency of props.cluster.serviceDependencies ?? []) service.node.addDependency(dependency);
+    // Tasks start only once they can pull their image and write logs: after the subnets'
+    // default routes (NAT) exist or, without internet egress, after the VPC endpoints; else the
+    // first tasks fail with CannotPullContainerError and the circuit breaker fails the create.
+    for (const subnet of subnets.subnets ?? []) service.node.addDependency(subnet.internetConnectivityEstablished);
+    if (settings.isolated) {
+      for (const child of props.cluster.vpc.node.children) {
+        if (child instanceof ec2.InterfaceVpcEndpoint || child instanceof ec2.GatewayVpcEndpoint) service.node.addDependency(child);
+      }
+    }
     return { securityGroup, service };
   }
 

@@ -444,3 +444,34 @@ describe('ECS Exec under Egress.none(): the ssmmessages endpoint', () => {
     expect(ssmMessages(fargate({ enableExecuteCommand: true }, Egress.singleNatGateway()).template)).toHaveLength(0);
   });
 });
+
+describe('first deploy: tasks start only once they can pull and log', () => {
+  test('NAT egress: the service waits for the private subnets\' default routes', () => {
+    const { template } = fargate({}, Egress.natGatewayPerAz());
+    const routes = Object.entries<any>(template.findResources('AWS::EC2::Route'))
+      .filter(([id]) => /PrivateSubnet\dDefaultRoute/.test(id)).map(([id]) => id);
+    expect(routes).toHaveLength(2);
+    const svc = Object.values<any>(template.findResources('AWS::ECS::Service'))[0];
+    expect(svc.DependsOn).toEqual(expect.arrayContaining(routes));
+  });
+
+  test('Egress.none(): the service waits for every VPC endpoint (S3, ECR api and dkr, logs)', () => {
+    const { template } = fargate({ image: ecs.ContainerImage.fromRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1') }, Egress.none());
+    const endpoints = Object.keys(template.findResources('AWS::EC2::VPCEndpoint'));
+    expect(endpoints).toHaveLength(4);
+    const svc = Object.values<any>(template.findResources('AWS::ECS::Service'))[0];
+    expect(svc.DependsOn).toEqual(expect.arrayContaining(endpoints));
+  });
+});
+
+test('the task role trusts only this account\'s ECS tasks (confused-deputy conditions, like the execution role)', () => {
+  const { template } = fargate();
+  const [taskRole] = Object.values<any>(template.findResources('AWS::IAM::Role', { Properties: { Description: Match.stringLikeRegexp('^Task role of the API service') } }));
+  expect(taskRole.Properties.AssumeRolePolicyDocument.Statement).toEqual([expect.objectContaining({
+    Principal: { Service: 'ecs-tasks.amazonaws.com' },
+    Condition: {
+      ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*']] } },
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+    },
+  })]);
+});

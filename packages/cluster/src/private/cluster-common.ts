@@ -28,10 +28,19 @@ export function validateClusterName(name?: string) {
 export function taskExecutionRole(scope: Construct): iam.Role {
   return new iam.Role(scope, 'ExecutionRole', {
     description: 'ECS task execution role: pull images, write logs, read task secrets',
-    assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com').withConditions({
-      ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:ecs:${Aws.REGION}:${Aws.ACCOUNT_ID}:*` },
-      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-    }),
+    assumedBy: ecsTasksOfThisAccount(),
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonECSTaskExecutionRolePolicy')],
+  });
+}
+
+/**
+ * `ecs-tasks.amazonaws.com`, only for this account's ECS resources in this region: the
+ * confused-deputy conditions AWS recommends for task and task execution roles.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
+ */
+export function ecsTasksOfThisAccount(): iam.IPrincipal {
+  return new iam.ServicePrincipal('ecs-tasks.amazonaws.com').withConditions({
+    ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:ecs:${Aws.REGION}:${Aws.ACCOUNT_ID}:*` },
+    StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
   });
 }
