@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { CostEstimator, PriceTable } from '../src';
 
 /** 2-AZ VPC with 1 NAT + internet-facing ALB + 2 Fargate tasks of 0.25 vCPU / 0.5 GB. */
@@ -66,6 +67,16 @@ test('ingress only at 10 M requests: the ALB about $29.57, the HTTP API $10.00',
   new (require('aws-cdk-lib/aws-apigatewayv2').HttpApi)(stack, 'Http');
   const api = CostEstimator.estimateTemplate(Template.fromStack(stack).toJSON(), { requestsPerMonth: 10e6, natDataGbPerMonth: 0 });
   expect(api.lines.find((l) => l.item === 'HTTP API requests')!.monthlyUsd).toBeCloseTo(10, 2);
+  const albStack = new Stack(new App(), 'Alb');
+  new elbv2.ApplicationLoadBalancer(albStack, 'Lb', { vpc: new ec2.Vpc(albStack, 'Vpc', { natGateways: 0 }), internetFacing: true });
+  const alb = CostEstimator.estimateTemplate(Template.fromStack(albStack).toJSON(), { requestsPerMonth: 10e6, natDataGbPerMonth: 0 });
+  // the ALB's hours and LCUs, and the public IPv4 address it holds in each of its two AZs
+  const albLines = alb.lines.filter((l) => l.item.startsWith('ALB') || l.item.startsWith('Public IPv4'));
+  expect(albLines.map((l) => l.item.split(' (')[0]).sort()).toEqual(['ALB LCUs', 'ALB hours', 'Public IPv4 addresses']);
+  expect(alb.publicIpv4Count).toBe(2);
+  expect(albLines.reduce((sum, l) => sum + l.monthlyUsd!, 0)).toBeCloseTo(29.57, 2);
+  // plus data transfer out, which the HTTP API's responses pay too
+  expect(alb.lines.map((l) => l.item)).toEqual(['ALB hours', 'ALB LCUs', 'Public IPv4 addresses', 'Data transfer out']);
 });
 
 test('unknown instance types and regions are explicit "not priced" lines, never a silent zero', () => {

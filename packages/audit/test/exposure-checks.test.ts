@@ -162,6 +162,9 @@ describe('as a CDK policy-validation plugin', () => {
     });
     Validations.of(app).addPlugins(new ExposureChecks());
     expect(new ExposureChecks().checkStack(stack)).toEqual([]);
+    const assembly = app.synth(); // the plugin runs here and would throw on a finding
+    expect(assembly.getStackByName('Clean').template.Resources).toBeTruthy();
+    expect(Object.keys(assembly.getStackByName('Clean').template.Resources).length).toBeGreaterThan(20);
   });
 
   test('rules() lists every rule with a one-line explanation and a fix', () => {
