@@ -24,7 +24,7 @@ const root = new javascript.NodeProject({
   // npm >= 11.16 asks for install scripts to be reviewed: nx and its file watcher install native binaries.
   allowScripts: ['nx', '@parcel/watcher'],
   // aws-cdk-lib and constructs at the root keep one hoisted copy for every workspace (and cdk-nag).
-  devDeps: ['projen', 'typescript', 'ts-node', '@types/node', 'nx', 'jsii', 'jsii-rosetta', 'jsii-pacmak', 'jsii-docgen', 'aws-cdk-lib', 'constructs'].map(pinned),
+  devDeps: ['projen', 'typescript', 'ts-node', '@types/node', 'nx', 'jsii', 'jsii-rosetta', 'jsii-pacmak', 'jsii-docgen', 'jsii-diff', 'aws-cdk-lib', 'constructs'].map(pinned),
   gitignore: [
     '.nx/',
     'cdk.out/',
@@ -173,6 +173,7 @@ new JsonFile(root, 'nx.json', {
         '!{projectRoot}/API.md',
         '!{projectRoot}/cdk.out/**',
         '!{projectRoot}/coverage/**',
+        '!{projectRoot}/api-baseline.json', // read by api:compat only
         'sharedGlobals',
       ],
       sharedGlobals: ['{workspaceRoot}/tsconfig.base.json'],
@@ -250,6 +251,16 @@ root.addTask('bench', {
   exec: 'nx run-many -t build && ts-node --transpile-only -P bench/tsconfig.json bench/run.ts',
 });
 
+// API compatibility (README "Releasing"): committed baselines, checked by npm test.
+root.addTask('api:baseline', {
+  description: 'Build the packages, then write each package\'s api-baseline.json from its .jsii (accept a deliberate BREAKING CHANGE; the release does it when it tags)',
+  steps: [{ exec: 'nx run-many -t build' }, { exec: 'node scripts/api-compat.js baseline' }],
+});
+root.addTask('api:compat', {
+  description: 'Check every package\'s public API against its api-baseline.json (build the packages first)',
+  exec: 'node scripts/api-compat.js check',
+});
+
 // Releasing (see README "Releasing"): versions from conventional commits, artifacts, checks.
 root.addTask('release', {
   description: 'Compute next versions from conventional commits, build npm + PyPI artifacts into dist/release, tag (use -- --dry-run to only build)',
@@ -276,9 +287,15 @@ const noDiff = {
   name: 'Generated files are current (npx projen leaves no diff)',
   run: 'PROJEN_DISABLE_POST=true npx projen && git diff --exit-code',
 };
-function affected(base: string) {
-  return { name: 'Build and test what changed', run: `npx nx affected -t build test synth --base=${base} --head=HEAD` };
-}
+// The same pyramid as .ci/run: npm test (jest, synth, Python, cfn-lint, checkov, API compatibility,
+// README commands and costs, artifact installs), then the committed API.md files must be current.
+const pyramid = [
+  { name: 'The test pyramid (npm test, as .ci/run)', run: 'npm test' },
+  {
+    name: 'API.md files are current',
+    run: 'git diff --exit-code -- \'*API.md\' || { echo "The build regenerated API.md files: build and commit them"; exit 1; }',
+  },
+];
 new YamlFile(root, '.github/workflows/pull-request.yml', {
   obj: {
     name: 'pull-request',
@@ -288,7 +305,7 @@ new YamlFile(root, '.github/workflows/pull-request.yml', {
       build: {
         'runs-on': 'ubuntu-latest',
         env,
-        'steps': [checkout, setupNode, setupPython, nxCache, { run: 'npm ci' }, noDiff, affected('origin/main'),
+        'steps': [checkout, setupNode, setupPython, nxCache, { run: 'npm ci' }, noDiff, ...pyramid,
           {
             name: 'Update safety: what this change would replace in every deployed app (portcullis-audit diff against the merge base)',
             run: 'bash scripts/diff-apps.sh "$(git merge-base origin/main HEAD)"',
@@ -306,8 +323,8 @@ new YamlFile(root, '.github/workflows/main.yml', {
       build: {
         'runs-on': 'ubuntu-latest',
         env,
-        'steps': [checkout, setupNode, setupPython, nxCache, { run: 'npm ci' }, noDiff, affected('HEAD~1'),
-          { name: 'Release dry run (versions, artifacts, metadata checks)', run: 'npm run release -- --dry-run && node scripts/release/check-metadata.js dist/release' }],
+        // npm test ends with verify:artifacts: the release dry run, its metadata checks, the installs.
+        'steps': [checkout, setupNode, setupPython, nxCache, { run: 'npm ci' }, noDiff, ...pyramid],
       },
     },
   },
@@ -323,7 +340,7 @@ new YamlFile(root, '.github/workflows/release.yml', {
         env,
         'permissions': { contents: 'write' }, // push the tags
         'steps': [checkout, setupNode, setupPython, { run: 'npm ci' }, noDiff,
-          { name: 'Version, build, tag', run: 'git config user.name "portcullis-release" && git config user.email "release@users.noreply.github.com" && npm run release && git push --tags' },
+          { name: 'Version, build, tag', run: 'git config user.name "portcullis-release" && git config user.email "release@users.noreply.github.com" && npm run release && git push origin HEAD:main && git push --tags' },
           { name: 'Check the artifacts\' metadata', run: 'node scripts/release/check-metadata.js dist/release' },
           { uses: 'actions/upload-artifact@v4', with: { name: 'release', path: 'dist/release' } }],
       },
@@ -349,9 +366,11 @@ new YamlFile(root, '.github/workflows/release.yml', {
 });
 
 root.testTask.reset();
-root.testTask.description = 'The whole test pyramid: jest (with cdk-nag), app synth, Python, cfn-lint, checkov';
+root.testTask.description = 'The whole test pyramid: jest (with cdk-nag), app synth, API compatibility, README commands and costs, Python, cfn-lint, checkov, artifacts';
 root.testTask.exec('nx run-many -t build test synth');
 root.testTask.exec('node scripts/synth-summary.js');
+root.testTask.exec('node scripts/api-compat.js check');
+root.testTask.exec('node scripts/check-readme-commands.js');
 root.testTask.exec('bash scripts/test-python.sh');
 root.testTask.exec('bash scripts/validate-templates.sh');
 root.testTask.exec('node --test scripts/release/');

@@ -21,6 +21,8 @@ export const NPM_PINS: Record<string, string> = {
   'jsii-rosetta': '~6.0.17',
   'jsii-pacmak': '1.140.0',
   'jsii-docgen': '~10.12.6',
+  // API compatibility (npm run api:compat): the newest jsii-diff on this registry mirror.
+  'jsii-diff': '1.134.0',
   'ts-node': '^10.9.2',
   '@types/node': '^20.19.0',
 

@@ -38,6 +38,10 @@ for (const p of manifest.packages) {
   for (const required of ['package/.jsii', 'package/lib/index.js', 'package/lib/index.d.ts', 'package/README.md', 'package/API.md', 'package/LICENSE']) {
     check(listing.includes(required), `${p.name}: tarball lacks ${required}`);
   }
+  // npm links each bin at install time: its file must be in the tarball (bin/*.js shims).
+  for (const [bin, file] of Object.entries(pkg.bin ?? {})) {
+    check(listing.includes(`package/${path.posix.normalize(file)}`), `${p.name}: bin ${bin} -> ${file} is not in the tarball`);
+  }
   for (const f of listing) {
     check(!/^package\/(src|test)\//.test(f) && !/^package\/coverage/.test(f) && !(f.endsWith('.ts') && !f.endsWith('.d.ts')),
       `${p.name}: tarball contains ${f}`);

@@ -90,8 +90,19 @@ try {
 }
 
 if (!dryRun) {
+  // The released API becomes the baseline of the API-compatibility check (npm run api:compat):
+  // written from the .jsii just built, committed, and the tags point at that commit.
+  const bumped = releases.filter((x) => x.bumped).map((r) => `packages/${r.name}`);
+  if (bumped.length) {
+    execFileSync('node', ['scripts/api-compat.js', 'baseline', ...bumped], { cwd: root, stdio: 'inherit' });
+    const baselines = bumped.map((d) => `${d}/api-baseline.json`);
+    if (git('status', '--porcelain', '--', ...baselines) !== '') {
+      git('add', '--', ...baselines);
+      git('commit', '-m', `chore(release): API baselines of ${releases.filter((x) => x.bumped).map((r) => `@portcullis/${r.name}@${r.nextVersion}`).join(', ')}`, '--', ...baselines);
+    }
+  }
   for (const r of releases.filter((x) => x.bumped)) git('tag', `@portcullis/${r.name}@${r.nextVersion}`);
-  console.log('tagged the bumped packages; push the tags (git push --tags) and run the release workflow');
+  console.log('committed the API baselines and tagged the bumped packages; push both (git push origin HEAD:main && git push --tags)');
 } else {
   console.log('dry run: nothing tagged');
 }

@@ -19,7 +19,8 @@ echo "verify-artifacts: npm consumer in $tmp (no access to the workspace)"
 mkdir -p "$tmp/npm"
 cp scripts/release/consumer.js "$tmp/npm/"
 (cd "$tmp/npm" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error \
-  "$out"/*/js/*.tgz "aws-cdk-lib@$cdk_lib" "constructs@$constructs" >/dev/null && node consumer.js)
+  "$out"/*/js/*.tgz "aws-cdk-lib@$cdk_lib" "constructs@$constructs" >/dev/null && node consumer.js \
+  && npx --no-install portcullis-audit --help >/dev/null && echo "npm consumer: npx portcullis-audit --help works from the installed tarball")
 
 echo "verify-artifacts: Python consumer in a fresh venv"
 python3 -m venv "$tmp/venv"

@@ -1,0 +1,324 @@
+#!/usr/bin/env node
+// Documented commands work, documented costs are exact (npm test; README "Documented commands are tested").
+//
+// 1. Runs the command lines of the root README and of every app README: each line of their
+//    ```sh blocks (`cd` lines move the following lines of the block; `cd X && cmd` moves one),
+//    and every inline `npm ...` / `npx ...` span of their prose (`<app>` stands for each app).
+//    New commands are covered without touching this file; a command this file does not know
+//    is run. RULES below say which commands are not run here, and why: they need an AWS
+//    account, or `npm test` already runs exactly them (named), or they rewrite files.
+// 2. Asserts every idle cost quoted in those READMEs and in the audit README to the cent
+//    against @portcullis/audit's CostEstimator: the root table and each app's per-egress
+//    table (cost, NAT gateways, public IPv4) on the apps' stacks synthesized in-process with
+//    that context (the default is cross-checked against apps/<app>/cdk.out, the CLI's synth),
+//    the audit README's reference figures on the same aws-ecs-patterns stack as its tests.
+//
+// Needs the packages built and the apps synthesized (npm test runs it after `nx run-many -t
+// build test synth`). Usage: node scripts/check-readme-commands.js [--list] [--no-run]
+'use strict';
+const { spawn, execFileSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const listOnly = args.includes('--list');
+const noRun = args.includes('--no-run');
+const apps = fs.readdirSync(path.join(root, 'apps')).filter((a) => fs.existsSync(path.join(root, 'apps', a, 'cdk.json'))).sort();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-commands-'));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/**
+ * What happens to a command (matched on the whole line after `#` comments are removed).
+ * skip: not run here, with the reason. covered: not run again here because npm test (or CI) runs
+ * exactly it, named. run: rewrite before running (env: extra environment).
+ */
+const NPM_TEST = 'npm test';
+const RULES = [
+  { match: /^npx cdk (bootstrap|deploy|destroy)\b/, skip: 'needs an AWS account' },
+  { match: /^aws /, skip: 'AWS CLI: needs an AWS account' },
+  { match: /^(\w+=\S+ )*npm run integ( |$)/, skip: 'deploys to an AWS account (npm run integ)' },
+  { match: /^npm run release$/, skip: 'tags a release (clean tree; the release workflow runs it); its dry run is covered' },
+  { match: /^git /, skip: 'a git command (an example of a commit or push), never run' },
+  { match: /^npm run api:baseline$/, skip: 'rewrites the API baselines (accepting a break); npm test runs api:compat' },
+  { match: /^npm run api:compat$/, covered: `${NPM_TEST} runs it (node scripts/api-compat.js check)` },
+  { match: /^npx projen$/, skip: 'rewrites the generated files; .ci/run and the workflows run it and fail on a diff' },
+  { match: /^(npm run integ:update|npx projen integ:update)$/, covered: 'each app\'s `test` target runs `integ:snapshot`, the check integ:update ends with (integ:update itself rewrites snapshots)' },
+  { match: /^npm ci && npm run synth$/, covered: `${NPM_TEST} runs the synth task's steps (nx run-many -t build test synth, node scripts/synth-summary.js); .ci/run and the workflows start with npm ci` },
+  { match: /^npm run synth$/, covered: `${NPM_TEST} runs its steps: nx run-many -t synth and node scripts/synth-summary.js` },
+  { match: /^npm test$/, covered: 'this check is one of its steps' },
+  { match: /^npx projen synth$/, covered: `${NPM_TEST}: the nx \`synth\` target of each app is this task` },
+  { match: /^npx nx run-many -t build$/, covered: `${NPM_TEST}: its first step builds every project (nx run-many -t build test synth)` },
+  { match: /^npm run affected$/, covered: `${NPM_TEST} runs the same targets (build test synth) for every project; the workflows run npm test` },
+  { match: /^npm run verify:artifacts$/, covered: `${NPM_TEST} runs it (its last step)` },
+  { match: /^npm run release -- --dry-run$/, covered: `${NPM_TEST}: verify:artifacts runs scripts/release/release.js --dry-run and checks the artifacts` },
+  // Run, into a temporary directory: apps/<app>/cdk.out is npm test's synth, checked by the steps after this one.
+  // The default synth is npm test's apps/<app>/cdk.out (same command, same context): copied, not repeated.
+  { match: /^npx cdk synth (-o|--output) \S+$/, run: (cmd) => `cp -r cdk.out ${cmd.split(/\s+/).pop()} # ${cmd}` },
+  // (A command's own `-o DIR` is moved there too, and DIR in the block's later lines with it.)
+  { match: /^npx cdk synth\b/, run: (cmd) => (/\s(-o|--output)\s/.test(cmd) ? cmd : `${cmd} --output ${path.join(tmp, 'cdk.out-' + Math.random().toString(36).slice(2))}`) },
+  // A quick mode: one measured round instead of 15 (the numbers are not kept).
+  { match: /^npm run bench$/, env: { BENCH_ROUNDS: '1' } },
+  // nx affected needs a base: the workflows' checkouts have origin/main, a clone has main.
+  { match: /^npx nx show projects --affected$/, env: { NX_BASE: gitRef('main') ?? gitRef('origin/main') ?? 'HEAD' } },
+];
+
+function gitRef(ref) {
+  try {
+    execFileSync('git', ['rev-parse', '--verify', '-q', ref], { cwd: root, stdio: 'ignore' });
+    return ref;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Command lines of a README: ```sh blocks and inline `npm`/`npx` spans, with their cwd and line. */
+function commandsOf(readme) {
+  const file = path.join(root, readme);
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const out = [];
+  let inSh = false;
+  let inOther = false;
+  let cwd = root;
+  let block = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const fence = /^```(\S*)/.exec(line.trim());
+    if (fence) {
+      if (inSh || inOther) { inSh = inOther = false; continue; }
+      if (['sh', 'bash', 'shell', 'console'].includes(fence[1])) { inSh = true; cwd = root; block++; } else inOther = true;
+      continue;
+    }
+    if (inOther) continue;
+    if (inSh) {
+      // A comment may state the expected exit code: `# exit 1: ...`.
+      const expect = Number(/(?:^|\s)#\s*exit (\d+)/.exec(line)?.[1] ?? 0);
+      let cmd = line.replace(/(^|\s)#.*$/, '').trim();
+      while (cmd.endsWith('\\') && i + 1 < lines.length) cmd = `${cmd.slice(0, -1).trim()} ${lines[++i].replace(/(^|\s)#.*$/, '').trim()}`;
+      if (!cmd) continue;
+      const cd = /^cd (\S+)$/.exec(cmd);
+      if (cd) { cwd = path.resolve(cwd, cd[1]); continue; }
+      const cdAnd = /^cd (\S+) && (.+)$/.exec(cmd);
+      const job = `${readme}#${block}`; // the lines of a block run in order, in one job
+      if (cdAnd) out.push({ readme, line: i + 1, cwd: path.resolve(cwd, cdAnd[1]), command: cdAnd[2], expect, job });
+      else out.push({ readme, line: i + 1, cwd, command: cmd, expect, job });
+      continue;
+    }
+    for (const m of line.matchAll(/`((?:npm|npx) [^`]+)`/g)) out.push({ readme, line: i + 1, cwd: root, command: m[1].trim(), expect: 0, job: `${readme}:${i + 1}:${m.index}` });
+  }
+  // `<app>` stands for every app.
+  return out.flatMap((c) => (c.command.includes('<app>') ? apps.map((a) => ({ ...c, command: c.command.replace(/<app>/g, a) })) : [c]));
+}
+
+function classify(c) {
+  const rule = RULES.find((r) => r.match.test(c.command));
+  if (rule?.skip) return { ...c, action: 'skip', why: rule.skip };
+  if (rule?.covered) return { ...c, action: 'covered', why: rule.covered };
+  if (/<[a-z-]+>/i.test(c.command)) return { ...c, action: 'fail', why: 'has a placeholder this check cannot fill: add a rule to scripts/check-readme-commands.js' };
+  return { ...c, action: 'run', run: rule?.run ? rule.run(c.command) : c.command, env: rule?.env ?? {} };
+}
+
+function runOne(c, outputs) {
+  // `-o DIR` / `--output DIR` of a command: DIR goes to the temporary directory, in this line
+  // and in the later lines of its block (e.g. cdk synth -o before.out, then diff before.out ...).
+  for (const m of c.run.matchAll(/\s(?:-o|--output)\s+(\S+)/g)) {
+    if (!path.isAbsolute(m[1]) && !outputs.has(m[1])) outputs.set(m[1], path.join(tmp, `out-${outputs.size}-${path.basename(m[1])}`));
+  }
+  let run = c.run;
+  for (const [name, target] of outputs) run = run.replace(new RegExp(`(?<=\\s)${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=\\s|$)`, 'g'), target);
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn('sh', ['-c', run], { cwd: c.cwd, env: { ...process.env, ...c.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    const timer = setTimeout(() => child.kill('SIGTERM'), 300_000);
+    child.on('error', (e) => { output += String(e); });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ ...c, run, code, signal, output, seconds: (Date.now() - started) / 1000 });
+    });
+  });
+}
+
+/** Runs the jobs (a sh block's lines in order, stopping at the first failure), `parallel` at a time. */
+async function runAll(commands, parallel) {
+  const jobs = [...new Set(commands.map((c) => c.job))].map((j) => commands.filter((c) => c.job === j));
+  const results = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const outputs = new Map();
+      for (const c of jobs[next++]) {
+        const r = await runOne(c, outputs);
+        results.push(r);
+        if (r.code !== r.expect) break;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------
+// Costs
+
+function loadAudit() {
+  try {
+    return require(path.join(root, 'packages/audit/lib'));
+  } catch {
+    throw new Error('@portcullis/audit is not built (packages/audit/lib): run `npx nx run-many -t build` first');
+  }
+}
+
+/** The app's stack class (apps/<app>/src/stack.ts), with its context read as main.ts reads it. */
+function appStackFactory(app) {
+  require('ts-node').register({ transpileOnly: true, project: path.join(root, 'bench/tsconfig.json') });
+  const cdk = require('aws-cdk-lib');
+  const { readReferenceContext } = require(path.join(root, 'apps/reference-kit'));
+  const mod = require(path.join(root, 'apps', app, 'src', 'stack.ts'));
+  const StackClass = Object.values(mod).find((v) => typeof v === 'function' && v.prototype instanceof cdk.Stack);
+  if (!StackClass) throw new Error(`apps/${app}/src/stack.ts exports no Stack class`);
+  return (context) => {
+    const a = new cdk.App({ outdir: fs.mkdtempSync(path.join(tmp, 'app-')), context });
+    const stack = new StackClass(a, 'Estimate', readReferenceContext(a));
+    return a.synth().getStackArtifact(stack.artifactId).template;
+  };
+}
+
+/** The stack template(s) of apps/<app>/cdk.out (npm test's synth). */
+function cdkOutTemplates(app) {
+  const out = path.join(root, 'apps', app, 'cdk.out');
+  const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+  return Object.values(manifest.artifacts ?? {}).filter((a) => a.type === 'aws:cloudformation:stack')
+    .map((a) => JSON.parse(fs.readFileSync(path.join(out, a.properties.templateFile), 'utf8')));
+}
+
+function checkCosts() {
+  process.env.CDK_VALIDATION = 'false'; // in-process synths for costs only; the policy packs ran in npm test's synth
+  const { CostEstimator } = loadAudit();
+  const problems = [];
+  const checks = [];
+  const expectEqual = (where, what, quoted, actual) => {
+    checks.push(`${where}: ${what} ${quoted}`);
+    if (quoted !== actual) problems.push(`${where}: ${what} is ${quoted} in the README, the estimator says ${actual}`);
+  };
+  const usd = (e) => e.totalMonthlyUsd.toFixed(2);
+  const idle = { natDataGbPerMonth: 1 }; // the READMEs' idle month (also the estimator's default)
+  const estimates = new Map();
+  const estimate = (app, egress) => {
+    const key = `${app}/${egress}`;
+    if (!estimates.has(key)) {
+      const factories = estimate.factories ??= {};
+      const synth = factories[app] ??= appStackFactory(app);
+      // egress=none refuses an image it cannot pull without NAT; the image does not change the cost.
+      const context = egress === 'default' ? {} : egress === 'none' ? { egress, image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1' } : { egress };
+      estimates.set(key, CostEstimator.estimateTemplate(synth(context), idle));
+    }
+    return estimates.get(key);
+  };
+
+  for (const app of apps) {
+    // The in-process synth must be the CLI's: same default estimate as apps/<app>/cdk.out.
+    const fromCdkOut = cdkOutTemplates(app).map((t) => usd(CostEstimator.estimateTemplate(t, idle))).join(' + ');
+    expectEqual(`apps/${app}/cdk.out`, 'default idle $/month (in-process synth vs cdk synth)', fromCdkOut, usd(estimate(app, 'default')));
+
+    const readme = `apps/${app}/README.md`;
+    const text = fs.readFileSync(path.join(root, readme), 'utf8');
+    const rows = [...text.matchAll(/^\| `(\w+)[^`|]*` \| (\d+) \| (\d+) \| \$([\d.]+) \|$/gm)];
+    if (rows.length === 0) problems.push(`${readme}: no idle-cost table (| \`egress\` | NAT gateways | public IPv4 | $ |) found`);
+    for (const [, egress, nat, ipv4, cost] of rows) {
+      const e = estimate(app, egress);
+      expectEqual(readme, `egress=${egress} idle $/month`, cost, usd(e));
+      expectEqual(readme, `egress=${egress} NAT gateways`, nat, String(e.natGatewayCount));
+      expectEqual(readme, `egress=${egress} public IPv4`, ipv4, String(e.publicIpv4Count));
+      if (e.notPriced.length) problems.push(`${readme}: egress=${egress} has lines the estimator cannot price: ${e.notPriced.join(', ')}`);
+    }
+  }
+
+  // Root README: | [apps/<app>](apps/<app>) | ... | default / egress=singleNatGateway |
+  const rootRows = [...fs.readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/^\| \[apps\/([\w-]+)\]\([^)]*\) \|.*\| ([\d.]+) \/ ([\d.]+) \|$/gm)];
+  if (rootRows.length !== apps.length) problems.push(`README.md: ${rootRows.length} app rows with "default / singleNatGateway" costs, expected one per app (${apps.join(', ')})`);
+  for (const [, app, def, single] of rootRows) {
+    if (!apps.includes(app)) { problems.push(`README.md: row for unknown app ${app}`); continue; }
+    expectEqual('README.md', `${app} default idle $/month`, def, usd(estimate(app, 'default')));
+    expectEqual('README.md', `${app} egress=singleNatGateway idle $/month`, single, usd(estimate(app, 'singleNatGateway')));
+  }
+
+  // Audit README: the aws-ecs-patterns reference of packages/audit/test/cost-estimator.test.ts.
+  const audit = fs.readFileSync(path.join(root, 'packages/audit/README.md'), 'utf8');
+  const oneNat = /idles at \$([\d.]+)/.exec(audit);
+  const twoNat = /two NAT gateways \$([\d.]+)/.exec(audit);
+  const breakEven = /responses ([\d.]+) M requests\/month/.exec(audit);
+  if (!oneNat || !twoNat || !breakEven) problems.push('packages/audit/README.md: the reference figures ("idles at $", "two NAT gateways $", "M requests/month") were not found');
+  else {
+    const cdk = require('aws-cdk-lib');
+    const ec2 = require('aws-cdk-lib/aws-ec2');
+    const ecs = require('aws-cdk-lib/aws-ecs');
+    const ecsPatterns = require('aws-cdk-lib/aws-ecs-patterns');
+    const reference = (natGateways) => { // 2-AZ VPC + internet-facing ALB + 2 Fargate tasks of 0.25 vCPU / 0.5 GB
+      const a = new cdk.App({ outdir: fs.mkdtempSync(path.join(tmp, 'ref-')) });
+      const stack = new cdk.Stack(a, 'Ref');
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways });
+      new ecsPatterns.ApplicationLoadBalancedFargateService(stack, 'Api', {
+        cluster: new ecs.Cluster(stack, 'Cluster', { vpc }), cpu: 256, memoryLimitMiB: 512, desiredCount: 2,
+        taskImageOptions: { image: ecs.ContainerImage.fromRegistry('nginx') },
+      });
+      return a.synth().getStackArtifact(stack.artifactId).template;
+    };
+    expectEqual('packages/audit/README.md', 'reference idle $/month, 1 NAT gateway', oneNat[1], usd(CostEstimator.estimateTemplate(reference(1), idle)));
+    expectEqual('packages/audit/README.md', 'reference idle $/month, 2 NAT gateways', twoNat[1], usd(CostEstimator.estimateTemplate(reference(2), idle)));
+    expectEqual('packages/audit/README.md', 'break-even ALB vs HTTP API, M requests/month', breakEven[1], (CostEstimator.breakEven({ averageResponseKb: 2 }) / 1e6).toFixed(2));
+  }
+  return { problems, checks };
+}
+
+// ---------------------------------------------------------------------------------------
+
+async function main() {
+  const started = Date.now();
+  const readmes = ['README.md', ...apps.map((a) => `apps/${a}/README.md`)];
+  const seen = new Set();
+  const all = readmes.flatMap(commandsOf).map(classify).filter((c) => {
+    const key = `${c.cwd}\0${c.command}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const where = (c) => `${c.readme}:${c.line} (${path.relative(root, c.cwd) || '.'}) ${c.command}`;
+  for (const c of all.filter((x) => x.action !== 'run')) console.log(`${c.action.padEnd(7)} ${where(c)}\n        ${c.why}`);
+  if (listOnly) {
+    for (const c of all.filter((x) => x.action === 'run')) console.log(`run     ${where(c)}${c.run !== c.command ? `\n        as: ${c.run}` : ''}${Object.keys(c.env).length ? `\n        env: ${JSON.stringify(c.env)}` : ''}`);
+    return;
+  }
+  let failures = all.filter((c) => c.action === 'fail').length;
+
+  // Commands run in child processes while this one checks the costs.
+  const running = noRun ? Promise.resolve([]) : runAll(all.filter((c) => c.action === 'run'), Math.max(2, os.cpus().length));
+  let costs;
+  try {
+    costs = checkCosts();
+  } catch (e) {
+    costs = { problems: [e.stack ?? String(e)], checks: [] };
+  }
+  const results = await running;
+  for (const r of results) {
+    const ok = r.code === r.expect;
+    console.log(`${ok ? 'ok     ' : 'FAILED '} ${where(r)} (${r.seconds.toFixed(1)} s)${r.run !== r.command ? `\n        as: ${r.run}` : ''}${Object.keys(r.env).length ? `\n        env: ${JSON.stringify(r.env)}` : ''}`);
+    if (!ok) {
+      failures++;
+      console.log(`        exit ${r.code ?? r.signal}, expected ${r.expect}; last output:\n${r.output.trimEnd().split('\n').slice(-25).map((l) => `        | ${l}`).join('\n')}`);
+    }
+  }
+  console.log(`costs: ${costs.checks.length} figures compared to the cent with the estimator`);
+  for (const p of costs.problems) console.log(`FAILED  ${p}`);
+  failures += costs.problems.length;
+  console.log(`readme-commands: ${results.length} run, ${all.filter((c) => c.action === 'covered').length} covered by npm test, ${all.filter((c) => c.action === 'skip').length} skipped; ${failures} problem(s) (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  if (failures) {
+    console.log('A README promises a command or a figure that does not hold: fix the README or the code (rules: scripts/check-readme-commands.js).');
+    process.exitCode = 1;
+  }
+}
+
+main().catch((e) => { console.error(e); process.exitCode = 2; });
