@@ -406,6 +406,12 @@ export class Network extends Construct implements INetwork {
       throw new Error('Egress.natInstance(): the VPC has no internet gateway attachment to make the NAT instance Elastic IP depend on');
     }
     eip.node.addDependency(attachment);
+    // Its user data installs iptables from the package repositories at first boot: start it
+    // only once its public subnet routes to the internet, or the install (run once) can fail
+    // and the instance never translates.
+    const cfnInstance = instance.node.defaultChild as ec2.CfnInstance;
+    const home = vpc.publicSubnets.find((s) => s.node.findAll().includes(cfnInstance)) ?? vpc.publicSubnets[0];
+    cfnInstance.node.addDependency(home.internetConnectivityEstablished);
     return { egressIps: [eip.attrPublicIp], natInstance: instance };
   }
 

@@ -648,3 +648,13 @@ describe('bad input (issue 17): every prop checked before CloudFormation sees it
     });
   });
 });
+
+test('natInstance: the instance starts only once its public subnet routes to the internet (its user data installs iptables at first boot)', () => {
+  const stack = new Stack(new App(), 'Nat', { env: { account: '123456789012', region: 'us-east-1' } });
+  new Network(stack, 'Network', { egress: Egress.natInstance() });
+  const template = Template.fromStack(stack);
+  const [instance] = Object.values<any>(template.findResources('AWS::EC2::Instance'));
+  const publicRoute = Object.keys(template.findResources('AWS::EC2::Route')).find((id) => /PublicSubnet1DefaultRoute/.test(id));
+  expect(publicRoute).toMatch(/PublicSubnet1DefaultRoute/);
+  expect(instance.DependsOn).toEqual(expect.arrayContaining([publicRoute]));
+});

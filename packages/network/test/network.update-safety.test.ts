@@ -40,12 +40,15 @@ describe('an upgrade changes nothing that was not meant to change', () => {
   test.each([
     ['nat-instance.us-east-1', ENV],
     ['nat-instance.env-agnostic', undefined],
-  ] as Array<[string, typeof ENV | undefined]>)('%s: only the NAT instance EIP gains a DependsOn on the VPC gateway attachment', (name, env) => {
+  ] as Array<[string, typeof ENV | undefined]>)('%s: only DependsOn changes: the EIP waits for the gateway attachment, the instance for its public route', (name, env) => {
     const before = fixture(name);
     const after = synth({ egress: Egress.natInstance() }, env).json;
     const eipId = Object.keys(before.Resources).find((id) => before.Resources[id].Type === 'AWS::EC2::EIP')!;
     const idOf = (type: string) => Object.keys(before.Resources).find((id) => before.Resources[id].Type === type)!;
-    expect(differences(before, after)).toEqual([`Resources.${eipId}.DependsOn`]);
+    const instanceId = idOf('AWS::EC2::Instance');
+    expect([...new Set(differences(before, after).map((d) => d.replace(/\.\d+$/, '')))].sort()).toEqual([`Resources.${eipId}.DependsOn`, `Resources.${instanceId}.DependsOn`].sort());
+    const publicRoute = Object.keys(after.Resources).find((id) => /PublicSubnet1DefaultRoute/.test(id))!;
+    expect(after.Resources[instanceId].DependsOn).toEqual(expect.arrayContaining([publicRoute]));
     expect(before.Resources[eipId].DependsOn).toBeUndefined();
     // the attachment itself (the IGW alone is not enough: it may not be attached yet)
     expect(after.Resources[eipId].DependsOn).toEqual([idOf('AWS::EC2::VPCGatewayAttachment')]);
