@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -12,6 +12,20 @@ import { ApiService } from '@portcullis/cluster';
 import { INetwork } from '@portcullis/network';
 import { Construct } from 'constructs';
 import { HttpApiAccessLog } from './http-api-access-log';
+import { validateIngressValues, validatePath } from './private/ingress-validation';
+
+/**
+ * The Cloud Map service each ApiService was registered in by an ApiGatewayIngress. ECS
+ * registers a service in at most one Cloud Map service ("ECS supports at most one service
+ * registry per service": https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html,
+ * `serviceRegistries`), so a second gateway in front of the same service reuses it.
+ */
+const CLOUD_MAP_SERVICES = new WeakMap<ApiService, servicediscovery.Service>();
+
+/** A namespace name compared as DNS does: lower case, no trailing dot. */
+function dnsKey(name: string): string {
+  return (name.endsWith('.') ? name.slice(0, -1) : name).toLowerCase();
+}
 
 /** Options of {@link ApiGatewayIngress.addService}. */
 export interface ApiGatewayServiceOptions {
@@ -130,6 +144,8 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable {
 
   private readonly network: INetwork;
   private readonly paths = new Set<string>();
+  /** The services behind this ingress and their route: `$default` or a path prefix. */
+  private readonly routes = new Map<ApiService, string>();
   private readonly authorizer?: apigwv2.IHttpRouteAuthorizer;
 
   constructor(scope: Construct, id: string, props: ApiGatewayIngressProps) {
@@ -137,18 +153,20 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable {
     this.network = props.network;
     this.authorizer = props.authorizer;
 
-    // ---- validation
+    // ---- validation: values first (each error names the prop, the value and the fix), then combinations
     const rate = props.throttlingRateLimit;
     const burst = props.throttlingBurstLimit;
-    if (rate !== undefined && !Token.isUnresolved(rate) && rate < 0) {
-      throw new Error(`\`throttlingRateLimit\` must be >= 0, got ${rate}`);
-    }
-    if (burst !== undefined && !Token.isUnresolved(burst) && (burst < 0 || !Number.isInteger(burst))) {
-      throw new Error(`\`throttlingBurstLimit\` must be a whole number >= 0, got ${burst}`);
-    }
-    if (rate !== undefined && burst !== undefined && !Token.isUnresolved(rate) && !Token.isUnresolved(burst) && burst < rate) {
-      throw new Error(`\`throttlingBurstLimit\` (${burst}) must be >= \`throttlingRateLimit\` (${rate}): a burst below the steady rate would throttle steady traffic`);
-    }
+    validateIngressValues(Stack.of(this), {
+      namespaceName: props.namespaceName,
+      hasNamespace: props.namespace !== undefined,
+      throttlingRateLimit: rate,
+      throttlingBurstLimit: burst,
+      domainName: props.domainName,
+      certificate: props.certificate,
+      hostedZone: props.hostedZone,
+      corsMaxAge: props.cors?.maxAge,
+      accessLogRetention: props.accessLogRetention,
+    });
     if (props.domainName !== undefined && !props.certificate) {
       throw new Error(`\`domainName\` '${props.domainName}' needs \`certificate\` (an ACM certificate for it in this region)`);
     }
@@ -186,8 +204,13 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable {
       this.checkNamespace(props.namespace);
       this.namespace = props.namespace;
     } else {
-      this.namespace = new servicediscovery.PrivateDnsNamespace(this, 'Namespace', {
-        name: props.namespaceName ?? 'internal',
+      const name = props.namespaceName ?? 'internal';
+      // A VPC holds one private hosted zone of a name (Route 53 ConflictingDomainExists:
+      // https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html), and
+      // Cloud Map creates one per private DNS namespace: a second ingress in this VPC shares
+      // the namespace of that name instead of creating one that could never be deployed.
+      this.namespace = this.findNamespace(name) ?? new servicediscovery.PrivateDnsNamespace(this, 'Namespace', {
+        name,
         vpc: props.network.vpc,
         description: 'Portcullis: private services behind the API Gateway VPC link',
       });
@@ -207,7 +230,7 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable {
     });
 
     // ---- API, $default route and stage
-    const defaultTarget = this.wire('Default', props.service);
+    const defaultTarget = this.wire('Default', props.service, '$default');
     this.cloudMapService = defaultTarget.cloudMapService;
     if (props.domainName) {
       this.domain = new apigwv2.DomainName(this, 'DomainName', { domainName: props.domainName, certificate: props.certificate! });
@@ -233,7 +256,9 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable {
     if (this.domain && props.hostedZone) {
       new route53.ARecord(this, 'AliasRecord', {
         zone: props.hostedZone,
-        recordName: props.domainName,
+        // fully qualified (trailing dot): aws-cdk-lib would append the zone's name to a token
+        // domain name; a literal one is checked to be in the zone and reads the same
+        recordName: `${props.domainName}.`,
         target: route53.RecordTarget.fromAlias(new targets.ApiGatewayv2DomainProperties(this.domain.regionalDomainName, this.domain.regionalHostedZoneId)),
       });
     }
@@ -246,22 +271,53 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable {
    */
   public addService(service: ApiService, options: ApiGatewayServiceOptions): servicediscovery.Service {
     const path = options.path;
-    if (!/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(path)) {
-      throw new Error(`\`path\` must look like '/orders' or '/v1/orders' (no trailing slash, no parameters), got '${path}'`);
-    }
+    validatePath(path);
     if (this.paths.has(path)) {
-      throw new Error(`\`path\` '${path}' is already routed to another service: paths must be unique`);
+      throw new Error(`\`path\` '${path}' is already routed to another service: paths must be unique; choose another prefix`);
     }
-    this.paths.add(path);
+    const route = this.routes.get(service);
+    if (route !== undefined) {
+      const where = route === '$default'
+        ? 'on the `$default` route, which already sends it every path no other route matches (requests to ' + `'${path}' reach it today): remove this addService call`
+        : `on '${route}': an ingress routes one path prefix to a service (ECS registers it in one Cloud Map service); serve it under '${route}' only, or put a second ApiGatewayIngress in front of it`;
+      throw new Error(`\`service\` '${service.node.path}' is already behind this ingress ${where}`);
+    }
     this.checkService(service);
-    const target = this.wire(`Path${this.paths.size}`, service);
+    this.paths.add(path);
+    const target = this.wire(`Path${this.paths.size}`, service, path);
     for (const routePath of [path, `${path}/{proxy+}`]) {
       this.api.addRoutes({ path: routePath, methods: [apigwv2.HttpMethod.ANY], integration: target.integration, authorizer: this.authorizer });
     }
     return target.cloudMapService;
   }
 
-  private wire(id: string, service: ApiService) {
+  private wire(id: string, service: ApiService, route: string) {
+    const cloudMapService = this.cloudMapServiceFor(id, service);
+    this.routes.set(service, route);
+    this.connections.allowTo(service, ec2.Port.tcp(service.containerPort), `VPC link to container port ${service.containerPort}`);
+    const integration = new integrations.HttpServiceDiscoveryIntegration(`${id}Integration`, cloudMapService, {
+      vpcLink: this.vpcLink,
+      method: apigwv2.HttpMethod.ANY,
+    });
+    return { cloudMapService, integration };
+  }
+
+  /**
+   * The Cloud Map service with the SRV records of `service`: the one another ApiGatewayIngress
+   * registered it in (ECS allows one per service, and the VPC link only needs its records),
+   * else a new one in this ingress's namespace.
+   */
+  private cloudMapServiceFor(id: string, service: ApiService): servicediscovery.Service {
+    const existing = CLOUD_MAP_SERVICES.get(service);
+    if (existing) return existing;
+    // registrations made with cloudMapOptions or associateCloudMapService (the L2's
+    // `cloudMapService` knows only the first kind): the ECS service's ServiceRegistries
+    const stack = Stack.of(this);
+    const registries = stack.resolve((service.service.node.defaultChild as ecs.CfnService).serviceRegistries);
+    if (Array.isArray(registries) && registries.length > 0) {
+      throw new Error(`\`service\` '${service.node.path}' is already registered in a Cloud Map service no ApiGatewayIngress created (${JSON.stringify(registries[0].registryArn ?? registries[0])}): ` +
+        'ECS registers a service in at most one Cloud Map service, and the VPC link needs SRV records this ingress manages; remove that registration (cloudMapOptions, associateCloudMapService) and let the ingress register the service');
+    }
     const cloudMapService = new servicediscovery.Service(this, `${id}CloudMapService`, {
       namespace: this.namespace,
       description: `SRV records (task IP and container port) of ${service.node.path}`,
@@ -270,12 +326,19 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable {
       customHealthCheck: { failureThreshold: 1 }, // ECS reports task health to Cloud Map
     });
     service.registerInCloudMap(cloudMapService);
-    this.connections.allowTo(service, ec2.Port.tcp(service.containerPort), `VPC link to container port ${service.containerPort}`);
-    const integration = new integrations.HttpServiceDiscoveryIntegration(`${id}Integration`, cloudMapService, {
-      vpcLink: this.vpcLink,
-      method: apigwv2.HttpMethod.ANY,
+    CLOUD_MAP_SERVICES.set(service, cloudMapService);
+    return cloudMapService;
+  }
+
+  /** A private DNS namespace named `name` already in this stack, in the network's VPC. */
+  private findNamespace(name: string): servicediscovery.IPrivateDnsNamespace | undefined {
+    const stack = Stack.of(this);
+    const vpc = JSON.stringify(stack.resolve(this.network.vpc.vpcId));
+    return stack.node.findAll().find((c): c is servicediscovery.PrivateDnsNamespace => {
+      if (!(c instanceof servicediscovery.PrivateDnsNamespace)) return false;
+      const cfn = c.node.defaultChild as servicediscovery.CfnPrivateDnsNamespace;
+      return dnsKey(c.namespaceName) === dnsKey(name) && JSON.stringify(stack.resolve(cfn.vpc)) === vpc;
     });
-    return { cloudMapService, integration };
   }
 
   private checkService(service: ApiService) {

@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { retention } from '@portcullis/network/lib/private/validate';
 import { Construct } from 'constructs';
 
 /** Properties of an {@link HttpApiAccessLog}. */
@@ -51,9 +52,9 @@ export class HttpApiAccessLog extends Construct {
 
   constructor(scope: Construct, id: string, props: HttpApiAccessLogProps = {}) {
     super(scope, id);
-    if (props.retention === logs.RetentionDays.INFINITE) {
-      throw new Error('`retention` must be finite, got RetentionDays.INFINITE: access logs would be kept (and billed) forever; use e.g. RetentionDays.ONE_YEAR');
-    }
+    // RetentionDays.INFINITE, Infinity, NaN and numbers that are no RetentionDays value are
+    // refused: access logs hold client IPs and would be kept (and billed) forever
+    retention('retention', props.retention);
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.retention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,

@@ -218,8 +218,8 @@ describe('options', () => {
 
 describe('bad input', () => {
   test.each([
-    [{ throttlingRateLimit: -1 }, /`throttlingRateLimit` must be >= 0, got -1/],
-    [{ throttlingBurstLimit: -5 }, /`throttlingBurstLimit` must be a whole number >= 0, got -5/],
+    [{ throttlingRateLimit: -1 }, /`throttlingRateLimit` must be a finite number >= 0, got -1/],
+    [{ throttlingBurstLimit: -5 }, /`throttlingBurstLimit` must be a whole number from 0 to 2147483647, got -5/],
     [{ throttlingRateLimit: 100, throttlingBurstLimit: 50 }, /`throttlingBurstLimit` \(50\) must be >= `throttlingRateLimit` \(100\)/],
     [{ domainName: 'api.example.com' }, /`domainName` 'api.example.com' needs `certificate`/],
     [{ disableExecuteApiEndpoint: true }, /without `domainName` would leave the API unreachable/],

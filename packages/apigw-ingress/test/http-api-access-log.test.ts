@@ -38,7 +38,7 @@ test('a one-month log group receives JSON records with the seed fields plus inte
 
 test('retention is a prop; infinite retention is refused', () => {
   stageWith({ retention: logs.RetentionDays.ONE_YEAR }).template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
-  expect(() => stageWith({ retention: logs.RetentionDays.INFINITE })).toThrow(/`retention` must be finite, got RetentionDays.INFINITE/);
+  expect(() => stageWith({ retention: logs.RetentionDays.INFINITE })).toThrow(/`retention` must be a finite retention, got RetentionDays.INFINITE/);
 });
 
 test('cdk-nag AwsSolutions: the stage has its access log (APIG1 is satisfied)', () => {
