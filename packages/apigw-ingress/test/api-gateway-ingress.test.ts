@@ -4,6 +4,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { AlbIngress } from '@portcullis/alb-ingress';
@@ -11,7 +12,7 @@ import { ApiService, FargateCluster } from '@portcullis/cluster';
 import { Egress, INetwork, Network, NetworkProps } from '@portcullis/network';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as fc from 'fast-check';
-import { ApiGatewayIngress, ApiGatewayIngressProps } from '../src';
+import { ApiGatewayIngress, ApiGatewayIngressProps, HttpApiAccessLog } from '../src';
 
 /** An image the tasks can pull without internet access (Egress.none()): private ECR in the stack's account and region. */
 const PRIVATE_ECR_IMAGE = ecs.ContainerImage.fromRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1');
@@ -67,7 +68,7 @@ describe('seed parity', () => {
     expect(stage.DefaultRouteSettings).toEqual(expect.objectContaining({ DetailedMetricsEnabled: true }));
     const fields = JSON.parse(stage.AccessLogSettings.Format);
     for (const key of ['requestId', 'ip', 'caller', 'user', 'requestTime', 'routeKey', 'status', 'integrationError', 'integrationLatency']) {
-      expect(fields[key]).toBeDefined();
+      expect(fields[key]).toBe(HttpApiAccessLog.FIELDS[key]);
     }
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
@@ -104,11 +105,21 @@ describe('seed parity', () => {
   });
 
   test('members', () => {
-    expect(stack.resolve(ingress.url)).toEqual({ 'Fn::Join': ['', [expect.anything(), '/']] });
+    // the execute-api endpoint of this API (https://<api id>.execute-api.<region>.<suffix>), with a trailing slash
+    const apiId = stack.getLogicalId(ingress.api.node.defaultChild as apigwv2.CfnApi);
+    expect(stack.resolve(ingress.url)).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] }, '/']] });
     expect(ingress.api).toBeInstanceOf(apigwv2.HttpApi);
     expect(ingress.stage.stageName).toBe('$default');
-    expect(ingress.vpcLink).toBeDefined();
-    expect(ingress.namespace).toBeDefined();
+    expect(stack.resolve(ingress.vpcLink.vpcLinkId)).toEqual({ Ref: stack.getLogicalId(ingress.vpcLink.node.defaultChild as apigwv2.CfnVpcLink) });
+    expect(ingress.namespace).toBeInstanceOf(servicediscovery.PrivateDnsNamespace);
+    expect(ingress.namespace.namespaceName).toBe('internal');
+    const namespaceId = stack.getLogicalId(ingress.namespace.node.defaultChild as servicediscovery.CfnPrivateDnsNamespace);
+    expect(stack.resolve(ingress.namespace.namespaceId)).toEqual({ 'Fn::GetAtt': [namespaceId, 'Id'] });
+    // the stage writes to the access log's log group
+    const logGroupId = stack.getLogicalId(ingress.accessLog.logGroup.node.defaultChild as CfnLogGroup);
+    const stage = Object.values<any>(template.findResources('AWS::ApiGatewayV2::Stage'))[0].Properties;
+    expect(stage.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
+    expect(ingress.domain).toBeUndefined();
     expect(ingress.cloudMapService.dnsRecordType).toBe(servicediscovery.DnsRecordType.SRV);
     expect(ingress.connections.securityGroups).toEqual([ingress.securityGroup]);
   });

@@ -1,6 +1,8 @@
 """The apigw-ingress package from Python: an HTTP API stage with the Portcullis access log."""
 import json
 
+import pytest
+
 import aws_cdk as cdk
 from aws_cdk import assertions, aws_apigatewayv2 as apigwv2
 
@@ -40,4 +42,26 @@ def test_full_chain_from_python():
     template.has_resource_properties("AWS::ECS::Service", {
         "ServiceRegistries": [assertions.Match.object_like({"ContainerPort": 8080})],
     })
-    assert ingress.url is not None
+    # the execute-api endpoint of this API (https://<api id>.execute-api.<region>.<suffix>) plus '/'
+    api_id = stack.get_logical_id(ingress.api.node.default_child)
+    assert stack.resolve(ingress.url) == {"Fn::Join": ["", [{"Fn::GetAtt": [api_id, "ApiEndpoint"]}, "/"]]}
+
+
+def test_bad_input_burst_beyond_32_bits_is_rejected_and_the_largest_burst_accepted():
+    from portcullis.apigw_ingress import ApiGatewayIngress
+    from portcullis.cluster import ApiService, FargateCluster
+    from portcullis.network import Network
+
+    stack = cdk.Stack(cdk.App(), "PyBadInput")
+    network = Network(stack, "Network")
+    cluster = FargateCluster(stack, "Cluster", network=network)
+    service = ApiService(stack, "Api", cluster=cluster)
+    # (a float nan or inf cannot be sent at all: the jsii kernel process dies; see the README)
+    with pytest.raises(Exception, match="`throttlingBurstLimit` must be a whole number from 0 to 2147483647, got 2147483648"):
+        ApiGatewayIngress(stack, "Bad", network=network, service=service, throttling_burst_limit=2**31)
+    ApiGatewayIngress(stack, "Ingress", network=network, service=service,
+                      throttling_rate_limit=0.5, throttling_burst_limit=2**31 - 1)
+    template = assertions.Template.from_stack(stack)
+    template.has_resource_properties("AWS::ApiGatewayV2::Stage", {
+        "DefaultRouteSettings": assertions.Match.object_like({"ThrottlingRateLimit": 0.5, "ThrottlingBurstLimit": 2147483647}),
+    })
