@@ -1,6 +1,7 @@
 import { Component, JsonFile, TaskShell, TextFile, YamlFile, javascript, typescript } from 'projen';
 import { REPO, constructPackage } from './projenrc/construct-package';
 import { TASK_ENV } from './projenrc/subproject';
+import { repoLint } from './projenrc/lint';
 import { PinnedDependencies } from './projenrc/pinned-dependencies';
 import { INTEG_DEPLOY_ARGS, INTEG_RUNNER, integUpdateCommand, referenceApp, referenceKit } from './projenrc/reference-app';
 import { PY_PINS, pinned, requirementLines } from './projenrc/versions';
@@ -24,7 +25,9 @@ const root = new javascript.NodeProject({
   // npm >= 11.16 asks for install scripts to be reviewed: nx and its file watcher install native binaries.
   allowScripts: ['nx', '@parcel/watcher'],
   // aws-cdk-lib and constructs at the root keep one hoisted copy for every workspace (and cdk-nag).
-  devDeps: ['projen', 'typescript', 'ts-node', '@types/node', 'nx', 'jsii', 'jsii-rosetta', 'jsii-pacmak', 'jsii-docgen', 'jsii-diff', 'aws-cdk-lib', 'constructs'].map(pinned),
+  devDeps: ['projen', 'typescript', 'ts-node', '@types/node', 'nx', 'jsii', 'jsii-rosetta', 'jsii-pacmak', 'jsii-docgen', 'jsii-diff', 'aws-cdk-lib', 'constructs',
+    // One flat ESLint config for the whole repo (eslint.config.mjs, see projenrc/lint.ts).
+    'eslint', '@eslint/js', 'typescript-eslint', 'eslint-cdk-plugin', 'globals'].map(pinned),
   gitignore: [
     '.nx/',
     'cdk.out/',
@@ -238,6 +241,9 @@ root.addTask('integ', {
   steps: [{ exec: 'nx run-many -t build' }, { exec: `${INTEG_RUNNER} --directory apps ${INTEG_DEPLOY_ARGS}`, receiveArgs: true }],
 });
 
+// Lint (README "Working in the repo"): one flat ESLint config for every package, app and script.
+const lint = repoLint(root);
+
 // Benchmark (a script, not a test): our apps vs aws-ecs-patterns / aws-apigatewayv2 peers.
 new JsonFile(root, 'bench/tsconfig.json', {
   obj: {
@@ -366,7 +372,8 @@ new YamlFile(root, '.github/workflows/release.yml', {
 });
 
 root.testTask.reset();
-root.testTask.description = 'The whole test pyramid: jest (with cdk-nag), app synth, API compatibility, README commands and costs, Python, cfn-lint, checkov, artifacts';
+root.testTask.description = 'The whole test pyramid: eslint, jest (with cdk-nag), app synth, API compatibility, README commands and costs, Python, cfn-lint, checkov, artifacts';
+root.testTask.spawn(lint); // first: it needs no build and fails fast
 root.testTask.exec('nx run-many -t build test synth');
 root.testTask.exec('node scripts/synth-summary.js');
 root.testTask.exec('node scripts/api-compat.js check');

@@ -15,7 +15,7 @@ export const SUBPROJECT_OPTIONS = {
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   minNodeVersion: '20.16.0',
-  // Linting is jsii's own strict checks plus tsc; no eslint/prettier in this repo (yet).
+  // No per-project .eslintrc: one root flat config lints every workspace (projenrc/lint.ts).
   eslint: false,
   prettier: false,
   github: false,

@@ -29,6 +29,15 @@ export const NPM_PINS: Record<string, string> = {
   // Monorepo orchestration: nx 24 lacks non-Linux platform binaries on this registry mirror.
   'nx': '23.2.1',
 
+  // Lint (npm run lint): ESLint 9, not 10, because 10 needs Node >= 20.19 and the repo's
+  // minimum is 20.16; typescript-eslint 8.74 is the newest that accepts TypeScript 6.0
+  // (peer <6.1); eslint-cdk-plugin 3.4 supports ESLint 9 flat config.
+  'eslint': '^9.39.5',
+  '@eslint/js': '^9.39.5',
+  'typescript-eslint': '8.74.0',
+  'eslint-cdk-plugin': '3.4.9',
+  'globals': '^17.14.0',
+
   // Tests and policy packs.
   'jest': '^30.5.2',
   'ts-jest': '^29.4.15',
