@@ -56,7 +56,10 @@ function compact(assembly) {
     return out;
   };
   // readme: prose; dependencyClosure: the dependencies' own metadata (read from the install instead).
-  const { readme, fingerprint, dependencyClosure, ...rest } = assembly; // eslint-disable-line @typescript-eslint/no-unused-vars
+  const rest = { ...assembly };
+  delete rest.readme;
+  delete rest.fingerprint;
+  delete rest.dependencyClosure;
   return { ...strip(rest), fingerprint: '<api-baseline>' };
 }
 

@@ -23,7 +23,7 @@ const picked = new Set();
 function resolveFrom(name, fromDir) {
   try {
     return fs.realpathSync(path.dirname(require.resolve(`${name}/package.json`, { paths: [fromDir] })));
-  } catch (e) {
+  } catch {
     // Packages whose `exports` hide package.json: walk up node_modules folders instead.
     for (let dir = fromDir; ; dir = path.dirname(dir)) {
       const candidate = path.join(dir, 'node_modules', name, 'package.json');

@@ -16,7 +16,7 @@ for (const name of names) {
   let resolved;
   try {
     resolved = path.dirname(require.resolve(`${name}/package.json`, { paths: [process.cwd()] }));
-  } catch (e) {
+  } catch {
     console.error(`link-hoisted-deps: cannot resolve ${name} from ${process.cwd()}; run npm ci at the repository root`);
     process.exit(1);
   }

@@ -12,7 +12,7 @@ const root = path.resolve(__dirname, '..');
 let audit;
 try {
   audit = require(path.join(root, 'packages/audit/lib'));
-} catch (e) {
+} catch {
   console.error('synth-summary: @portcullis/audit is not built (packages/audit/lib): run `npx nx run-many -t build` first');
   process.exit(1);
 }
