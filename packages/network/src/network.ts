@@ -169,7 +169,7 @@ export class Network extends Construct implements INetwork {
    * `egressIps` is empty and `egressIpsKnown` is false.
    */
   public static fromVpc(scope: Construct, id: string, vpc: ec2.IVpc): INetwork {
-    return new ImportedNetwork(scope, id, vpc);
+    return new ImportedNetwork(scope, id, { vpc });
   }
 
   public readonly vpc: ec2.IVpc;
@@ -205,8 +205,9 @@ export class Network extends Construct implements INetwork {
   /** The interface endpoints created so far, by resolved service name: one per service. */
   private readonly interfaceEndpointsByService = new Map<string, ec2.InterfaceVpcEndpoint>();
 
-  constructor(scope: Construct, id: string, props: NetworkProps = {}) {
+  constructor(scope: Construct, id: string, props?: NetworkProps) {
     super(scope, id);
+    props = props ?? {};
     const egress = props.egress ?? Egress.natGatewayPerAz();
     this.egress = egress;
     this.availabilityZonesExplicit = props.availabilityZones !== undefined;
@@ -543,8 +544,9 @@ class ImportedNetwork extends Construct implements INetwork {
   /** Unknown: Portcullis did not create this VPC's egress. */
   public readonly egress?: Egress = undefined;
 
-  constructor(scope: Construct, id: string, vpc: ec2.IVpc) {
+  constructor(scope: Construct, id: string, props: { readonly vpc: ec2.IVpc }) {
     super(scope, id);
+    const vpc = props.vpc;
     this.vpc = vpc;
     this.publicSubnets = { subnets: vpc.publicSubnets };
     this.privateSubnets = { subnets: vpc.privateSubnets.length > 0 ? vpc.privateSubnets : vpc.isolatedSubnets };

@@ -523,7 +523,7 @@ test('maxAzs beyond the AZs the stack knows (environment-agnostic: two) warns an
 
 describe('bad input (issue 17): every prop checked before CloudFormation sees it', () => {
   const warnings = (stack: Stack, id: string) => Annotations.fromStack(stack)
-    .findWarning('*', Match.stringLikeRegexp(id)).map((w) => String(w.entry.data));
+    .findWarning('*', Match.stringLikeRegexp(id)).map((w) => w.entry.data as string); // a warning's data is its message
 
   test('flowLogRetention: INFINITE is rejected (the LOG1 rule flags never-expiring logs), and so are Infinity and NaN', () => {
     expect(() => build({ flowLogRetention: logs.RetentionDays.INFINITE }))

@@ -4,7 +4,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { UpdateSafety, UpdateSafetyReport } from '@portcullis/audit';
+import { UpdateChange, UpdateSafety, UpdateSafetyReport } from '@portcullis/audit';
 import { Egress, Network, NetworkProps } from '../src';
 
 /**
@@ -238,7 +238,7 @@ function idsOfType(template: any, type: string): string[] {
 }
 
 test.each(CASES.map((c) => [c.change, c]))('%s', (_, c) => {
-  const cs = c as Case;
+  const cs = c;
   expect(replacements(cs)).toEqual([...cs.replaces].sort());
   expect(outcome(cs).report.passed).toBe(!cs.breaking);
 });
@@ -265,7 +265,7 @@ test('natGatewayPerAz → singleNatGateway: the second NAT gateway and its EIP g
  * `InstanceId` is a removed NAT instance.
  */
 function eipsOfRemovedNats(before: any, report: UpdateSafetyReport): string[] {
-  const removed = new Set(report.findings.filter((f) => f.change === 'REMOVE').map((f) => f.logicalId));
+  const removed = new Set(report.findings.filter((f) => f.change === UpdateChange.REMOVE).map((f) => f.logicalId));
   const eips: string[] = [];
   for (const [id, r] of Object.entries<any>(before.Resources)) {
     if (r.Type === 'AWS::EC2::NatGateway' && removed.has(id)) eips.push(r.Properties.AllocationId['Fn::GetAtt'][0]);

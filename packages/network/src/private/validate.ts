@@ -22,15 +22,29 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 
 /** How a value was received, for error messages: strings quoted, NaN and Infinity as written. */
+/** Whether `value` holds an ASCII control character (U+0000 to U+001F, or U+007F). */
+export function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
 export function show(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (typeof value === 'number') return String(value);
   if (value === undefined) return 'undefined';
   try {
-    return JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value) ?? ownString(value);
   } catch {
-    return String(value);
+    return ownString(value); // circular (a construct, say) or holding a BigInt
   }
+}
+
+/** What String() makes of a value JSON cannot show: a construct's path, a symbol's description. */
+function ownString(value: unknown): string {
+  return String(value);
 }
 
 function fail(prop: string, requirement: string, value: unknown, fix: string): never {
@@ -394,8 +408,9 @@ export function arn(prop: string, value: string | undefined, options: ArnOptions
   if (bad(region, REGION)) problems.push(`'${region}' is not a region`);
   if (bad(account, ACCOUNT)) problems.push(`'${account}' is not a 12-digit account`);
   if (fields.length >= 6 && !Token.isUnresolved(resource)) {
-    if (resource.length === 0 || /\s/.test(resource)) problems.push('the resource part is empty or has spaces');
-    else if (options.resourcePrefix !== undefined && !resource.startsWith(options.resourcePrefix)) {
+    if (resource.length === 0 || /\s/.test(resource)) {
+      problems.push('the resource part is empty or has spaces');
+    } else if (options.resourcePrefix !== undefined && !resource.startsWith(options.resourcePrefix)) {
       problems.push(`the resource must start with '${options.resourcePrefix}'`);
     }
   }
@@ -424,7 +439,7 @@ export function urlPath(prop: string, value: string | undefined, options: UrlPat
   if (typeof value !== 'string' || !value.startsWith('/')) {
     fail(prop, requirement, value, `start it with '/'${typeof value === 'string' && value.length > 0 ? `, e.g. '/${value}'` : ', e.g. \'/\''}`);
   }
-  if (/[\s\x00-\x1f\x7f]/.test(value)) {
+  if (/\s/.test(value) || hasControlCharacter(value)) {
     fail(prop, requirement, value, 'remove the spaces and control characters (percent-encode them: %20)');
   }
   if (options.maxLength !== undefined && value.length > options.maxLength) {
