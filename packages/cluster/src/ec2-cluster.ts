@@ -141,7 +141,7 @@ export class Ec2Cluster extends Construct implements IApiCluster {
     const arm64 = instanceType.architecture === ec2.InstanceArchitecture.ARM_64;
     if (props.instanceType && !Token.isUnresolved(instanceType.toString()) && arm64 !== graviton) {
       throw new Error(
-        `\`instanceType\` ${instanceType} is ${arm64 ? 'arm64' : 'x86_64'} but \`graviton\` is ${graviton}: ` +
+        `\`instanceType\` ${instanceType.toString()} is ${arm64 ? 'arm64' : 'x86_64'} but \`graviton\` is ${graviton}: ` +
         (arm64 ? 'set `graviton: true`' : 'pick a Graviton type (e.g. t4g.medium) or drop `graviton`'),
       );
     }

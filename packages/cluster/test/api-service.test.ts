@@ -1,4 +1,4 @@
-import { App, Aws, Stack, Validations } from 'aws-cdk-lib';
+import { App, Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -6,6 +6,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Egress, Network } from '@portcullis/network';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as fc from 'fast-check';
@@ -132,7 +133,7 @@ test('autoScaling: target tracking on CPU 70% between 2 and 10 by default, memor
 test('secrets are injected and the execution role may read them', () => {
   const stack = new Stack(new App(), 'Test');
   const cluster = new FargateCluster(stack, 'Cluster', { network: new Network(stack, 'Network') });
-  const param = new (require('aws-cdk-lib/aws-ssm').StringParameter)(stack, 'P', { stringValue: 'x' });
+  const param = new ssm.StringParameter(stack, 'P', { stringValue: 'x' });
   new ApiService(stack, 'Api', { cluster, secrets: { TOKEN: ecs.Secret.fromSsmParameter(param) } });
   const template = Template.fromStack(stack);
   expect(container(template).c.Secrets).toEqual([{ Name: 'TOKEN', ValueFrom: expect.anything() }]);
@@ -187,7 +188,7 @@ describe('hooks for the ingresses', () => {
   test('registerInCloudMap uses SRV records on the container port; A records are refused', () => {
     const { stack, network, service } = fargate({ containerPort: 8080 });
     const ns = new servicediscovery.PrivateDnsNamespace(stack, 'Ns', { name: 'internal', vpc: network.vpc });
-    const srv = ns.createService('Srv', { dnsRecordType: servicediscovery.DnsRecordType.SRV, dnsTtl: require('aws-cdk-lib').Duration.seconds(0) });
+    const srv = ns.createService('Srv', { dnsRecordType: servicediscovery.DnsRecordType.SRV, dnsTtl: Duration.seconds(0) });
     service.registerInCloudMap(srv);
     Template.fromStack(stack).hasResourceProperties('AWS::ECS::Service', {
       ServiceRegistries: [{ RegistryArn: Match.anyValue(), ContainerName: 'api', ContainerPort: 8080 }],

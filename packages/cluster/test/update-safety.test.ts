@@ -88,7 +88,7 @@ function replacements(c: Case): string[] {
 }
 
 test.each(CASES.map((c) => [c.change, c]))('%s', (_, c) => {
-  expect(replacements(c as Case)).toEqual([...(c as Case).replaces].sort());
+  expect(replacements(c)).toEqual([...c.replaces].sort());
 });
 
 test('on EC2 no change of the table replaces the Auto Scaling group, the capacity provider, the cluster or the service', () => {

@@ -45,7 +45,7 @@ export function validateHealthCheck(healthCheck: ecs.HealthCheck | undefined): v
  */
 export function validateImageName(imageName: string): void {
   if (Token.isUnresolved(imageName)) return;
-  if (imageName.length === 0 || /[\s\x00-\x1f\x7f]/.test(imageName)) {
+  if (imageName.length === 0 || /\s/.test(imageName) || hasControlCharacter(imageName)) {
     throw new Error(`\`image\` must be an image reference like 'public.ecr.aws/docker/library/nginx:1.27' (registry/repository:tag, no spaces), got ${show(imageName)}: ` +
       'give the image name to ContainerImage.fromRegistry, or leave `image` out for the default nginx image');
   }
@@ -98,3 +98,12 @@ export function registerServiceName(cluster: ecs.ICluster, serviceName: string |
 }
 
 export { nonEmptyName, retention, wholeNumber };
+
+/** Whether `value` holds an ASCII control character (U+0000 to U+001F, or U+007F). */
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
