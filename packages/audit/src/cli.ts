@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* eslint-disable no-console */
 // portcullis-audit <cdk.out> [--json] [--requests N] [--response-kb N] [--nat-gb N] [--region R]
 //   Prints, per stack of a cloud assembly (stacks inside Stages too, named by their path):
 //   the exposure findings, then the cost lines and total.
@@ -62,15 +61,21 @@ function parse(argv: string[]): { target: string; json: boolean; profile: UsageP
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
     const field = NUMERIC_OPTIONS.get(name);
-    if (arg === '--json') json = true;
-    else if (field !== undefined) profile[field] = nonNegativeNumber(name, inline ?? argv[++i]);
-    else if (name === '--region') {
+    if (arg === '--json') {
+      json = true;
+    } else if (field !== undefined) {
+      profile[field] = nonNegativeNumber(name, inline ?? argv[++i]);
+    } else if (name === '--region') {
       const region = inline ?? argv[++i];
       if (region === undefined || region.trim() === '' || region.startsWith('-')) fail(`--region needs a region name, got '${region ?? ''}'`);
       profile.region = region;
-    } else if (arg.startsWith('-') && arg !== '-') fail(`unknown option ${arg}`);
-    else if (target === undefined) target = arg;
-    else fail(`unexpected argument ${arg}`);
+    } else if (arg.startsWith('-') && arg !== '-') {
+      fail(`unknown option ${arg}`);
+    } else if (target === undefined) {
+      target = arg;
+    } else {
+      fail(`unexpected argument ${arg}`);
+    }
   }
   if (!target) fail('give the cdk.out directory (or a template file) to audit');
   return { target, json, profile };
@@ -139,8 +144,9 @@ function parseDiff(argv: string[]): DiffArgs {
   let json = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--json') json = true;
-    else if (arg === '--allow') {
+    if (arg === '--json') {
+      json = true;
+    } else if (arg === '--allow') {
       const id = argv[++i];
       if (id === undefined || id.startsWith('--') || id.trim() === '') fail('--allow needs a logical id (or <stack>/<logical id>)');
       allow.push(id);
@@ -148,8 +154,11 @@ function parseDiff(argv: string[]): DiffArgs {
       const id = arg.slice('--allow='.length);
       if (id.trim() === '') fail('--allow needs a logical id (or <stack>/<logical id>)');
       allow.push(id);
-    } else if (arg.startsWith('--')) fail(`unknown option ${arg} for diff`);
-    else dirs.push(arg);
+    } else if (arg.startsWith('--')) {
+      fail(`unknown option ${arg} for diff`);
+    } else {
+      dirs.push(arg);
+    }
   }
   if (dirs.length !== 2) fail(`diff needs two cloud assembly directories (before and after), got ${dirs.length}`);
   return { before: dirs[0], after: dirs[1], json, allow };

@@ -204,7 +204,7 @@ export class CostEstimator {
       lines.push({
         item, quantity: round(quantity, 4), unit,
         unitPriceUsd: priced ? unitPrice : undefined,
-        monthlyUsd: priced ? round(quantity * unitPrice!, 2) : undefined,
+        monthlyUsd: priced ? round(quantity * unitPrice, 2) : undefined,
         priced,
         note: priced ? note : (regionPriced ? `not priced: ${note ?? 'no price in the table'}` : `not priced: no prices for ${region} (table is ${p.region})`),
       });
@@ -374,6 +374,15 @@ function atLeastOne(value: number, prop: string): number {
   return value;
 }
 
+/**
+ * The text String() gives for a number, a string or a list (its items joined by commas);
+ * '' for an object (an intrinsic function), which no size pattern matches either way.
+ */
+function scalarText(value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  return Array.isArray(value) ? value.join(',') : '';
+}
+
 function describeValue(value: unknown): string {
   return value !== null && typeof value === 'object' ? `intrinsic ${Object.keys(value)[0] ?? '{}'}` : JSON.stringify(value);
 }
@@ -385,7 +394,7 @@ function describeValue(value: unknown): string {
 function fargateCpu(value: unknown): number | undefined | 'unknown' {
   if (value === undefined) return undefined;
   if (isUnknown(value)) return 'unknown';
-  const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*(vcpu)?\s*$/i.exec(String(value));
+  const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*(vcpu)?\s*$/i.exec(scalarText(value));
   if (!m) return 'unknown';
   const n = Number(m[1]) * (m[2] ? 1024 : 1);
   return Number.isFinite(n) && n > 0 ? n : 'unknown';
@@ -395,7 +404,7 @@ function fargateCpu(value: unknown): number | undefined | 'unknown' {
 function fargateMemory(value: unknown): number | undefined | 'unknown' {
   if (value === undefined) return undefined;
   if (isUnknown(value)) return 'unknown';
-  const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*(gb|mb|mib|gib)?\s*$/i.exec(String(value));
+  const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*(gb|mb|mib|gib)?\s*$/i.exec(scalarText(value));
   if (!m) return 'unknown';
   const n = Number(m[1]) * (m[2] && m[2].toLowerCase().startsWith('g') ? 1024 : 1);
   return Number.isFinite(n) && n > 0 ? n : 'unknown';

@@ -109,7 +109,7 @@ export class PriceTable {
       ...this.prices,
       ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
       ec2InstanceHour: { ...this.prices.ec2InstanceHour, ...(overrides.ec2InstanceHour ?? {}) },
-    } as Prices);
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
@@ -64,7 +65,7 @@ test('break-even ALB vs HTTP API for 2 KB responses is about 29.6 M requests/mon
 
 test('ingress only at 10 M requests: the ALB about $29.57, the HTTP API $10.00', () => {
   const stack = new Stack(new App(), 'Api');
-  new (require('aws-cdk-lib/aws-apigatewayv2').HttpApi)(stack, 'Http');
+  new apigwv2.HttpApi(stack, 'Http');
   const api = CostEstimator.estimateTemplate(Template.fromStack(stack).toJSON(), { requestsPerMonth: 10e6, natDataGbPerMonth: 0 });
   expect(api.lines.find((l) => l.item === 'HTTP API requests')!.monthlyUsd).toBeCloseTo(10, 2);
   const albStack = new Stack(new App(), 'Alb');

@@ -129,8 +129,11 @@ function nestedCreateOnlyChanges(prop: SpecProperty | undefined, before: any, af
   }
   for (const { def, each } of structsOf(prop.type)) {
     const pairs: Array<[any, any, string]> = [];
-    if (!each) pairs.push([before, after, path]);
-    else if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) before.forEach((b, i) => pairs.push([b, after[i], path]));
+    if (!each) {
+      pairs.push([before, after, path]);
+    } else if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+      before.forEach((b, i) => pairs.push([b, after[i], path]));
+    }
     else if (isObject(before) && isObject(after) && !Array.isArray(before) && !Array.isArray(after)) {
       for (const k of Object.keys(after)) if (k in before) pairs.push([before[k], after[k], `${path}.${k}`]);
     }
@@ -229,8 +232,11 @@ export function analyze(before: any, after: any): ResourceChange[] {
       // cfn-diff marks dependents of replaced resources itself (top-level Ref / GetAtt only), with
       // an unchanged text: those are the cascade's, reported with the resource they reference.
       if (cfnDiff.deepEqual(oldProps[prop], newProps[prop])) continue;
-      if (pd.changeImpact === cfnDiff.ResourceImpact.WILL_REPLACE) note(logicalId, type, 'REPLACE', prop);
-      else if (pd.changeImpact === cfnDiff.ResourceImpact.MAY_REPLACE) note(logicalId, type, 'MAY_REPLACE', prop);
+      if (pd.changeImpact === cfnDiff.ResourceImpact.WILL_REPLACE) {
+        note(logicalId, type, 'REPLACE', prop);
+      } else if (pd.changeImpact === cfnDiff.ResourceImpact.MAY_REPLACE) {
+        note(logicalId, type, 'MAY_REPLACE', prop);
+      }
       else if (spec) {
         const nested: CreateOnlyValue[] = [];
         nestedCreateOnlyChanges(spec.properties[prop], oldProps[prop], newProps[prop], prop, nested);
@@ -256,8 +262,8 @@ export function analyze(before: any, after: any): ResourceChange[] {
         if (!target || target.change === 'REMOVE' || ref.target === c.id) continue;
         const sure = target.change === 'REPLACE' && ref.level === 'yes';
         const reason = `${ref.path} references ${ref.target}, which ${target.change === 'REPLACE' ? 'is replaced' : 'may be replaced'}`;
-        const before = changes.get(c.id)?.change;
-        if (note(c.id, c.type, sure ? 'REPLACE' : 'MAY_REPLACE', reason) || before !== changes.get(c.id)!.change) grew = true;
+        const previous = changes.get(c.id)?.change;
+        if (note(c.id, c.type, sure ? 'REPLACE' : 'MAY_REPLACE', reason) || previous !== changes.get(c.id)!.change) grew = true;
       }
     }
   }
