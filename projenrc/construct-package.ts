@@ -98,9 +98,25 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
   }
   finishSubproject(project, ['jsii-diff']);
 
-  // jsii-docgen >= 10.11.15 only looks for dependency assemblies below the package folder;
-  // link the hoisted ones in first.
-  project.tasks.tryFind('docgen')?.prependExec('node ../../scripts/link-hoisted-deps.js');
+  // Examples compile, in both languages: jsii-rosetta compiles every README and `@example`
+  // snippet (strict: one that does not compile fails the build, so `npm test`) against the
+  // package's fixtures in rosetta/, and writes the Python translations to the tablet
+  // .jsii.tabl.json, which docgen (API.md) and pacmak (the wheel's README and docstrings) read.
+  // `metadata.jsii.rosetta.strict` records strict mode in the assembly too.
+  project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
+  const rosetta = project.addTask('rosetta:extract', {
+    description: 'Compile the README and @example snippets (strict) and translate them (.jsii.tabl.json)',
+    exec: 'jsii-rosetta extract --strict',
+  });
+  project.gitignore.exclude('/.jsii.tabl.json');
+  project.npmignore?.exclude('/rosetta/');
+
+  // API.md in TypeScript and Python (scripts/docgen.js). jsii-docgen >= 10.11.15 only looks for
+  // dependency assemblies below the package folder; link the hoisted ones in first.
+  const docgen = project.tasks.tryFind('docgen')!;
+  docgen.reset('node ../../scripts/link-hoisted-deps.js');
+  docgen.exec('node ../../scripts/docgen.js API.md');
+  project.postCompileTask.prependSpawn(rosetta);
 
   // One pacmak run builds the npm tarball (dist/js) and the Python wheel + sdist (dist/python).
   const pkg = project.tasks.tryFind('package')!;
