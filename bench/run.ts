@@ -22,7 +22,7 @@ function synth(factory: Factory): { ms: number; resources: number } {
   const start = process.cpuUsage();
   const app = new App();
   const stack = factory(app);
-  const template = app.synth().getStackArtifact(stack.artifactId).template;
+  const template = app.synth().getStackArtifact(stack.artifactId).template as { Resources?: Record<string, unknown> };
   const used = process.cpuUsage(start);
   return { ms: (used.user + used.system) / 1000, resources: Object.keys(template.Resources ?? {}).length };
 }

@@ -115,7 +115,7 @@ describe('context healthCheckPath: the container health check', () => {
 });
 
 describe('context availabilityZones: where the VPC link goes', () => {
-  const warnings = (stack: FargateApigwApiStack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('apigw-ingress:vpcLinkAzs'));
+  const warnings = (appStack: FargateApigwApiStack) => Annotations.fromStack(appStack).findWarning('*', Match.stringLikeRegexp('apigw-ingress:vpcLinkAzs'));
 
   test('default (the first two AZs the region lists): the VPC link warning', () => {
     expect(warnings(stack)).toHaveLength(1);

@@ -80,9 +80,9 @@ const cli = path.join(path.dirname(require.resolve('@portcullis/audit/package.js
 const rows = (report: ReturnType<typeof UpdateSafety.compareAssemblies>) => report.findings.map((f) => `${f.resourceType} ${f.change}`).sort();
 
 test.each(CASES.map((c) => [c.change, c]))('%s', (_, c) => {
-  const report = UpdateSafety.compareAssemblies(baseline, assembly((c as Case).context));
-  expect(rows(report)).toEqual([...(c as Case).replaces].sort());
-  expect(report.passed).toBe(!(c as Case).breaks);
+  const report = UpdateSafety.compareAssemblies(baseline, assembly(c.context));
+  expect(rows(report)).toEqual([...c.replaces].sort());
+  expect(report.passed).toBe(!c.breaks);
 });
 
 test('no change of the table replaces the HTTP API, its stage, custom domain or Cloud Map, and only egress and availabilityZones touch an Elastic IP or NAT gateway', () => {

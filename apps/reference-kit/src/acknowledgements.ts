@@ -17,7 +17,7 @@ function ack(scope: IConstruct, id: string, reason: string) {
 function skipCheckov(scope: IConstruct, id: string, comment: string) {
   const resource = scope instanceof CfnResource ? scope : scope.node.defaultChild;
   if (!(resource instanceof CfnResource)) throw new Error(`skipCheckov: ${scope.node.path} has no CloudFormation resource`);
-  const existing = resource.getMetadata('checkov')?.skip ?? [];
+  const existing = (resource.getMetadata('checkov') as { skip?: object[] } | undefined)?.skip ?? [];
   resource.addMetadata('checkov', { skip: [...existing, { id, comment }] });
 }
 

@@ -47,13 +47,14 @@ const PRIVATE_ECR_HOST = /^\d{12}\.(dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com
  * Characters allowed in `healthCheckPath`. The path is pasted into a `CMD-SHELL` command, so
  * nothing the shell interprets: no spaces, quotes, `$`, `;`, `&`, `|`, `?`, `*`, brackets, `#`, `\`.
  */
-const SAFE_PATH = /^\/[A-Za-z0-9._~%\/=+,:@-]*$/;
+const SAFE_PATH = /^\/[A-Za-z0-9._~%/=+,:@-]*$/;
 
 /** Reads the apps' context; numbers must be whole numbers, `egress` a strategy name. */
 export function readReferenceContext(app: App): ReferenceContext {
   const get = (key: string): string | undefined => {
-    const value = app.node.tryGetContext(key);
-    return value === undefined || value === null || value === '' ? undefined : String(value);
+    const value: unknown = app.node.tryGetContext(key);
+    const text = String(value); // `-c key=value` gives strings; cdk.json may give numbers or booleans
+    return value === undefined || value === null || value === '' ? undefined : text;
   };
   const whole = (key: string): number | undefined => {
     const raw = get(key);
