@@ -181,7 +181,7 @@ export class UpdateSafety {
 let analysisModule: typeof analysis | undefined;
 /** The analysis (cloudformation-diff and the resource specification) loads on first use only. */
 function analyzer(): typeof analysis {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load in a synchronous API (import() is async)
   analysisModule ??= require('./private/replacement-analysis') as typeof analysis;
   return analysisModule;
 }

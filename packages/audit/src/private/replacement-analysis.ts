@@ -37,7 +37,7 @@ interface SpecDb {
 let database: SpecDb | undefined;
 function db(): SpecDb {
   if (!database) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the resource specification (tens of MB) loads on first use, synchronously
     const spec = require('@aws-cdk/aws-service-spec');
     database = spec.loadAwsServiceSpecSync() as SpecDb;
   }
