@@ -8,26 +8,28 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { ApiService } from '@portcullis/cluster';
 import { INetwork } from '@portcullis/network';
+import { arn, domainInZone, domainName as checkDomainName, duration, urlPath, wholeNumber } from '@portcullis/network/lib/private/validate';
 import { Construct } from 'constructs';
 import { LoadBalancerSecurityGroup } from './load-balancer-security-group';
 import { logAccessLogs } from './private/access-logs';
+import { MAX_TARGET_GROUPS_PER_SERVICE, validateAllowedCidrs, validateHealthyHttpCodes, validateRuleConditions } from './private/validation';
 
 /** Health check of a service's target group. Seed values by default. */
 export interface AlbHealthCheck {
   /**
-   * Path requested.
+   * Path requested: a leading '/', no spaces, at most 1024 characters.
    *
    * @default '/'
    */
   readonly path?: string;
   /**
-   * Time between checks, 5 to 300 seconds.
+   * Time between checks, a whole number of seconds from 5 to 300.
    *
    * @default Duration.seconds(6)
    */
   readonly interval?: Duration;
   /**
-   * Time to wait for a response, 2 to 120 seconds and less than `interval`.
+   * Time to wait for a response, a whole number of seconds from 2 to 120, less than `interval`.
    *
    * @default Duration.seconds(5)
    */
@@ -45,7 +47,8 @@ export interface AlbHealthCheck {
    */
   readonly unhealthyThreshold?: number;
   /**
-   * HTTP codes that mean healthy, e.g. '200' or '200-299'.
+   * HTTP codes that mean healthy, from 200 to 499: one ('200'), a list ('200,302') or a
+   * range ('200-299').
    *
    * @default '200'
    */
@@ -54,16 +57,22 @@ export interface AlbHealthCheck {
 
 /** Options of {@link AlbIngress.addService}. */
 export interface AlbServiceOptions {
-  /** Rule priority on the listener, 1 to 50000, unique per load balancer. */
+  /**
+   * Rule priority on the listener, a whole number from 1 to 50000, unique per load balancer.
+   * A token (e.g. a `CfnParameter`) is accepted; its uniqueness is then checked by ALB at
+   * deploy time, except that the same token twice is refused.
+   */
   readonly priority: number;
   /**
-   * Path patterns routed to the service, e.g. `['/orders', '/orders/*']`.
+   * Path patterns routed to the service, e.g. `['/orders', '/orders/*']`: up to 128
+   * characters each, with the wildcards `*` and `?` (ALB has no `{id}` path parameters).
+   * At most 5 values in `pathPatterns` and `hostHeaders` together (ALB's limit per rule).
    *
    * @default - none (give `pathPatterns`, `hostHeaders` or both)
    */
   readonly pathPatterns?: string[];
   /**
-   * Host headers routed to the service, e.g. `['orders.example.com']`.
+   * Host headers routed to the service, e.g. `['orders.example.com', '*.example.org']`.
    *
    * @default - none
    */
@@ -95,13 +104,14 @@ export interface AlbIngressProps {
    */
   readonly internetFacing?: boolean;
   /**
-   * Who may reach the listeners.
+   * Who may reach the listeners: IPv4 or IPv6 CIDR blocks on their boundary
+   * (`'203.0.113.0/24'`, `'2001:db8::/32'`).
    *
    * @default ['0.0.0.0/0', '::/0'] - anyone (a public API)
    */
   readonly allowedCidrs?: string[];
   /**
-   * Idle timeout of connections.
+   * Idle timeout of connections, a whole number of seconds from 1 to 4000.
    *
    * @default Duration.seconds(30) - seed
    */
@@ -113,8 +123,10 @@ export interface AlbIngressProps {
    */
   readonly certificate?: acm.ICertificate;
   /**
-   * A domain name for the API. With `hostedZone`, a DNS-validated certificate and an alias
-   * record are created (unless `certificate` is given, then only the record).
+   * A domain name for the API, in `hostedZone`. With `hostedZone`, a DNS-validated
+   * certificate and an alias record are created (unless `certificate` is given, then only
+   * the record). A token (e.g. a `CfnParameter`) must resolve to the full name, without a
+   * trailing dot; it cannot be checked against the zone.
    *
    * @default - the load balancer's DNS name
    */
@@ -140,7 +152,8 @@ export interface AlbIngressProps {
   /**
    * How long a draining task keeps receiving in-flight requests. The seed's 0 s makes
    * deployments fast but cuts requests still running when a task stops; raise it (e.g. to
-   * your longest request) if clients see 502s during deployments.
+   * your longest request) if clients see 502s during deployments. A whole number of seconds
+   * from 0 to 3600.
    *
    * @default Duration.seconds(0) - seed
    */
@@ -160,7 +173,8 @@ export interface AlbIngressProps {
    */
   readonly accessLogsBucket?: s3.IBucket;
   /**
-   * ARN of a WAFv2 web ACL (scope REGIONAL) to associate with the load balancer.
+   * ARN of a WAFv2 web ACL of scope REGIONAL, in the stack's Region, to associate with the
+   * load balancer: `arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>`.
    *
    * @default - none
    */
@@ -206,6 +220,10 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
   private readonly network: INetwork;
   private readonly lbGroup: LoadBalancerSecurityGroup;
   private readonly priorities = new Set<number>();
+  /** The token priorities already used (the same token twice is the same priority). */
+  private readonly tokenPriorities = new Set<string>();
+  /** Construct ids of the rules of token priorities. */
+  private readonly tokenRuleIds = new Set<string>();
   private readonly defaultDeregistrationDelay: Duration;
 
   constructor(scope: Construct, id: string, props: AlbIngressProps) {
@@ -213,16 +231,8 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
     this.network = props.network;
     const internetFacing = props.internetFacing ?? true;
 
-    if (props.hostedZone && props.domainName === undefined) {
-      throw new Error('`hostedZone` was given without `domainName`: give the domain name to serve, e.g. api.example.com');
-    }
-    if (props.domainName !== undefined && !props.hostedZone && !props.certificate) {
-      throw new Error(`\`domainName\` '${props.domainName}' needs \`hostedZone\` (to validate a certificate and create the alias record), or a \`certificate\` of your own`);
-    }
+    const domain = this.validate(props);
     const idleTimeout = props.idleTimeout ?? Duration.seconds(30);
-    if (!Token.isUnresolved(idleTimeout.toSeconds()) && (idleTimeout.toSeconds() < 1 || idleTimeout.toSeconds() > 4000)) {
-      throw new Error(`\`idleTimeout\` must be 1 to 4000 seconds, got ${idleTimeout.toSeconds()}`);
-    }
 
     const subnets = internetFacing ? props.network.publicSubnets : props.network.privateSubnets;
     const subnetList = subnets.subnets ?? [];
@@ -235,12 +245,13 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
       throw new Error(`An Application Load Balancer needs subnets in at least two AZs, got ${subnetList.length} ${internetFacing ? 'public' : 'private'} subnet(s): give the Network \`maxAzs: 2\` or more`);
     }
     this.checkService(props.service);
+    checkTargetGroupQuota(props.service);
 
     // ---- HTTPS
     let certificate = props.certificate;
-    if (!certificate && props.domainName && props.hostedZone) {
+    if (!certificate && domain !== undefined && props.hostedZone) {
       certificate = new acm.Certificate(this, 'Certificate', {
-        domainName: props.domainName,
+        domainName: domain,
         validation: acm.CertificateValidation.fromDns(props.hostedZone),
       });
     }
@@ -276,7 +287,7 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
       logAccessLogs(this.loadBalancer, bucket); // also on environment-agnostic stacks
       this.accessLogsBucket = bucket;
     }
-    if (props.webAclArn) {
+    if (props.webAclArn !== undefined) {
       new wafv2.CfnWebACLAssociation(this, 'WebAcl', { resourceArn: this.loadBalancer.loadBalancerArn, webAclArn: props.webAclArn });
     }
 
@@ -310,14 +321,17 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
     props.service.attachToTargetGroup(this.targetGroup, this.listener);
     this.lbGroup.allowToTarget(props.service, props.service.containerPort);
 
-    if (props.domainName && props.hostedZone) {
+    if (domain !== undefined && props.hostedZone) {
       new route53.ARecord(this, 'AliasRecord', {
         zone: props.hostedZone,
-        recordName: props.domainName,
+        // Fully qualified (a trailing dot), so aws-cdk-lib never appends the zone: it would to
+        // a token (it cannot see that the name already ends in the zone). For a literal name
+        // in the zone the record is the same either way.
+        recordName: `${domain}.`,
         target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.loadBalancer)),
       });
     }
-    const host = props.domainName ?? this.dnsName;
+    const host = domain ?? this.dnsName;
     this.url = `${https ? 'https' : 'http'}://${host}`;
   }
 
@@ -328,15 +342,16 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
    */
   public addService(service: ApiService, options: AlbServiceOptions): elbv2.ApplicationTargetGroup {
     const { priority } = options;
-    if (!Token.isUnresolved(priority)) {
-      if (!Number.isInteger(priority) || priority < 1 || priority > 50000) {
-        throw new Error(`\`priority\` must be a whole number from 1 to 50000, got ${priority}`);
-      }
-      if (this.priorities.has(priority)) {
-        throw new Error(`\`priority\` ${priority} is already used by another service on this load balancer: priorities must be unique`);
-      }
-      this.priorities.add(priority);
+    // validate everything before recording the priority or creating anything
+    wholeNumber('priority', priority, { min: 1, max: 50000, fix: 'use a whole number from 1 to 50000, unique on this load balancer (lower numbers are evaluated first)' });
+    const tokenPriority = Token.isUnresolved(priority);
+    if (!tokenPriority && this.priorities.has(priority)) {
+      throw new Error(`\`priority\` ${priority} is already used by another service on this load balancer: priorities must be unique`);
     }
+    if (tokenPriority && this.tokenPriorities.has(String(priority))) {
+      throw new Error(`\`priority\` ${String(priority)} is the same token as another service's on this load balancer: priorities must be unique, give each service its own`);
+    }
+    validateRuleConditions(options.pathPatterns, options.hostHeaders);
     const conditions: elbv2.ListenerCondition[] = [];
     if (options.pathPatterns?.length) conditions.push(elbv2.ListenerCondition.pathPatterns(options.pathPatterns));
     if (options.hostHeaders?.length) conditions.push(elbv2.ListenerCondition.hostHeaders(options.hostHeaders));
@@ -344,8 +359,25 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
       throw new Error(`addService for priority ${priority} needs \`pathPatterns\` or \`hostHeaders\`: the default service already receives everything else`);
     }
     this.checkService(service);
-    const id = `Service${Token.isUnresolved(priority) ? this.priorities.size : priority}`;
-    const targetGroup = this.createTargetGroup(`${id}TargetGroup`, service, options.healthCheck, options.deregistrationDelay ?? this.defaultDeregistrationDelay);
+    const deregistrationDelay = options.deregistrationDelay ?? this.defaultDeregistrationDelay;
+    validateTargetGroupSettings(options.healthCheck, deregistrationDelay);
+    checkTargetGroupQuota(service);
+
+    let id: string;
+    if (tokenPriority) {
+      // A token's text (`${Token[TOKEN.123]}`) changes with the order tokens are created in:
+      // name the rule after its service instead, which is stable. The hyphen keeps these ids
+      // apart from the `Service<number>` ids of literal priorities.
+      const base = `Service-${service.node.id}`;
+      id = base;
+      for (let n = 2; this.tokenRuleIds.has(id); n++) id = `${base}-${n}`;
+      this.tokenRuleIds.add(id);
+      this.tokenPriorities.add(String(priority));
+    } else {
+      id = `Service${priority}`;
+      this.priorities.add(priority);
+    }
+    const targetGroup = this.createTargetGroup(`${id}TargetGroup`, service, options.healthCheck, deregistrationDelay);
     const rule = new elbv2.ApplicationListenerRule(this, `${id}Rule`, {
       listener: this.listener,
       priority,
@@ -355,6 +387,35 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
     service.attachToTargetGroup(targetGroup, rule);
     this.lbGroup.allowToTarget(service, service.containerPort);
     return targetGroup;
+  }
+
+  /**
+   * Checks the props before anything is created; returns the domain name to serve (without
+   * a trailing dot), if any.
+   */
+  private validate(props: AlbIngressProps): string | undefined {
+    if (props.hostedZone && props.domainName === undefined) {
+      throw new Error('`hostedZone` was given without `domainName`: give the domain name to serve, e.g. api.example.com');
+    }
+    checkDomainName('domainName', props.domainName);
+    if (props.domainName !== undefined && !props.hostedZone && !props.certificate) {
+      throw new Error(`\`domainName\` '${props.domainName}' needs \`hostedZone\` (to validate a certificate and create the alias record), or a \`certificate\` of your own`);
+    }
+    if (props.hostedZone) domainInZone('domainName', props.domainName, zoneNameOf(props.hostedZone));
+    duration('idleTimeout', props.idleTimeout, { minSeconds: 1, maxSeconds: 4000 });
+    if (props.allowedCidrs !== undefined) validateAllowedCidrs('allowedCidrs', props.allowedCidrs);
+    validateTargetGroupSettings(props.healthCheck, props.deregistrationDelay);
+    arn('webAclArn', props.webAclArn, { service: 'wafv2', resourcePrefix: 'regional/webacl/', description: 'the ARN of a WAFv2 web ACL of scope REGIONAL' });
+    if (props.webAclArn !== undefined && !Token.isUnresolved(props.webAclArn)) {
+      const aclRegion = props.webAclArn.split(':')[3];
+      const region = Stack.of(this).region;
+      if (!Token.isUnresolved(region) && !Token.isUnresolved(aclRegion) && aclRegion !== region) {
+        throw new Error(`\`webAclArn\` must be a web ACL in the stack's Region (${region}), got '${props.webAclArn}' in ${aclRegion}: a load balancer can only be associated with a regional web ACL of its own Region; create the web ACL in ${region}`);
+      }
+    }
+    const domain = props.domainName;
+    if (domain === undefined || Token.isUnresolved(domain)) return domain;
+    return domain.endsWith('.') ? domain.slice(0, -1) : domain;
   }
 
   private checkService(service: ApiService) {
@@ -374,15 +435,6 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
     const timeout = hc.timeout ?? Duration.seconds(SEED_HEALTH_CHECK.timeout);
     const healthy = hc.healthyThreshold ?? SEED_HEALTH_CHECK.healthy;
     const unhealthy = hc.unhealthyThreshold ?? SEED_HEALTH_CHECK.unhealthy;
-    checkRange('healthCheck.interval', interval.toSeconds(), 5, 300, ' seconds');
-    checkRange('healthCheck.timeout', timeout.toSeconds(), 2, 120, ' seconds');
-    checkRange('healthCheck.healthyThreshold', healthy, 2, 10, '');
-    checkRange('healthCheck.unhealthyThreshold', unhealthy, 2, 10, '');
-    if (!Token.isUnresolved(timeout.toSeconds()) && !Token.isUnresolved(interval.toSeconds()) && timeout.toSeconds() >= interval.toSeconds()) {
-      throw new Error(`\`healthCheck.timeout\` (${timeout.toSeconds()} s) must be less than \`healthCheck.interval\` (${interval.toSeconds()} s)`);
-    }
-    const delay = deregistrationDelay.toSeconds();
-    checkRange('deregistrationDelay', delay, 0, 3600, ' seconds');
     return new elbv2.ApplicationTargetGroup(this, id, {
       vpc: this.network.vpc,
       targetType: elbv2.TargetType.IP,
@@ -401,9 +453,40 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
   }
 }
 
-function checkRange(prop: string, value: number, min: number, max: number, unit: string) {
-  if (Token.isUnresolved(value)) return;
-  if (value < min || value > max) {
-    throw new Error(`\`${prop}\` must be ${min} to ${max}${unit} (AWS's range), got ${value}${unit}`);
+/** Target groups per ApiService, across every AlbIngress of the app. */
+const TARGET_GROUPS = new WeakMap<ApiService, number>();
+
+/** Counts one more target group for `service`; throws past ECS's quota. */
+function checkTargetGroupQuota(service: ApiService): void {
+  const count = (TARGET_GROUPS.get(service) ?? 0) + 1;
+  if (count > MAX_TARGET_GROUPS_PER_SERVICE) {
+    throw new Error(`\`service\` '${service.node.path}' would be registered in ${count} target groups: ECS allows at most ${MAX_TARGET_GROUPS_PER_SERVICE} per service (not adjustable); ` +
+      'give one addService call several `pathPatterns` and `hostHeaders` (up to 5 values), or run another ApiService');
+  }
+  TARGET_GROUPS.set(service, count);
+}
+
+/** The health check and deregistration delay of a target group, within ALB's ranges. */
+function validateTargetGroupSettings(hc: AlbHealthCheck = {}, deregistrationDelay: Duration | undefined): void {
+  urlPath('healthCheck.path', hc.path, { maxLength: 1024 });
+  duration('healthCheck.interval', hc.interval, { minSeconds: 5, maxSeconds: 300 });
+  duration('healthCheck.timeout', hc.timeout, { minSeconds: 2, maxSeconds: 120 });
+  wholeNumber('healthCheck.healthyThreshold', hc.healthyThreshold, { min: 2, max: 10 });
+  wholeNumber('healthCheck.unhealthyThreshold', hc.unhealthyThreshold, { min: 2, max: 10 });
+  validateHealthyHttpCodes('healthCheck.healthyHttpCodes', hc.healthyHttpCodes);
+  const interval = hc.interval ?? Duration.seconds(SEED_HEALTH_CHECK.interval);
+  const timeout = hc.timeout ?? Duration.seconds(SEED_HEALTH_CHECK.timeout);
+  if (!interval.isUnresolved() && !timeout.isUnresolved() && timeout.toSeconds() >= interval.toSeconds()) {
+    throw new Error(`\`healthCheck.timeout\` (${timeout.toSeconds()} s) must be less than \`healthCheck.interval\` (${interval.toSeconds()} s)`);
+  }
+  duration('deregistrationDelay', deregistrationDelay, { minSeconds: 0, maxSeconds: 3600 });
+}
+
+/** The zone's name, or undefined when it cannot be known (`HostedZone.fromHostedZoneId`). */
+function zoneNameOf(zone: route53.IHostedZone): string | undefined {
+  try {
+    return zone.zoneName;
+  } catch {
+    return undefined;
   }
 }

@@ -1,6 +1,7 @@
-import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { wholeNumber } from '@portcullis/network/lib/private/validate';
 import { Construct } from 'constructs';
+import { validateAllowedCidrs } from './private/validation';
 
 /** Properties of a {@link LoadBalancerSecurityGroup}. */
 export interface LoadBalancerSecurityGroupProps {
@@ -13,7 +14,8 @@ export interface LoadBalancerSecurityGroupProps {
    */
   readonly listenerPorts?: number[];
   /**
-   * The IPv4 and IPv6 ranges allowed to reach the listeners.
+   * The IPv4 and IPv6 ranges allowed to reach the listeners: CIDR blocks on their boundary
+   * (`'203.0.113.0/24'`, `'2001:db8::/32'`).
    *
    * @default ['0.0.0.0/0', '::/0'] - anyone (a public API)
    */
@@ -44,10 +46,8 @@ export class LoadBalancerSecurityGroup extends Construct implements ec2.IConnect
     if (ports.length === 0) {
       throw new Error('`listenerPorts` is empty: give at least one listener port, e.g. [80] or [80, 443]');
     }
-    for (const port of ports) validatePort(port, 'listenerPorts');
-    if (cidrs.length === 0) {
-      throw new Error('`allowedCidrs` is empty: nobody could reach the load balancer; use [\'0.0.0.0/0\', \'::/0\'] for a public API');
-    }
+    ports.forEach((port, i) => validatePort(`listenerPorts[${i}]`, port));
+    const blocks = validateAllowedCidrs('allowedCidrs', cidrs);
 
     const group = new ec2.SecurityGroup(this, 'Resource', {
       vpc: props.vpc,
@@ -57,10 +57,11 @@ export class LoadBalancerSecurityGroup extends Construct implements ec2.IConnect
       allowAllOutbound: false,
       allowAllIpv6Outbound: false,
     });
-    for (const cidr of cidrs) {
-      const peer = peerFor(cidr);
+    cidrs.forEach((cidr, i) => {
+      const { family, peerCidr } = blocks[i];
+      const peer = family === 'ipv6' ? ec2.Peer.ipv6(peerCidr) : ec2.Peer.ipv4(peerCidr);
       for (const port of ports) group.addIngressRule(peer, ec2.Port.tcp(port), `Listener ${port} from ${cidr}`);
-    }
+    });
     this.securityGroup = group;
     this.connections = group.connections;
   }
@@ -70,21 +71,11 @@ export class LoadBalancerSecurityGroup extends Construct implements ec2.IConnect
    * load balancer's group only: the rule pair an ingress adds for each service.
    */
   public allowToTarget(target: ec2.IConnectable, port: number): void {
-    validatePort(port, 'port');
+    validatePort('port', port);
     this.connections.allowTo(target, ec2.Port.tcp(port), `Load balancer to target port ${port}`);
   }
 }
 
-function validatePort(port: number, prop: string) {
-  if (Token.isUnresolved(port)) return;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(`\`${prop}\` must hold TCP ports from 1 to 65535, got ${port}`);
-  }
-}
-
-function peerFor(cidr: string): ec2.IPeer {
-  if (Token.isUnresolved(cidr)) return ec2.Peer.ipv4(cidr);
-  if (/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(cidr)) return ec2.Peer.ipv4(cidr);
-  if (/^[0-9a-fA-F:]+\/\d{1,3}$/.test(cidr) && cidr.includes(':')) return ec2.Peer.ipv6(cidr);
-  throw new Error(`\`allowedCidrs\` must hold IPv4 or IPv6 CIDR blocks like '203.0.113.0/24' or '::/0', got '${cidr}'`);
+function validatePort(prop: string, port: number) {
+  wholeNumber(prop, port, { min: 1, max: 65535, fix: 'use a TCP port from 1 to 65535' });
 }

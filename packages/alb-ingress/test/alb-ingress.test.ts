@@ -1,14 +1,15 @@
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { ApiService, Ec2Cluster, FargateCluster } from '@portcullis/cluster';
-import { Egress, Network, NetworkProps } from '@portcullis/network';
+import { Egress, INetwork, Network, NetworkProps } from '@portcullis/network';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { Construct } from 'constructs';
 import * as fc from 'fast-check';
-import { AlbIngress, AlbIngressProps } from '../src';
+import { AlbIngress, AlbIngressProps, AlbServiceOptions } from '../src';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
@@ -96,11 +97,18 @@ describe('seed defaults', () => {
     ]);
   });
 
-  test('members', () => {
-    expect(stack.resolve(ingress.url)).toEqual({ 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [expect.stringMatching(/LoadBalancer/), 'DNSName'] }]] });
+  test('members: url and dnsName are the load balancer\'s DNS name, listener is the HTTP one, securityGroup is the load balancer\'s group', () => {
+    const lbId = Object.keys(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0];
+    expect(stack.resolve(ingress.url)).toEqual({ 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [lbId, 'DNSName'] }]] });
     expect(ingress.listener).toBe(ingress.httpListener);
-    expect(ingress.securityGroup).toBeDefined();
-    expect(ingress.dnsName).toBe(ingress.loadBalancer.loadBalancerDnsName);
+    expect(stack.resolve(ingress.listener.listenerArn)).toEqual({ Ref: Object.keys(template.findResources('AWS::ElasticLoadBalancingV2::Listener'))[0] });
+    const lbGroup = groupRules(template, /^Load balancer/);
+    expect(stack.resolve(ingress.securityGroup.securityGroupId)).toEqual({ 'Fn::GetAtt': [lbGroup.id, 'GroupId'] });
+    expect(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer')[lbId].Properties.SecurityGroups).toEqual([{ 'Fn::GetAtt': [lbGroup.id, 'GroupId'] }]);
+    expect(stack.resolve(ingress.dnsName)).toEqual({ 'Fn::GetAtt': [lbId, 'DNSName'] });
+    expect(stack.resolve(ingress.targetGroup.targetGroupArn)).toEqual({ Ref: Object.keys(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'))[0] });
+    expect(ingress.certificate).toBeUndefined();
+    expect(ingress.accessLogsBucket).toBeUndefined();
   });
 });
 
@@ -225,7 +233,10 @@ describe('options', () => {
       Action: 's3:PutObject',
       Principal: { 'Fn::If': ['PortcullisElbAccountRegion', { AWS: expect.anything() }, { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' }] },
     })]));
-    expect(ingress.accessLogsBucket).toBeDefined();
+    // the member is the bucket the load balancer writes to
+    const [bucketId] = Object.keys(Template.fromStack(stack).findResources('AWS::S3::Bucket'));
+    expect(stack.resolve(ingress.accessLogsBucket!.bucketName)).toEqual({ Ref: bucketId });
+    expect(lb.Properties.LoadBalancerAttributes).toEqual(expect.arrayContaining([{ Key: 'access_logs.s3.bucket', Value: { Ref: bucketId } }]));
     expect(new AwsSolutionsChecks().validateScope(stack).violations.map((v) => v.ruleName)).not.toContain('AwsSolutions-ELB2');
   });
 
@@ -238,22 +249,83 @@ describe('options', () => {
   });
 });
 
-describe('bad input', () => {
-  test.each([
-    [{ domainName: 'api.example.com' }, /`domainName` 'api.example.com' needs `hostedZone`/],
-    ['zoneOnly', /`hostedZone` was given without `domainName`/],
-    [{ healthCheck: { interval: Duration.seconds(4) } }, /`healthCheck.interval` must be 5 to 300 seconds.*got 4 seconds/],
-    [{ healthCheck: { timeout: Duration.seconds(1) } }, /`healthCheck.timeout` must be 2 to 120 seconds.*got 1/],
-    [{ healthCheck: { interval: Duration.seconds(10), timeout: Duration.seconds(10) } }, /`healthCheck.timeout` \(10 s\) must be less than `healthCheck.interval` \(10 s\)/],
-    [{ healthCheck: { healthyThreshold: 1 } }, /`healthCheck.healthyThreshold` must be 2 to 10.*got 1/],
-    [{ healthCheck: { unhealthyThreshold: 11 } }, /`healthCheck.unhealthyThreshold` must be 2 to 10.*got 11/],
-    [{ idleTimeout: Duration.seconds(5000) }, /`idleTimeout` must be 1 to 4000 seconds, got 5000/],
-  ])('%#', (props, message) => {
+/** A view of a network that hides its private subnets: an ingress whose network has none, with a service that has no public IP. */
+class PublicOnlyView extends Construct implements INetwork {
+  public readonly vpc: ec2.IVpc;
+  public readonly publicSubnets: ec2.SubnetSelection;
+  public readonly privateSubnets: ec2.SubnetSelection = { subnets: [] };
+  public readonly egressIps: string[] = [];
+  public readonly egressIpsKnown = false;
+  constructor(scope: Construct, id: string, network: Network) {
+    super(scope, id);
+    this.vpc = network.vpc;
+    this.publicSubnets = network.publicSubnets;
+  }
+}
+
+const zoneOf = (scope: Construct, zoneName = 'example.com') => route53.HostedZone.fromHostedZoneAttributes(scope, 'Zone', { hostedZoneId: 'Z1', zoneName });
+const WEB_ACL = 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/api/11111111-2222-3333-4444-555555555555';
+
+describe('bad input: rejected at synth, the error names the prop, the value and the fix', () => {
+  const cases: Array<[string, (stack: Stack) => Partial<AlbIngressProps>, RegExp]> = [
+    ['domainName without hostedZone', () => ({ domainName: 'api.example.com' }), /`domainName` 'api.example.com' needs `hostedZone`/],
+    ['hostedZone without domainName', (st) => ({ hostedZone: zoneOf(st) }), /`hostedZone` was given without `domainName`: give the domain name/],
+    // domain names: the ALB url used to become 'http://'
+    ['domainName empty', (st) => ({ domainName: '', hostedZone: zoneOf(st) }), /`domainName` must be a domain name like 'api.example.com'.*got '': give the full name/],
+    ['domainName outside its hosted zone', (st) => ({ domainName: 'api.example.org', hostedZone: zoneOf(st) }),
+      /`domainName` must be in the hosted zone 'example.com'.*got 'api.example.org': use a name like 'api.example.com', or the hosted zone that holds 'api.example.org'/],
+    ['domainName ending like its zone without a dot', (st) => ({ domainName: 'myexample.com', hostedZone: zoneOf(st) }), /`domainName` must be in the hosted zone 'example.com'.*got 'myexample.com'/],
+    ['domainName with an empty label', (st) => ({ domainName: 'api..example.com', hostedZone: zoneOf(st) }), /`domainName` must be a domain name.*got 'api..example.com': fix an empty label/],
+    ['domainName with an underscore', (st) => ({ domainName: 'my_api.example.com', hostedZone: zoneOf(st) }), /`domainName` .*got 'my_api.example.com': fix the label 'my_api'/],
+    ['domainName with a space', (st) => ({ domainName: 'my api.example.com', hostedZone: zoneOf(st) }), /`domainName` .*got 'my api.example.com': fix the label 'my api'/],
+    ['domainName with a leading hyphen', (st) => ({ domainName: '-api.example.com', hostedZone: zoneOf(st) }), /`domainName` .*got '-api.example.com': fix the label '-api'/],
+    ['domainName a wildcard', (st) => ({ domainName: '*.example.com', hostedZone: zoneOf(st) }), /`domainName` .*got '\*.example.com': a wildcard is not allowed here/],
+    // health check
+    ['healthCheck.path without a leading slash', () => ({ healthCheck: { path: 'health' } }), /`healthCheck.path` must be a URL path like '\/health'.*got 'health': start it with '\/', e.g. '\/health'/],
+    ['healthCheck.path with a space', () => ({ healthCheck: { path: '/he alth' } }), /`healthCheck.path` must be a URL path.*got '\/he alth': remove the spaces/],
+    ['healthCheck.path over 1024 characters', () => ({ healthCheck: { path: `/${'a'.repeat(1024)}` } }), /`healthCheck.path` must be a URL path.*at most 1024 characters.*shorten it: it has 1025 characters/],
+    ['healthCheck.healthyHttpCodes 999', () => ({ healthCheck: { healthyHttpCodes: '999' } }), /`healthCheck.healthyHttpCodes` must be HTTP codes from 200 to 499.*got '999': '999' is outside 200 to 499/],
+    ['healthCheck.healthyHttpCodes ok', () => ({ healthCheck: { healthyHttpCodes: 'ok' } }), /`healthCheck.healthyHttpCodes` must be HTTP codes .*got 'ok': 'ok' is not a 3-digit code/],
+    ['healthCheck.healthyHttpCodes 100', () => ({ healthCheck: { healthyHttpCodes: '100' } }), /`healthCheck.healthyHttpCodes` .*got '100': '100' is outside 200 to 499/],
+    ['healthCheck.healthyHttpCodes with a space', () => ({ healthCheck: { healthyHttpCodes: '200, 302' } }), /`healthCheck.healthyHttpCodes` .*got '200, 302': ' 302' is not a 3-digit code or a range of two \(no spaces\)/],
+    ['healthCheck.healthyHttpCodes backwards range', () => ({ healthCheck: { healthyHttpCodes: '299-200' } }), /`healthCheck.healthyHttpCodes` .*got '299-200': the range '299-200' runs backwards: write '200-299'/],
+    ['healthCheck.healthyHttpCodes empty', () => ({ healthCheck: { healthyHttpCodes: '' } }), /`healthCheck.healthyHttpCodes` .*got '': give a code such as '200'/],
+    ['healthCheck.interval below 5 s', () => ({ healthCheck: { interval: Duration.seconds(4) } }), /`healthCheck.interval` must be a whole number of seconds from 5 to 300 seconds, got Duration.seconds\(4\)/],
+    ['healthCheck.interval in milliseconds', () => ({ healthCheck: { interval: Duration.millis(5500) } }), /`healthCheck.interval` must be a whole number of seconds.*got Duration.millis\(5500\): use Duration.seconds\(6\): CloudFormation takes whole seconds/],
+    ['healthCheck.interval Infinity', () => ({ healthCheck: { interval: Duration.seconds(Infinity) } }), /`healthCheck.interval` must be a whole number of seconds.*got Duration.seconds\(Infinity\): use a finite duration/],
+    ['healthCheck.timeout below 2 s', () => ({ healthCheck: { timeout: Duration.seconds(1) } }), /`healthCheck.timeout` must be a whole number of seconds from 2 to 120 seconds, got Duration.seconds\(1\)/],
+    ['healthCheck.timeout NaN', () => ({ healthCheck: { timeout: Duration.seconds(NaN) } }), /`healthCheck.timeout` must be a whole number of seconds.*got Duration.seconds\(NaN\)/],
+    ['healthCheck.timeout not below the interval', () => ({ healthCheck: { interval: Duration.seconds(10), timeout: Duration.seconds(10) } }), /`healthCheck.timeout` \(10 s\) must be less than `healthCheck.interval` \(10 s\)/],
+    ['healthCheck.healthyThreshold 1', () => ({ healthCheck: { healthyThreshold: 1 } }), /`healthCheck.healthyThreshold` must be a whole number from 2 to 10, got 1/],
+    ['healthCheck.healthyThreshold NaN', () => ({ healthCheck: { healthyThreshold: NaN } }), /`healthCheck.healthyThreshold` must be a whole number from 2 to 10, got NaN/],
+    ['healthCheck.unhealthyThreshold 11', () => ({ healthCheck: { unhealthyThreshold: 11 } }), /`healthCheck.unhealthyThreshold` must be a whole number from 2 to 10, got 11/],
+    ['healthCheck.unhealthyThreshold 2.5', () => ({ healthCheck: { unhealthyThreshold: 2.5 } }), /`healthCheck.unhealthyThreshold` must be a whole number from 2 to 10, got 2.5/],
+    // numbers and durations
+    ['idleTimeout above 4000 s', () => ({ idleTimeout: Duration.seconds(5000) }), /`idleTimeout` must be a whole number of seconds from 1 to 4000 seconds, got Duration.seconds\(5000\)/],
+    ['idleTimeout NaN', () => ({ idleTimeout: Duration.seconds(NaN) }), /`idleTimeout` must be .*got Duration.seconds\(NaN\)/],
+    ['idleTimeout Infinity', () => ({ idleTimeout: Duration.minutes(Infinity) }), /`idleTimeout` must be .*got Duration.minutes\(Infinity\)/],
+    ['idleTimeout in milliseconds', () => ({ idleTimeout: Duration.millis(1500) }), /`idleTimeout` must be a whole number of seconds.*got Duration.millis\(1500\): use Duration.seconds\(2\)/],
+    ['deregistrationDelay above 3600 s', () => ({ deregistrationDelay: Duration.seconds(3601) }), /`deregistrationDelay` must be a whole number of seconds from 0 to 3600 seconds, got Duration.seconds\(3601\)/],
+    ['deregistrationDelay NaN', () => ({ deregistrationDelay: Duration.seconds(NaN) }), /`deregistrationDelay` must be .*got Duration.seconds\(NaN\)/],
+    ['deregistrationDelay in milliseconds', () => ({ deregistrationDelay: Duration.millis(500) }), /`deregistrationDelay` must be a whole number of seconds.*got Duration.millis\(500\)/],
+    // allowedCidrs
+    ['allowedCidrs prefix /33', () => ({ allowedCidrs: ['10.0.0.0/33'] }), /`allowedCidrs\[0\]` must be an IPv4 CIDR block like '10.0.0.0\/16', got '10.0.0.0\/33': .*a prefix 0 to 32/],
+    ['allowedCidrs octet 300', () => ({ allowedCidrs: ['300.1.1.1/16'] }), /`allowedCidrs\[0\]` must be an IPv4 CIDR block.*got '300.1.1.1\/16': write a.b.c.d\/n: four numbers 0 to 255/],
+    ['allowedCidrs IPv6 prefix /129', () => ({ allowedCidrs: ['::/0', '2001:db8::/129'] }), /`allowedCidrs\[1\]` must be an IPv6 CIDR block like '2001:db8::\/32', got '2001:db8::\/129': .*a prefix 0 to 128/],
+    ['allowedCidrs not a CIDR', () => ({ allowedCidrs: ['anywhere'] }), /`allowedCidrs\[0\]` must be a CIDR block.*got 'anywhere'/],
+    ['allowedCidrs with host bits', () => ({ allowedCidrs: ['203.0.113.7/24'] }), /`allowedCidrs\[0\]` has host bits set: '203.0.113.7\/24' is not the start of a \/24 block; use '203.0.113.0\/24'/],
+    ['allowedCidrs empty', () => ({ allowedCidrs: [] }), /`allowedCidrs` is empty: nobody could reach the load balancer/],
+    // webAclArn
+    ['webAclArn not an ARN', () => ({ webAclArn: 'my-web-acl' }), /`webAclArn` must be the ARN of a WAFv2 web ACL of scope REGIONAL like 'arn:aws:wafv2:<region>:<account>:regional\/webacl\/<resource>', got 'my-web-acl': it needs six colon-separated fields/],
+    ['webAclArn empty', () => ({ webAclArn: '' }), /`webAclArn` must be the ARN of a WAFv2 web ACL.*got ''/],
+    ['webAclArn of scope CLOUDFRONT', () => ({ webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/api/abc' }), /`webAclArn` .*the resource must start with 'regional\/webacl\/'/],
+    ['webAclArn of WAF Classic', () => ({ webAclArn: 'arn:aws:waf-regional:us-east-1:123456789012:webacl/abc' }), /`webAclArn` .*the service is 'waf-regional', not 'wafv2'/],
+    ['webAclArn of a rule group', () => ({ webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:regional/rulegroup/r/abc' }), /`webAclArn` .*the resource must start with 'regional\/webacl\/'/],
+    ['webAclArn in another Region', () => ({ webAclArn: WEB_ACL.replace('us-east-1', 'eu-west-1') }), /`webAclArn` must be a web ACL in the stack's Region \(us-east-1\), got '.*' in eu-west-1: .*create the web ACL in us-east-1/],
+  ];
+  test.each(cases)('%s', (_, props, message) => {
     const s = setup();
-    const p = props === 'zoneOnly'
-      ? { hostedZone: route53.HostedZone.fromHostedZoneAttributes(s.stack, 'Zone', { hostedZoneId: 'Z1', zoneName: 'example.com' }) }
-      : props;
-    expect(() => new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service, ...(p as object) })).toThrow(message);
+    expect(() => new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service, ...props(s.stack) })).toThrow(message);
   });
 
   test('one AZ: an ALB needs two', () => {
@@ -272,9 +344,246 @@ describe('bad input', () => {
     expect(() => new AlbIngress(s.stack, 'Ingress', { network: other, service: s.service })).toThrow(/runs in another VPC than the ingress's network/);
   });
 
-  test('a public-only network with public tasks works, and the check for public IPs is in place', () => {
+  test('a public-only network with public tasks works', () => {
     const s = setup({ egress: Egress.publicSubnetsOnly() }, { assignPublicIp: true });
-    expect(() => new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service })).not.toThrow();
+    new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service });
+    Template.fromStack(s.stack).hasResourceProperties('AWS::ECS::Service', {
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'ENABLED' }) },
+      LoadBalancers: [Match.objectLike({ ContainerPort: 80 })],
+    });
+  });
+
+  test('an ingress network without private subnets and a service without public IPs is refused', () => {
+    const s = setup();
+    const view = new PublicOnlyView(s.stack, 'View', s.network);
+    expect(() => new AlbIngress(s.stack, 'Ingress', { network: view, service: s.service }))
+      .toThrow(/The network has no private subnets, so the service 'Test\/Api' needs `assignPublicIp: true`/);
+  });
+});
+
+describe('bad input to addService: rejected, the error names the option, the value and the fix', () => {
+  const cases: Array<[string, Partial<AlbServiceOptions>, RegExp]> = [
+    ['priority 0', { priority: 0 }, /`priority` must be a whole number from 1 to 50000, got 0: use a whole number from 1 to 50000, unique/],
+    ['priority 50001', { priority: 50001 }, /`priority` must be a whole number from 1 to 50000, got 50001/],
+    ['priority NaN', { priority: NaN }, /`priority` must be a whole number from 1 to 50000, got NaN/],
+    ['priority Infinity', { priority: Infinity }, /`priority` must be a whole number from 1 to 50000, got Infinity/],
+    ['priority 1.5', { priority: 1.5 }, /`priority` must be a whole number from 1 to 50000, got 1.5/],
+    ['no condition', { pathPatterns: undefined }, /addService for priority 7 needs `pathPatterns` or `hostHeaders`/],
+    ['pathPatterns with {id}', { pathPatterns: ['/orders/{id}'] }, /`pathPatterns\[0\]` must be an ALB path pattern like '\/orders\/\*'.*got '\/orders\/\{id\}': remove '\{', '\}': ALB has no path parameters; use '\/orders\/\*'/],
+    ['pathPatterns with a space', { pathPatterns: ['/a', '/my orders'] }, /`pathPatterns\[1\]` must be an ALB path pattern.*got '\/my orders': remove ' '/],
+    ['pathPatterns an empty pattern', { pathPatterns: [''] }, /`pathPatterns\[0\]` must be an ALB path pattern.*got '': give a pattern such as '\/orders\/\*'/],
+    ['pathPatterns an empty list', { pathPatterns: [] }, /`pathPatterns` must hold at least one value, got \[\]: give a value, or leave `pathPatterns` out/],
+    ['pathPatterns over 128 characters', { pathPatterns: [`/${'a'.repeat(128)}`] }, /`pathPatterns\[0\]` must be an ALB path pattern like '\/orders\/\*' \(1 to 128 characters.*\(129 characters\): shorten it/],
+    ['hostHeaders with a space', { pathPatterns: undefined, hostHeaders: ['orders example.com'] }, /`hostHeaders\[0\]` must be a host name like 'orders.example.com'.*got 'orders example.com': remove the spaces/],
+    ['hostHeaders without a dot', { pathPatterns: undefined, hostHeaders: ['orders'] }, /`hostHeaders\[0\]` .*got 'orders': give the full name/],
+    ['hostHeaders with a port', { pathPatterns: undefined, hostHeaders: ['orders.example.com:8080'] }, /`hostHeaders\[0\]` .*got 'orders.example.com:8080': remove the port/],
+    ['hostHeaders ending in digits', { pathPatterns: undefined, hostHeaders: ['orders.example.123'] }, /`hostHeaders\[0\]` .*only letters after the last.*got 'orders.example.123'/],
+    ['hostHeaders an empty list', { hostHeaders: [] }, /`hostHeaders` must hold at least one value, got \[\]/],
+    ['six condition values', { pathPatterns: ['/a', '/b', '/c', '/d'], hostHeaders: ['a.example.com', 'b.example.com'] },
+      /`pathPatterns` and `hostHeaders` must hold at most 5 values together \(ALB's limit of condition values per rule, not adjustable\), got 4 \+ 2 = 6: use wildcards/],
+    ['six path patterns', { pathPatterns: ['/a', '/b', '/c', '/d', '/e', '/f'] }, /must hold at most 5 values together.*got 6 \+ 0 = 6/],
+    ['healthCheck.path without a leading slash', { healthCheck: { path: 'health' } }, /`healthCheck.path` must be a URL path.*got 'health'/],
+    ['healthCheck.healthyHttpCodes 999', { healthCheck: { healthyHttpCodes: '999' } }, /`healthCheck.healthyHttpCodes` .*got '999'/],
+    ['healthCheck.interval in milliseconds', { healthCheck: { interval: Duration.millis(7250) } }, /`healthCheck.interval` must be a whole number of seconds.*got Duration.millis\(7250\)/],
+    ['deregistrationDelay NaN', { deregistrationDelay: Duration.seconds(NaN) }, /`deregistrationDelay` must be .*got Duration.seconds\(NaN\)/],
+  ];
+  test.each(cases)('%s', (_, options, message) => {
+    const s = setup();
+    const ingress = new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service });
+    const orders = new ApiService(s.stack, 'Orders', { cluster: s.cluster, containerPort: 8080 });
+    expect(() => ingress.addService(orders, { priority: 7, pathPatterns: ['/orders/*'], ...options } as AlbServiceOptions)).toThrow(message);
+    // nothing was created, and the priority is still free
+    const created = () => ingress.node.children.map((c) => c.node.id).filter((id) => /^Service/.test(id));
+    expect(created()).toEqual([]);
+    ingress.addService(orders, { priority: 7, pathPatterns: ['/orders/*'] });
+    expect(created()).toEqual(['Service7TargetGroup', 'Service7Rule']);
+    Template.fromStack(s.stack).resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 1);
+  });
+
+  test('a sixth target group for one service: ECS allows five per service (the default target group counts)', () => {
+    const s = setup();
+    const ingress = new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service });
+    for (let i = 1; i <= 4; i++) ingress.addService(s.service, { priority: i, pathPatterns: [`/v${i}/*`] });
+    expect(() => ingress.addService(s.service, { priority: 5, pathPatterns: ['/v5/*'] }))
+      .toThrow(/`service` 'Test\/Api' would be registered in 6 target groups: ECS allows at most 5 per service \(not adjustable\); give one addService call several `pathPatterns`/);
+    const template = Template.fromStack(s.stack);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 5);
+    expect(Object.values<any>(template.findResources('AWS::ECS::Service'))[0].Properties.LoadBalancers).toHaveLength(5);
+  });
+
+  test('the quota counts target groups of every load balancer in front of the service', () => {
+    const s = setup();
+    const first = new AlbIngress(s.stack, 'First', { network: s.network, service: s.service });
+    const second = new AlbIngress(s.stack, 'Second', { network: s.network, service: s.service });
+    first.addService(s.service, { priority: 1, pathPatterns: ['/a'] });
+    second.addService(s.service, { priority: 1, pathPatterns: ['/a'] });
+    first.addService(s.service, { priority: 2, pathPatterns: ['/b'] });
+    expect(() => second.addService(s.service, { priority: 2, pathPatterns: ['/b'] })).toThrow(/would be registered in 6 target groups/);
+  });
+
+  test('the same token priority twice is refused; two token priorities work', () => {
+    const s = setup();
+    const ingress = new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service });
+    const priority = new CfnParameter(s.stack, 'Priority', { type: 'Number' }).valueAsNumber;
+    ingress.addService(new ApiService(s.stack, 'Orders', { cluster: s.cluster }), { priority, pathPatterns: ['/orders/*'] });
+    expect(() => ingress.addService(new ApiService(s.stack, 'Users', { cluster: s.cluster }), { priority, pathPatterns: ['/users/*'] }))
+      .toThrow(/`priority` .* is the same token as another service's on this load balancer: priorities must be unique/);
+  });
+});
+
+describe('valid neighbours of the rejections still synthesize', () => {
+  test('an internal ALB with IPv4 and IPv6 ranges (internetFacing: false)', () => {
+    const { template } = build({ internetFacing: false, allowedCidrs: ['10.0.0.0/8', 'fd00::/8', '2001:db8::/32', '::/0'] });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
+    const lb = groupRules(template, /^Load balancer/);
+    expect(lb.ingress).toEqual([
+      expect.objectContaining({ CidrIp: '10.0.0.0/8', FromPort: 80 }),
+      expect.objectContaining({ CidrIpv6: 'fd00::/8', FromPort: 80 }),
+      expect.objectContaining({ CidrIpv6: '2001:db8::/32', FromPort: 80 }),
+      expect.objectContaining({ CidrIpv6: '::/0', FromPort: 80 }),
+    ]);
+  });
+
+  test('IPv6 written in full, in upper case or with a dotted-quad tail (aws-cdk-lib\'s Peer.ipv6 takes neither of the last two: handed over compressed), and a single host /32', () => {
+    const { template } = build({ allowedCidrs: ['2001:0db8:0000:0000:0000:0000:0000:0000/32', '2001:DB8:1::/48', '::ffff:203.0.113.0/120', '198.51.100.7/32'] });
+    const lb = groupRules(template, /^Load balancer/);
+    expect(lb.ingress.map((r) => [r.CidrIp ?? r.CidrIpv6, r.Description])).toEqual([
+      ['2001:0db8:0000:0000:0000:0000:0000:0000/32', 'Listener 80 from 2001:0db8:0000:0000:0000:0000:0000:0000/32'],
+      ['2001:db8:1::/48', 'Listener 80 from 2001:DB8:1::/48'],
+      ['::ffff:cb00:7100/120', 'Listener 80 from ::ffff:203.0.113.0/120'],
+      ['198.51.100.7/32', 'Listener 80 from 198.51.100.7/32'],
+    ]);
+  });
+
+  test('domainName: the zone apex, upper case and a trailing dot, and a zone written with a trailing dot', () => {
+    for (const [domainName, zoneName, record, certificate] of [
+      ['example.com', 'example.com', 'example.com.', 'example.com'],
+      ['API.Example.com.', 'example.com', 'API.Example.com.', 'API.Example.com'],
+      ['api.example.com', 'example.com.', 'api.example.com.', 'api.example.com'],
+    ]) {
+      const s = setup();
+      const ingress = new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service, domainName, hostedZone: zoneOf(s.stack, zoneName) });
+      const template = Template.fromStack(s.stack);
+      template.hasResourceProperties('AWS::Route53::RecordSet', { Name: record, Type: 'A' });
+      template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: certificate });
+      expect(ingress.url).toBe(`https://${certificate}`);
+    }
+  });
+
+  test('a token domainName: the record is the name itself (the zone is not appended), the certificate and url use it', () => {
+    const s = setup();
+    const domainName = new CfnParameter(s.stack, 'DomainName').valueAsString;
+    const ingress = new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service, domainName, hostedZone: zoneOf(s.stack) });
+    const template = Template.fromStack(s.stack);
+    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: { 'Fn::Join': ['', [{ Ref: 'DomainName' }, '.']] }, HostedZoneId: 'Z1' });
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: { Ref: 'DomainName' } });
+    expect(s.stack.resolve(ingress.url)).toEqual({ 'Fn::Join': ['', ['https://', { Ref: 'DomainName' }]] });
+    expect(JSON.stringify(template.toJSON())).not.toContain('example.com.');
+  });
+
+  test('a zone imported by id only (its name unknown): the record is the full domain name', () => {
+    const s = setup();
+    const hostedZone = route53.HostedZone.fromHostedZoneId(s.stack, 'Zone', 'Z9');
+    new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service, domainName: 'api.example.com', hostedZone });
+    Template.fromStack(s.stack).hasResourceProperties('AWS::Route53::RecordSet', { Name: 'api.example.com.', HostedZoneId: 'Z9' });
+  });
+
+  test('health checks at the edges: codes 200, 499, lists and ranges; path with a query; intervals 5 and 300 s; thresholds 2 and 10', () => {
+    const s = setup();
+    const ingress = new AlbIngress(s.stack, 'Ingress', {
+      network: s.network, service: s.service,
+      healthCheck: { path: '/health?deep=1', healthyHttpCodes: '200,302', interval: Duration.seconds(300), timeout: Duration.seconds(120), healthyThreshold: 10, unhealthyThreshold: 2 },
+      idleTimeout: Duration.seconds(4000), deregistrationDelay: Duration.seconds(3600),
+    });
+    ingress.addService(new ApiService(s.stack, 'A', { cluster: s.cluster }), { priority: 1, pathPatterns: ['/a*'], healthCheck: { healthyHttpCodes: '200-299', interval: Duration.seconds(5), timeout: Duration.seconds(2) } });
+    ingress.addService(new ApiService(s.stack, 'B', { cluster: s.cluster }), { priority: 50000, pathPatterns: ['/b*'], healthCheck: { healthyHttpCodes: '200-299,302,499', path: '/' } });
+    const template = Template.fromStack(s.stack);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckPath: '/health?deep=1', Matcher: { HttpCode: '200,302' }, HealthCheckIntervalSeconds: 300, HealthCheckTimeoutSeconds: 120, HealthyThresholdCount: 10, UnhealthyThresholdCount: 2,
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '3600' }]),
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Matcher: { HttpCode: '200-299' }, HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2 });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Matcher: { HttpCode: '200-299,302,499' } });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', { Priority: 50000 });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'idle_timeout.timeout_seconds', Value: '4000' }]),
+    });
+  });
+
+  test('idleTimeout 1 s and deregistrationDelay in whole milliseconds (Duration.millis(2000))', () => {
+    const { template } = build({ idleTimeout: Duration.seconds(1), deregistrationDelay: Duration.millis(2000) });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { LoadBalancerAttributes: Match.arrayWith([{ Key: 'idle_timeout.timeout_seconds', Value: '1' }]) });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '2' }]) });
+  });
+
+  test('five condition values (3 paths + 2 hosts) with * and ? wildcards, a 128-character pattern, wildcard hosts', () => {
+    const s = setup();
+    const ingress = new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service });
+    const long = `/${'a'.repeat(126)}*`;
+    ingress.addService(new ApiService(s.stack, 'Orders', { cluster: s.cluster }), {
+      priority: 3, pathPatterns: ['/orders/*', '/v?/orders', long], hostHeaders: ['*.example.com', 'API-2.Example.org'],
+    });
+    expect(long).toHaveLength(128);
+    Template.fromStack(s.stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [
+        { Field: 'path-pattern', PathPatternConfig: { Values: ['/orders/*', '/v?/orders', long] } },
+        { Field: 'host-header', HostHeaderConfig: { Values: ['*.example.com', 'API-2.Example.org'] } },
+      ],
+    });
+  });
+
+  test('five target groups for one service (the default one and four rules)', () => {
+    const s = setup();
+    const ingress = new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service });
+    for (let i = 1; i <= 4; i++) ingress.addService(s.service, { priority: i, pathPatterns: [`/v${i}/*`] });
+    expect(Object.values<any>(Template.fromStack(s.stack).findResources('AWS::ECS::Service'))[0].Properties.LoadBalancers).toHaveLength(5);
+  });
+
+  test('webAclArn: a regional web ACL in the stack\'s Region, in another partition, or a token', () => {
+    build({ webAclArn: WEB_ACL }).template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: WEB_ACL });
+    const agnostic = new Stack(new App(), 'Agnostic');
+    const network = new Network(agnostic, 'Network');
+    const service = new ApiService(agnostic, 'Api', { cluster: new FargateCluster(agnostic, 'Cluster', { network }) });
+    const govAcl = 'arn:aws-us-gov:wafv2:us-gov-west-1:123456789012:regional/webacl/api/abc';
+    new AlbIngress(agnostic, 'Ingress', { network, service, webAclArn: govAcl });
+    const tokenAcl = new CfnParameter(agnostic, 'WebAcl').valueAsString;
+    new AlbIngress(agnostic, 'Ingress2', { network, service, webAclArn: tokenAcl });
+    const template = Template.fromStack(agnostic);
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: govAcl });
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { WebACLArn: { Ref: 'WebAcl' } });
+  });
+
+  test('token priorities: construct ids come from the services, not from the token text, so they never collide and stay stable', () => {
+    const ruleIds = (unrelatedTokensFirst: number) => {
+      const s = setup();
+      for (let i = 0; i < unrelatedTokensFirst; i++) new CfnParameter(s.stack, `Unrelated${i}`, { type: 'Number' }).valueAsNumber;
+      const ingress = new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service });
+      const orders = new ApiService(s.stack, 'Orders', { cluster: s.cluster });
+      for (const [name, service] of [['OrdersPriority', orders], ['UsersPriority', new ApiService(s.stack, 'Users', { cluster: s.cluster })], ['Orders2Priority', orders]] as const) {
+        ingress.addService(service, { priority: new CfnParameter(s.stack, name, { type: 'Number' }).valueAsNumber, pathPatterns: [`/${name}/*`] });
+      }
+      ingress.addService(orders, { priority: 4, pathPatterns: ['/literal/*'] });
+      const rules = Template.fromStack(s.stack).findResources('AWS::ElasticLoadBalancingV2::ListenerRule');
+      return Object.entries<any>(rules).map(([id, r]) => [id, r.Properties.Priority]).sort();
+    };
+    const ids = ruleIds(0);
+    expect(ids).toEqual([
+      [expect.stringMatching(/^IngressService4Rule/), 4],
+      [expect.stringMatching(/^IngressServiceOrders2Rule/), { Ref: 'Orders2Priority' }],
+      [expect.stringMatching(/^IngressServiceOrdersRule/), { Ref: 'OrdersPriority' }],
+      [expect.stringMatching(/^IngressServiceUsersRule/), { Ref: 'UsersPriority' }],
+    ]);
+    expect(ruleIds(7)).toEqual(ids);
+  });
+
+  test('a list token of path patterns (a CommaDelimitedList parameter) is passed to CloudFormation', () => {
+    const s = setup();
+    const ingress = new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service });
+    const paths = new CfnParameter(s.stack, 'Paths', { type: 'CommaDelimitedList' }).valueAsList;
+    ingress.addService(new ApiService(s.stack, 'Orders', { cluster: s.cluster }), { priority: 2, pathPatterns: paths });
+    Template.fromStack(s.stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: { Ref: 'Paths' } } }],
+    });
   });
 });
 
@@ -292,46 +601,175 @@ test('cdk-nag AwsSolutions: only reasoned acknowledgements (the intentionally pu
   expect(new AwsSolutionsChecks().validateScope(stack).violations).toEqual([]);
 });
 
-test('property: random configurations never allow all protocols nor a port other than the listeners and container ports', () => {
+/** Every security group rule of a template, by the logical id of its group (inline and standalone rules). */
+function rulesByGroup(template: Template) {
+  const json = template.toJSON();
+  const groups = new Map<string, { ingress: any[]; egress: any[] }>();
+  for (const [id, r] of Object.entries<any>(json.Resources)) {
+    if (r.Type === 'AWS::EC2::SecurityGroup') groups.set(id, { ingress: [...(r.Properties.SecurityGroupIngress ?? [])], egress: [...(r.Properties.SecurityGroupEgress ?? [])] });
+  }
+  for (const r of Object.values<any>(json.Resources)) {
+    const direction = r.Type === 'AWS::EC2::SecurityGroupIngress' ? 'ingress' : r.Type === 'AWS::EC2::SecurityGroupEgress' ? 'egress' : undefined;
+    if (!direction) continue;
+    const group = groups.get(r.Properties.GroupId['Fn::GetAtt'][0]);
+    if (!group) throw new Error(`a rule of a group outside the template: ${JSON.stringify(r.Properties)}`);
+    group[direction].push(r.Properties);
+  }
+  return groups;
+}
+
+const groupIdOf = (stack: Stack, connectable: ec2.IConnectable) => (stack.resolve(connectable.connections.securityGroups[0].securityGroupId) as any)['Fn::GetAtt'][0] as string;
+
+test('property: every open port has its source, and only it: listener ports from allowedCidrs, container ports from the load balancer group; never all protocols inbound', () => {
+  // the cases the README cites must all be generated (checked at the end)
+  const hits = { https: 0, httpOnly: 0, extraService: 0, extraOnSamePort: 0, containerOnListenerPort: 0, defaultRanges: 0, restrictedRanges: 0, ipv6Range: 0 };
   fc.assert(fc.property(
     fc.record({
-      containerPort: fc.integer({ min: 1, max: 65535 }),
+      containerPort: fc.oneof(fc.constantFrom(80, 443), fc.integer({ min: 1, max: 65535 })),
       https: fc.boolean(),
-      extra: fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
-      cidr: fc.constantFrom(undefined, ['203.0.113.0/24'], ['0.0.0.0/0']),
+      extra: fc.option(fc.oneof(fc.constant<'same'>('same'), fc.integer({ min: 1, max: 65535 })), { nil: undefined }),
+      cidrs: fc.constantFrom<Array<string[] | undefined>>(undefined, ['203.0.113.0/24'], ['0.0.0.0/0'], ['2001:db8::/32'], ['198.51.100.0/24', '2001:db8:1::/48']),
     }),
-    ({ containerPort, https, extra, cidr }) => {
+    ({ containerPort, https, extra, cidrs }) => {
       const s = setup({ flowLogs: false }, { containerPort });
       const certificate = https ? acm.Certificate.fromCertificateArn(s.stack, 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/abc') : undefined;
-      const ingress = new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service, certificate, allowedCidrs: cidr });
-      const allowed = new Set([80, containerPort, ...(https ? [443] : [])]);
+      const ingress = new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service, certificate, allowedCidrs: cidrs });
+      const listenerPorts = https ? [80, 443] : [80];
+      const services: Array<[ApiService, number]> = [[s.service, containerPort]];
       if (extra !== undefined) {
-        ingress.addService(new ApiService(s.stack, 'Extra', { cluster: s.cluster, containerPort: extra }), { priority: 1, pathPatterns: ['/extra/*'] });
-        allowed.add(extra);
+        const extraPort = extra === 'same' ? containerPort : extra;
+        const other = new ApiService(s.stack, 'Extra', { cluster: s.cluster, containerPort: extraPort });
+        ingress.addService(other, { priority: 1, pathPatterns: ['/extra/*'] });
+        services.push([other, extraPort]);
       }
-      const resources = Object.values<any>(Template.fromStack(s.stack).toJSON().Resources);
-      const rules = [
-        ...resources.filter((r) => r.Type === 'AWS::EC2::SecurityGroup').flatMap((r) => [...(r.Properties.SecurityGroupIngress ?? []), ...(r.Properties.SecurityGroupEgress ?? [])]),
-        ...resources.filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress' || r.Type === 'AWS::EC2::SecurityGroupEgress').map((r) => r.Properties),
-      ].filter((r) => r.CidrIp !== '255.255.255.255/32'); // CDK's "no egress" placeholder
-      for (const rule of rules) {
-        if (rule.IpProtocol === '-1') {
-          // only "all outbound" of the task group is allowed to be all-protocol (tasks call out through NAT)
-          expect(rule.CidrIp).toBe('0.0.0.0/0');
-          expect(rule.Description).toMatch(/Allow all outbound/);
-          continue;
-        }
-        expect(allowed.has(rule.FromPort)).toBe(true);
-        expect(rule.ToPort).toBe(rule.FromPort);
+      const ranges = cidrs ?? ['0.0.0.0/0', '::/0'];
+      hits[https ? 'https' : 'httpOnly']++;
+      if (extra !== undefined) hits.extraService++;
+      if (extra === 'same') hits.extraOnSamePort++;
+      if (listenerPorts.includes(containerPort)) hits.containerOnListenerPort++;
+      if (cidrs === undefined) hits.defaultRanges++; else hits.restrictedRanges++;
+      if (cidrs?.some((c) => c.includes(':'))) hits.ipv6Range++;
+
+      const groups = rulesByGroup(Template.fromStack(s.stack));
+      const lbId = groupIdOf(s.stack, ingress);
+      const lb = groups.get(lbId)!;
+      const key = (r: any) => `${r.IpProtocol} ${r.FromPort}-${r.ToPort} ${r.CidrIp ?? r.CidrIpv6 ?? JSON.stringify(r.SourceSecurityGroupId ?? r.DestinationSecurityGroupId)}`;
+      const sorted = (rules: any[]) => rules.map(key).sort();
+      // load balancer: in, the listener ports from each allowed range; out, each service's container port to its group
+      expect(sorted(lb.ingress)).toEqual(listenerPorts.flatMap((p) => ranges.map((c) => `tcp ${p}-${p} ${c}`)).sort());
+      expect(sorted(lb.egress.filter((r) => r.CidrIp !== '255.255.255.255/32')))
+        .toEqual([...new Set(services.map(([svc, p]) => `tcp ${p}-${p} ${JSON.stringify({ 'Fn::GetAtt': [groupIdOf(s.stack, svc), 'GroupId'] })}`))].sort());
+      // each service: in, its container port from the load balancer group only; out, all (tasks call out through NAT)
+      for (const [svc, port] of services) {
+        const g = groups.get(groupIdOf(s.stack, svc))!;
+        expect(sorted(g.ingress)).toEqual([`tcp ${port}-${port} ${JSON.stringify({ 'Fn::GetAtt': [lbId, 'GroupId'] })}`]);
+        expect(g.egress).toEqual([expect.objectContaining({ IpProtocol: '-1', CidrIp: '0.0.0.0/0', Description: expect.stringMatching(/Allow all outbound/) })]);
       }
-      // inbound, never all protocols
-      const inbound = [
-        ...resources.filter((r) => r.Type === 'AWS::EC2::SecurityGroup').flatMap((r) => r.Properties.SecurityGroupIngress ?? []),
-        ...resources.filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress').map((r) => r.Properties),
-      ];
-      expect(inbound.every((r) => r.IpProtocol === 'tcp')).toBe(true);
+      // and no other group has a rule
+      expect([...groups.keys()].sort()).toEqual([lbId, ...services.map(([svc]) => groupIdOf(s.stack, svc))].sort());
     },
   ), { numRuns: 200 });
+  for (const [branch, count] of Object.entries(hits)) expect([branch, count > 0]).toEqual([branch, true]);
+});
+
+/** One invalid input: the prop the error must name, and the ingress props or addService options that carry it. */
+interface Invalid {
+  readonly prop: string;
+  /** Given a fresh scope for the constructs the props need (a hosted zone). */
+  readonly ingress?: (scope: Construct) => Partial<AlbIngressProps>;
+  readonly rule?: Partial<AlbServiceOptions>;
+}
+
+const badNumber = fc.oneof(
+  fc.constantFrom(NaN, Infinity, -Infinity),
+  fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).filter((x) => !Number.isInteger(x)),
+);
+/** A duration that is not a whole number of seconds within [min, max]. */
+const badDuration = (min: number, max: number) => fc.oneof(
+  fc.constantFrom(NaN, Infinity).map((x) => Duration.seconds(x)),
+  fc.integer({ min: min * 1000, max: max * 1000 }).filter((ms) => ms % 1000 !== 0).map((ms) => Duration.millis(ms)),
+  (min > 0 ? fc.oneof(fc.integer({ min: 0, max: min - 1 }), fc.integer({ min: max + 1, max: 1e7 })) : fc.integer({ min: max + 1, max: 1e7 })).map((x) => Duration.seconds(x)),
+);
+const octet = fc.integer({ min: 0, max: 255 });
+const badChar = (allowed: RegExp) => fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => !allowed.test(c));
+const pathChars = /^[A-Za-z0-9_\-.$/~"'@:+&*?]$/;
+const hostChars = /^[A-Za-z0-9\-.*?]$/;
+const validPath = fc.stringMatching(/^\/[a-z0-9/*?-]{0,20}$/);
+
+const invalidProps: fc.Arbitrary<Invalid> = fc.oneof(
+  // numbers
+  fc.oneof(badNumber, fc.integer({ max: 0 }), fc.integer({ min: 50001 })).map((priority) => ({ prop: 'priority', rule: { priority } })),
+  fc.constantFrom('healthyThreshold', 'unhealthyThreshold').chain((name) => fc.oneof(badNumber, fc.integer({ max: 1 }), fc.integer({ min: 11 }))
+    .map((v) => ({ prop: `healthCheck.${name}`, ingress: () => ({ healthCheck: { [name]: v } }) }))),
+  // durations, including milliseconds CloudFormation cannot take
+  badDuration(1, 4000).map((idleTimeout) => ({ prop: 'idleTimeout', ingress: () => ({ idleTimeout }) })),
+  badDuration(0, 3600).map((deregistrationDelay) => ({ prop: 'deregistrationDelay', rule: { deregistrationDelay } })),
+  badDuration(5, 300).map((interval) => ({ prop: 'healthCheck.interval', ingress: () => ({ healthCheck: { interval } }) })),
+  badDuration(2, 120).map((timeout) => ({ prop: 'healthCheck.timeout', rule: { healthCheck: { timeout } } })),
+  // strings
+  fc.oneof(
+    fc.constant(''),
+    fc.tuple(fc.stringMatching(/^[a-z]{1,8}$/), badChar(/^[A-Za-z0-9.-]$/)).map(([label, c]) => `${label}${c}x.example.com`),
+    fc.domain().filter((d) => !/(^|\.)example\.com$/i.test(d)),
+  ).map((domainName) => ({ prop: 'domainName', ingress: (scope: Construct) => ({ domainName, hostedZone: zoneOf(scope) }) })),
+  fc.oneof(
+    fc.tuple(validPath, badChar(pathChars), validPath).map(([a, c, b]) => [`${a}${c}${b}`]),
+    fc.stringMatching(/^\/[a-z]{1,20}$/).map((id) => [`${id}/{id}`]),
+    fc.constantFrom<string[][]>([''], []),
+    fc.integer({ min: 128, max: 300 }).map((n) => [`/${'a'.repeat(n)}`]),
+    fc.array(validPath, { minLength: 6, maxLength: 10 }),
+  ).map((pathPatterns) => ({ prop: 'pathPatterns', rule: { pathPatterns } })),
+  fc.oneof(
+    fc.tuple(fc.stringMatching(/^[a-z]{1,8}$/), badChar(hostChars)).map(([a, c]) => `${a}${c}b.example.com`),
+    fc.stringMatching(/^[a-z]{1,20}$/),
+    fc.integer({ min: 0, max: 65535 }).map((port) => `api.example.com:${port}`),
+    fc.integer({ min: 0, max: 999 }).map((n) => `api.example.${n}`),
+  ).map((host) => ({ prop: 'hostHeaders', rule: { pathPatterns: undefined, hostHeaders: [host] } })),
+  fc.oneof(fc.string({ maxLength: 20 }).filter((p) => !p.startsWith('/')), fc.tuple(validPath, fc.constantFrom(' ', '\t', '\n', '\x7f')).map(([p, c]) => `${p}${c}x`))
+    .map((path) => ({ prop: 'healthCheck.path', ingress: () => ({ healthCheck: { path } }) })),
+  fc.oneof(
+    fc.oneof(fc.integer({ min: 0, max: 199 }), fc.integer({ min: 500, max: 999 })).map(String),
+    fc.string({ maxLength: 12 }).filter((c) => !/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(c)),
+  ).map((healthyHttpCodes) => ({ prop: 'healthCheck.healthyHttpCodes', rule: { healthCheck: { healthyHttpCodes } } })),
+  fc.oneof(
+    fc.tuple(octet, octet, octet, fc.integer({ min: 256, max: 999 }), fc.integer({ min: 0, max: 32 })).map(([a, b, c, d, p]) => `${a}.${b}.${c}.${d}/${p}`),
+    fc.tuple(octet, octet, fc.integer({ min: 33, max: 999 })).map(([a, b, p]) => `${a}.${b}.0.0/${p}`),
+    fc.tuple(fc.integer({ min: 1, max: 0xffff }), fc.integer({ min: 129, max: 999 })).map(([g, p]) => `2001:${g.toString(16)}::/${p}`),
+    fc.tuple(octet.filter((o) => o > 0), fc.integer({ min: 8, max: 31 })).map(([host, p]) => `10.0.0.${host}/${p}`).filter((c) => Number(c.split('.')[3].split('/')[0]) % 2 ** (32 - Number(c.split('/')[1])) !== 0),
+  ).map((c) => ({ prop: 'allowedCidrs', ingress: () => ({ allowedCidrs: ['0.0.0.0/0', c] }) })),
+  fc.oneof(
+    fc.string({ maxLength: 30 }).filter((a) => !a.startsWith('arn:')),
+    fc.constantFrom('s3', 'waf', 'waf-regional', 'elasticloadbalancing').map((svc) => `arn:aws:${svc}:us-east-1:123456789012:regional/webacl/a/b`),
+    fc.constantFrom('global/webacl/a/b', 'regional/ipset/a/b', 'webacl/a/b').map((res) => `arn:aws:wafv2:us-east-1:123456789012:${res}`),
+  ).map((webAclArn) => ({ prop: 'webAclArn', ingress: () => ({ webAclArn }) })),
+);
+
+test('property: random invalid props and addService options are rejected at synth, the error naming the prop; none reaches the template', () => {
+  const s = setup({ flowLogs: false });
+  const valid = new AlbIngress(s.stack, 'Valid', { network: s.network, service: s.service });
+  const orders = new ApiService(s.stack, 'Orders', { cluster: s.cluster });
+  const hits = new Map<string, number>();
+  let n = 0;
+  fc.assert(fc.property(invalidProps, ({ prop, ingress, rule }) => {
+    hits.set(prop, (hits.get(prop) ?? 0) + 1);
+    const attempt = ingress
+      ? () => new AlbIngress(s.stack, `Invalid${n}`, { network: s.network, service: s.service, ...ingress(new Construct(s.stack, `Scope${n++}`)) })
+      : () => valid.addService(orders, { priority: 9, pathPatterns: ['/orders/*'], ...rule } as AlbServiceOptions);
+    let message = '';
+    try {
+      attempt();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect([prop, message]).toEqual([prop, expect.stringContaining(`\`${prop}`)]);
+  }), { numRuns: 600 });
+  // every generator branch ran, and nothing invalid reached the template: one load balancer, no rule
+  expect([...hits.keys()].sort()).toEqual(['allowedCidrs', 'deregistrationDelay', 'domainName', 'healthCheck.healthyHttpCodes', 'healthCheck.healthyThreshold', 'healthCheck.interval',
+    'healthCheck.path', 'healthCheck.timeout', 'healthCheck.unhealthyThreshold', 'hostHeaders', 'idleTimeout', 'pathPatterns', 'priority', 'webAclArn'].sort());
+  const template = Template.fromStack(s.stack);
+  template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+  template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
+  template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
 });
 
 test('groups are never opened with ec2 defaults: connections are the load balancer group', () => {

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Network } from '@portcullis/network';
@@ -62,14 +62,43 @@ test('allowToTarget: egress to the target group on the container port, and the t
   });
 });
 
-test.each([
-  [{ listenerPorts: [] }, /`listenerPorts` is empty/],
-  [{ listenerPorts: [0] }, /`listenerPorts` must hold TCP ports from 1 to 65535, got 0/],
-  [{ listenerPorts: [70000] }, /got 70000/],
-  [{ allowedCidrs: [] }, /`allowedCidrs` is empty/],
-  [{ allowedCidrs: ['anywhere'] }, /`allowedCidrs` must hold IPv4 or IPv6 CIDR blocks.*got 'anywhere'/],
-])('bad input %#', (props, message) => {
-  expect(() => build(props as Partial<LoadBalancerSecurityGroupProps>)).toThrow(message);
+test.each<[string, Partial<LoadBalancerSecurityGroupProps>, RegExp]>([
+  ['listenerPorts empty', { listenerPorts: [] }, /`listenerPorts` is empty/],
+  ['listenerPorts 0', { listenerPorts: [0] }, /`listenerPorts\[0\]` must be a whole number from 1 to 65535, got 0: use a TCP port from 1 to 65535/],
+  ['listenerPorts 70000', { listenerPorts: [80, 70000] }, /`listenerPorts\[1\]` must be a whole number from 1 to 65535, got 70000/],
+  ['listenerPorts NaN', { listenerPorts: [NaN] }, /`listenerPorts\[0\]` must be a whole number from 1 to 65535, got NaN/],
+  ['listenerPorts Infinity', { listenerPorts: [Infinity] }, /`listenerPorts\[0\]` must be a whole number from 1 to 65535, got Infinity/],
+  ['listenerPorts 80.5', { listenerPorts: [80.5] }, /`listenerPorts\[0\]` must be a whole number from 1 to 65535, got 80.5/],
+  ['allowedCidrs empty', { allowedCidrs: [] }, /`allowedCidrs` is empty/],
+  ['allowedCidrs not a CIDR', { allowedCidrs: ['anywhere'] }, /`allowedCidrs\[0\]` must be a CIDR block, IPv4 like '203.0.113.0\/24' or IPv6 like '2001:db8::\/32', got 'anywhere'/],
+  ['allowedCidrs prefix /33', { allowedCidrs: ['10.0.0.0/33'] }, /`allowedCidrs\[0\]` must be an IPv4 CIDR block.*got '10.0.0.0\/33'/],
+  ['allowedCidrs octet 300', { allowedCidrs: ['300.1.1.1/16'] }, /`allowedCidrs\[0\]` must be an IPv4 CIDR block.*got '300.1.1.1\/16'/],
+  ['allowedCidrs IPv6 prefix /129', { allowedCidrs: ['2001:db8::/129'] }, /`allowedCidrs\[0\]` must be an IPv6 CIDR block.*got '2001:db8::\/129'/],
+  ['allowedCidrs IPv6 with two ::', { allowedCidrs: ['2001::db8::/32'] }, /`allowedCidrs\[0\]` must be an IPv6 CIDR block.*got '2001::db8::\/32'/],
+  ['allowedCidrs without a prefix', { allowedCidrs: ['203.0.113.7'] }, /`allowedCidrs\[0\]` must be a CIDR block.*got '203.0.113.7'/],
+  ['allowedCidrs with host bits', { allowedCidrs: ['2001:db8::1/64'] }, /`allowedCidrs\[0\]` has host bits set: '2001:db8::1\/64' is not the start of a \/64 block; use '2001:db8::\/64'/],
+])('bad input: %s', (_, props, message) => {
+  expect(() => build(props)).toThrow(message);
+});
+
+test.each<[string, number]>([['0', 0], ['65536', 65536], ['NaN', NaN], ['1.5', 1.5]])('bad input: allowToTarget port %s', (_, port) => {
+  const { lb, target } = build();
+  expect(() => lb.allowToTarget(target, port)).toThrow(new RegExp(`\`port\` must be a whole number from 1 to 65535, got ${port}`));
+});
+
+test('valid neighbours: ports 1 and 65535, IPv6 ranges, a token range', () => {
+  const stack = new Stack(new App(), 'Test');
+  const network = new Network(stack, 'Network');
+  const range = new CfnParameter(stack, 'Range').valueAsString;
+  const lb = new LoadBalancerSecurityGroup(stack, 'Lb', { vpc: network.vpc, listenerPorts: [1, 65535], allowedCidrs: ['2001:db8::/32', '::/0', '0.0.0.0/0', range] });
+  const target = new ec2.SecurityGroup(stack, 'Target', { vpc: network.vpc, allowAllOutbound: false });
+  lb.allowToTarget(target, 65535);
+  const ingress = groupOf(stack, lb).Properties.SecurityGroupIngress;
+  expect(ingress.map((r: any) => `${r.FromPort} ${JSON.stringify(r.CidrIp ?? r.CidrIpv6)}`).sort()).toEqual([
+    '1 "0.0.0.0/0"', '1 "2001:db8::/32"', '1 "::/0"', '1 {"Ref":"Range"}',
+    '65535 "0.0.0.0/0"', '65535 "2001:db8::/32"', '65535 "::/0"', '65535 {"Ref":"Range"}',
+  ]);
+  expect(ingress.filter((r: any) => JSON.stringify(r.CidrIp) === '{"Ref":"Range"}')).toHaveLength(2); // the token as IPv4
 });
 
 test('property: random listener ports and targets never produce an all-protocol rule or another port', () => {
