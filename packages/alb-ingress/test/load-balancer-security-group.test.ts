@@ -2,6 +2,7 @@ import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Network } from '@portcullis/network';
+import { formatIpv4, formatIpv6 } from '@portcullis/network/lib/private/validate';
 import * as fc from 'fast-check';
 import { LoadBalancerSecurityGroup, LoadBalancerSecurityGroupProps } from '../src';
 
@@ -101,23 +102,76 @@ test('valid neighbours: ports 1 and 65535, IPv6 ranges, a token range', () => {
   expect(ingress.filter((r: any) => JSON.stringify(r.CidrIp) === '{"Ref":"Range"}')).toHaveLength(2); // the token as IPv4
 });
 
-test('property: random listener ports and targets never produce an all-protocol rule or another port', () => {
+/** A random IPv4 or IPv6 block on its boundary. */
+const ipv4Block = fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 32 }))
+  .map(([address, prefix]) => `${formatIpv4(prefix === 0 ? 0 : (address & ((0xffffffff << (32 - prefix)) >>> 0)) >>> 0)}/${prefix}`);
+const ipv6Block = fc.tuple(fc.bigInt({ min: BigInt(0), max: (BigInt(1) << BigInt(128)) - BigInt(1) }), fc.integer({ min: 0, max: 128 }))
+  .map(([address, prefix]) => `${formatIpv6((address >> BigInt(128 - prefix)) << BigInt(128 - prefix))}/${prefix}`);
+
+test('property: random listener ports, ranges and targets (groups, IPv4 and IPv6 ranges): each rule is a listener port from an allowed range or a target port to its target, never all protocols', () => {
+  // the README's cases, each of which must be generated: inline egress rules (range targets) and
+  // standalone ones (group targets), IPv6 ranges on both sides, no target at all (the "no egress" marker)
+  const hits = { inlineEgress: 0, standaloneEgress: 0, ipv6Allowed: 0, ipv6Target: 0, defaultRanges: 0, noTarget: 0, severalPorts: 0, markerWithIpv6Egress: 0 };
   fc.assert(fc.property(
     fc.uniqueArray(fc.integer({ min: 1, max: 65535 }), { minLength: 1, maxLength: 3 }),
-    fc.integer({ min: 1, max: 65535 }),
-    (ports, containerPort) => {
-      const { stack, lb, target } = build({ listenerPorts: ports });
-      lb.allowToTarget(target, containerPort);
-      const resources = Object.values<any>(Template.fromStack(stack).toJSON().Resources);
-      const rules = [
-        ...resources.filter((r) => r.Type === 'AWS::EC2::SecurityGroup').flatMap((r) => r.Properties.SecurityGroupIngress ?? []),
-        ...resources.filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress' || r.Type === 'AWS::EC2::SecurityGroupEgress').map((r) => r.Properties),
+    fc.option(fc.uniqueArray(fc.oneof(ipv4Block, ipv6Block), { minLength: 1, maxLength: 3 }), { nil: undefined }),
+    fc.array(fc.record({ kind: fc.constantFrom('group', 'ipv4', 'ipv6'), port: fc.integer({ min: 1, max: 65535 }), block4: ipv4Block, block6: ipv6Block }), { maxLength: 3 }),
+    (ports, allowedCidrs, targets) => {
+      const stack = new Stack(new App(), 'Test');
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'a', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+      const lb = new LoadBalancerSecurityGroup(stack, 'Lb', { vpc, listenerPorts: ports, allowedCidrs });
+      const expectedEgress: string[] = [];
+      targets.forEach((t, i) => {
+        if (t.kind === 'group') {
+          const group = new ec2.SecurityGroup(stack, `Target${i}`, { vpc, allowAllOutbound: false });
+          lb.allowToTarget(group, t.port);
+          expectedEgress.push(`standalone tcp ${t.port} ${JSON.stringify(stack.resolve(group.securityGroupId))}`);
+          hits.standaloneEgress++;
+        } else {
+          const block = t.kind === 'ipv4' ? t.block4 : t.block6;
+          lb.allowToTarget(t.kind === 'ipv4' ? ec2.Peer.ipv4(block) : ec2.Peer.ipv6(block), t.port);
+          expectedEgress.push(`inline tcp ${t.port} ${JSON.stringify(block)}`);
+          hits.inlineEgress++;
+          if (t.kind === 'ipv6') hits.ipv6Target++;
+        }
+      });
+      if (targets.length === 0) hits.noTarget++;
+      if (allowedCidrs === undefined) hits.defaultRanges++;
+      if (allowedCidrs?.some((c) => c.includes(':'))) hits.ipv6Allowed++;
+      if (ports.length > 1) hits.severalPorts++;
+
+      const resources = Template.fromStack(stack).toJSON().Resources;
+      const groupId = stack.getLogicalId(lb.securityGroup.node.defaultChild as ec2.CfnSecurityGroup);
+      const group = resources[groupId].Properties;
+      const standalone = (type: string) => Object.values<any>(resources).filter((r) => r.Type === type).map((r) => r.Properties);
+      const peer = (r: any) => JSON.stringify(r.CidrIp ?? r.CidrIpv6 ?? r.DestinationSecurityGroupId ?? r.SourceSecurityGroupId);
+      const rule = (where: string) => (r: any) => {
+        expect(r.IpProtocol).toBe('tcp'); // never '-1', all protocols
+        expect(r.ToPort).toBe(r.FromPort);
+        return `${where} tcp ${r.FromPort} ${peer(r)}`;
+      };
+      // in: exactly the listener ports from each allowed range, inline
+      expect((group.SecurityGroupIngress ?? []).map(rule('inline')).sort())
+        .toEqual(ports.flatMap((p) => (allowedCidrs ?? ['0.0.0.0/0', '::/0']).map((c) => `inline tcp ${p} ${JSON.stringify(c)}`)).sort());
+      // out: exactly each target's port to it, inline for ranges, standalone for groups; the
+      // "no egress" marker of aws-cdk-lib (ICMP type 252 code 86 to 255.255.255.255/32: matches
+      // nothing) only while there is no IPv4 or group egress rule (an IPv6 rule leaves it)
+      const inlineEgress = group.SecurityGroupEgress ?? [];
+      const marker = inlineEgress.filter((r: any) => r.CidrIp === '255.255.255.255/32');
+      const markerKept = targets.every((t) => t.kind === 'ipv6');
+      if (markerKept && targets.length > 0) hits.markerWithIpv6Egress++;
+      expect(marker).toEqual(markerKept ? [{ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', IpProtocol: 'icmp', FromPort: 252, ToPort: 86 }] : []);
+      const egress = [
+        ...inlineEgress.filter((r: any) => r.CidrIp !== '255.255.255.255/32').map(rule('inline')),
+        ...standalone('AWS::EC2::SecurityGroupEgress').map(rule('standalone')),
       ];
-      for (const rule of rules) {
-        expect(rule.IpProtocol).not.toBe('-1');
-        expect([...ports, containerPort]).toContain(rule.FromPort);
-        expect(rule.ToPort).toBe(rule.FromPort);
+      expect(egress.sort()).toEqual([...new Set(expectedEgress)].sort());
+      // the groups targeted accept the port from the load balancer group only
+      for (const r of standalone('AWS::EC2::SecurityGroupIngress')) {
+        expect(r.SourceSecurityGroupId).toEqual({ 'Fn::GetAtt': [groupId, 'GroupId'] });
+        expect(targets.filter((t) => t.kind === 'group').map((t) => t.port)).toContain(r.FromPort);
       }
     },
   ), { numRuns: 200 });
+  for (const [branch, count] of Object.entries(hits)) expect([branch, count > 0]).toEqual([branch, true]);
 });
