@@ -1,5 +1,6 @@
 """The alb-ingress package from Python: Network + FargateCluster + ApiService + AlbIngress."""
 import aws_cdk as cdk
+import pytest
 from aws_cdk import assertions, aws_ec2 as ec2
 
 from portcullis.alb_ingress import AlbIngress, LoadBalancerSecurityGroup
@@ -19,7 +20,9 @@ def test_full_chain_from_python():
         "TargetType": "ip", "Port": 8080, "HealthCheckIntervalSeconds": 6,
     })
     template.has_resource_properties("AWS::EC2::SecurityGroupIngress", {"IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080})
-    assert ingress.url is not None
+    url = stack.resolve(ingress.url)["Fn::Join"]
+    assert url[1][0] == "http://"
+    assert url[1][1]["Fn::GetAtt"][1] == "DNSName"
 
 
 def test_load_balancer_group_from_python():
@@ -33,3 +36,37 @@ def test_load_balancer_group_from_python():
     assert {(r["FromPort"], r.get("CidrIp", r.get("CidrIpv6"))) for r in ingress} == {
         (80, "0.0.0.0/0"), (80, "::/0"), (443, "0.0.0.0/0"), (443, "::/0"),
     }
+
+
+def _chain(name):
+    stack = cdk.Stack(cdk.App(), name)
+    network = Network(stack, "Network")
+    cluster = FargateCluster(stack, "Cluster", network=network)
+    service = ApiService(stack, "Api", cluster=cluster)
+    return stack, network, cluster, service
+
+
+def test_bad_input_is_rejected_naming_the_prop_and_the_fix():
+    stack, network, cluster, service = _chain("PyBad")
+    with pytest.raises(Exception, match=r"`allowedCidrs\[0\]` must be an IPv4 CIDR block like '10.0.0.0/16', got '10.0.0.0/33'"):
+        AlbIngress(stack, "Bad", network=network, service=service, allowed_cidrs=["10.0.0.0/33"])
+    ingress = AlbIngress(stack, "Ingress", network=network, service=service)
+    orders = ApiService(stack, "Orders", cluster=cluster)
+    with pytest.raises(Exception, match=r"`pathPatterns\[0\]` must be an ALB path pattern .*got '/orders/\{id\}'.*use '/orders/\*'"):
+        ingress.add_service(orders, priority=10, path_patterns=["/orders/{id}"])
+
+
+def test_internal_alb_with_ipv6_ranges_and_wildcard_patterns_synthesizes():
+    stack, network, cluster, service = _chain("PyNeighbour")
+    ingress = AlbIngress(stack, "Ingress", network=network, service=service,
+                         internet_facing=False, allowed_cidrs=["10.0.0.0/8", "2001:db8::/32"])
+    ingress.add_service(ApiService(stack, "Orders", cluster=cluster), priority=10, path_patterns=["/orders", "/orders/*"])
+    template = assertions.Template.from_stack(stack)
+    template.has_resource_properties("AWS::ElasticLoadBalancingV2::LoadBalancer", {"Scheme": "internal"})
+    template.has_resource_properties("AWS::ElasticLoadBalancingV2::ListenerRule", {
+        "Priority": 10,
+        "Conditions": [{"Field": "path-pattern", "PathPatternConfig": {"Values": ["/orders", "/orders/*"]}}],
+    })
+    groups = template.find_resources("AWS::EC2::SecurityGroup")
+    ranges = {r.get("CidrIp", r.get("CidrIpv6")) for g in groups.values() for r in g["Properties"].get("SecurityGroupIngress", [])}
+    assert {"10.0.0.0/8", "2001:db8::/32"} <= ranges
