@@ -66,7 +66,9 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
     docgen: true,
     jestOptions: {
       junitReporting: false,
-      jestConfig: { testMatch: ['<rootDir>/test/**/*.test.ts'] },
+      // `npm test` prints each package's coverage (statements, branches, functions, lines).
+      coverageText: false,
+      jestConfig: { testMatch: ['<rootDir>/test/**/*.test.ts'], coverageReporters: ['text-summary'] },
     },
 
     peerDeps: siblings.map((s) => `@portcullis/${s}@^0.0.0`),
@@ -136,7 +138,16 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
   project.package.setScript('build', `projen ${artifacts.name}`);
   project.tasks.removeTask('compat'); // jsii-diff against a published version: none yet
 
-  project.testTask.reset('jest --ci --coverage=false');
+  // ts-jest runs with isolatedModules (transpile only, no type check): type-check the tests
+  // (and the sources they import) with tsc first. (ts-jest's own type check is not an option:
+  // it rejects the node16 module kind without isolatedModules.)
+  const testTypes = project.addTask('test:types', {
+    description: 'Type-check the tests (ts-jest only transpiles them)',
+    exec: 'tsc --noEmit -p test/tsconfig.json',
+  });
+  project.testTask.reset();
+  project.testTask.spawn(testTypes);
+  project.testTask.exec('jest --ci');
 
   // API compatibility (README "Releasing"): the built .jsii against the committed api-baseline.json
   // (jsii-diff's comparison, every stability level). The root `npm test` checks every package in

@@ -170,7 +170,7 @@ describe('VPC link placement (HTTP API VPC links are missing in some AZ IDs)', (
     // an INetwork of another implementation that does not set availabilityZonesExplicit
     const unknown: INetwork = {
       node: t.network.node, vpc: t.network.vpc, publicSubnets: t.network.publicSubnets, privateSubnets: t.network.privateSubnets,
-      egressIps: [], egressIpsKnown: false,
+      egressIps: [], egressIpsKnown: false, with: (...mixins) => t.network.with(...mixins),
     };
     new ApiGatewayIngress(t.stack, 'Ingress', { network: unknown, service: t.service });
     Annotations.fromStack(t.stack).hasWarning('/Test/Ingress', WARNING);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, NestedStack, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { App, NestedStack, PolicyValidationPluginReport, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
@@ -315,8 +315,8 @@ describe('validateScope walks every stack under the scope', () => {
     new logs.LogGroup(nested, 'NestedLogs', { retention: logs.RetentionDays.INFINITE });
     return { app, prod, staged };
   }
-  const flagged = (report: { violations: Array<{ violatingResources: Array<{ resourceLogicalId: string; templatePath: string }> }> }) =>
-    report.violations.flatMap((v) => v.violatingResources.map((r) => `${r.resourceLogicalId.replace(/[0-9A-F]{8}$/, '')} ${path.basename(r.templatePath)}`)).sort();
+  const flagged = (report: PolicyValidationPluginReport) =>
+    report.violations.flatMap((v) => v.violatingResources.map((r) => `${String(r.resourceLogicalId).replace(/[0-9A-F]{8}$/, '')} ${path.basename(String(r.templatePath))}`)).sort();
 
   test('on an App: top-level stacks, stacks inside a Stage and nested stacks', () => {
     const { app } = stagedApp();

@@ -152,7 +152,7 @@ const arbitraryInvalid: fc.Arbitrary<Invalid> = fc.oneof(
     .map((days) => ({ prop: 'flowLogRetention', props: () => ({ flowLogRetention: days }) })),
   fc.constantFrom('reject', 'NONE', '').map((t) => ({ prop: 'flowLogTrafficType', props: () => ({ flowLogTrafficType: t as ec2.FlowLogTrafficType }) })),
   // AZ names: malformed, repeated, other region
-  fc.constantFrom(['use1-az1'], ['us-east-1a', 'us-east-1a'], ['us-west-2a'], [], ['us-east-1'])
+  fc.constantFrom<string[]>(['use1-az1'], ['us-east-1a', 'us-east-1a'], ['us-west-2a'], [], ['us-east-1'])
     .map((availabilityZones) => ({ prop: 'availabilityZones', props: () => ({ availabilityZones }) })),
   // NAT instance types that do not exist (or are not instance types)
   fc.constantFrom('m5.nano', 't4g.metal', 't3.metal', 'c7g.nano', 'a1.small', 'm5.huge', 't4g', 'constructor')
