@@ -35,19 +35,15 @@ export default tseslint.config(
     rules: {
       // tests and the audit package read synthesized CloudFormation templates, which are untyped JSON (aws-cdk-lib's Template.toJSON() is `{ [key: string]: any }`); a typed model of every template path is follow-up work (issue 16)
       "@typescript-eslint/no-explicit-any": 'off',
-      // tests and the audit package read synthesized CloudFormation templates, which are untyped JSON (aws-cdk-lib's Template.toJSON() is `{ [key: string]: any }`); a typed model of every template path is follow-up work (issue 16)
       "@typescript-eslint/no-unsafe-argument": 'off',
-      // tests and the audit package read synthesized CloudFormation templates, which are untyped JSON (aws-cdk-lib's Template.toJSON() is `{ [key: string]: any }`); a typed model of every template path is follow-up work (issue 16)
       "@typescript-eslint/no-unsafe-assignment": 'off',
-      // tests and the audit package read synthesized CloudFormation templates, which are untyped JSON (aws-cdk-lib's Template.toJSON() is `{ [key: string]: any }`); a typed model of every template path is follow-up work (issue 16)
       "@typescript-eslint/no-unsafe-call": 'off',
-      // tests and the audit package read synthesized CloudFormation templates, which are untyped JSON (aws-cdk-lib's Template.toJSON() is `{ [key: string]: any }`); a typed model of every template path is follow-up work (issue 16)
       "@typescript-eslint/no-unsafe-member-access": 'off',
-      // tests and the audit package read synthesized CloudFormation templates, which are untyped JSON (aws-cdk-lib's Template.toJSON() is `{ [key: string]: any }`); a typed model of every template path is follow-up work (issue 16)
       "@typescript-eslint/no-unsafe-return": 'off',
     },
   },
   {
+    files: ["packages/*/src/**/*.ts","apps/*/src/**/*.ts"],
     rules: {
       // the public API deliberately exposes the concrete L2 constructs (loadBalancer, service, natInstance, flowLog...) as escape hatches; narrowing them to interfaces is a breaking API change (npm run api:compat) and hides members users need
       "cdk/no-construct-in-public-property-of-construct": 'off',

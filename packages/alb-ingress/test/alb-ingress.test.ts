@@ -391,7 +391,7 @@ describe('bad input to addService: rejected, the error names the option, the val
     const s = setup();
     const ingress = new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service });
     const orders = new ApiService(s.stack, 'Orders', { cluster: s.cluster, containerPort: 8080 });
-    expect(() => ingress.addService(orders, { priority: 7, pathPatterns: ['/orders/*'], ...options } as AlbServiceOptions)).toThrow(message);
+    expect(() => ingress.addService(orders, { priority: 7, pathPatterns: ['/orders/*'], ...options })).toThrow(message);
     // nothing was created, and the priority is still free
     const created = () => ingress.node.children.map((c) => c.node.id).filter((id) => /^Service/.test(id));
     expect(created()).toEqual([]);
@@ -556,7 +556,8 @@ describe('valid neighbours of the rejections still synthesize', () => {
   test('token priorities: construct ids come from the services, not from the token text, so they never collide and stay stable', () => {
     const ruleIds = (unrelatedTokensFirst: number) => {
       const s = setup();
-      for (let i = 0; i < unrelatedTokensFirst; i++) new CfnParameter(s.stack, `Unrelated${i}`, { type: 'Number' }).valueAsNumber;
+      const unrelated: number[] = [];
+      for (let i = 0; i < unrelatedTokensFirst; i++) unrelated.push(new CfnParameter(s.stack, `Unrelated${i}`, { type: 'Number' }).valueAsNumber);
       const ingress = new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service });
       const orders = new ApiService(s.stack, 'Orders', { cluster: s.cluster });
       for (const [name, service] of [['OrdersPriority', orders], ['UsersPriority', new ApiService(s.stack, 'Users', { cluster: s.cluster })], ['Orders2Priority', orders]] as const) {
@@ -618,7 +619,7 @@ function rulesByGroup(template: Template) {
   return groups;
 }
 
-const groupIdOf = (stack: Stack, connectable: ec2.IConnectable) => (stack.resolve(connectable.connections.securityGroups[0].securityGroupId) as any)['Fn::GetAtt'][0] as string;
+const groupIdOf = (stack: Stack, connectable: ec2.IConnectable) => (stack.resolve(connectable.connections.securityGroups[0].securityGroupId))['Fn::GetAtt'][0] as string;
 
 test('property: every open port has its source, and only it: listener ports from allowedCidrs, container ports from the load balancer group; never all protocols inbound', () => {
   // the cases the README cites must all be generated (checked at the end)
@@ -754,7 +755,7 @@ test('property: random invalid props and addService options are rejected at synt
     hits.set(prop, (hits.get(prop) ?? 0) + 1);
     const attempt = ingress
       ? () => new AlbIngress(s.stack, `Invalid${n}`, { network: s.network, service: s.service, ...ingress(new Construct(s.stack, `Scope${n++}`)) })
-      : () => valid.addService(orders, { priority: 9, pathPatterns: ['/orders/*'], ...rule } as AlbServiceOptions);
+      : () => valid.addService(orders, { priority: 9, pathPatterns: ['/orders/*'], ...rule });
     let message = '';
     try {
       attempt();

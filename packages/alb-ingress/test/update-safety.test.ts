@@ -96,9 +96,9 @@ function findings(c: Case) {
 }
 
 test.each(CASES.map((c) => [c.change, c]))('%s', (_, c) => {
-  const { report, rows } = findings(c as Case);
-  expect(rows).toEqual([...(c as Case).replaces].sort());
-  expect(report.passed).toBe(!(c as Case).breaks);
+  const { report, rows } = findings(c);
+  expect(rows).toEqual([...(c).replaces].sort());
+  expect(report.passed).toBe(!(c).breaks);
 });
 
 test('no change of the table but `internetFacing` replaces the load balancer, its listeners or its security group', () => {

@@ -313,9 +313,10 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable {
     // registrations made with cloudMapOptions or associateCloudMapService (the L2's
     // `cloudMapService` knows only the first kind): the ECS service's ServiceRegistries
     const stack = Stack.of(this);
-    const registries = stack.resolve((service.service.node.defaultChild as ecs.CfnService).serviceRegistries);
+    const registries: unknown = stack.resolve((service.service.node.defaultChild as ecs.CfnService).serviceRegistries);
     if (Array.isArray(registries) && registries.length > 0) {
-      throw new Error(`\`service\` '${service.node.path}' is already registered in a Cloud Map service no ApiGatewayIngress created (${JSON.stringify(registries[0].registryArn ?? registries[0])}): ` +
+      const first = registries[0] as { readonly registryArn?: unknown };
+      throw new Error(`\`service\` '${service.node.path}' is already registered in a Cloud Map service no ApiGatewayIngress created (${JSON.stringify(first.registryArn ?? first)}): ` +
         'ECS registers a service in at most one Cloud Map service, and the VPC link needs SRV records this ingress manages; remove that registration (cloudMapOptions, associateCloudMapService) and let the ingress register the service');
     }
     const cloudMapService = new servicediscovery.Service(this, `${id}CloudMapService`, {

@@ -50,13 +50,13 @@ export class HttpApiAccessLog extends Construct {
   /** Settings for `apigwv2.HttpStage`'s `accessLogSettings`. */
   public readonly accessLogSettings: apigwv2.IAccessLogSettings;
 
-  constructor(scope: Construct, id: string, props: HttpApiAccessLogProps = {}) {
+  constructor(scope: Construct, id: string, props?: HttpApiAccessLogProps) {
     super(scope, id);
     // RetentionDays.INFINITE, Infinity, NaN and numbers that are no RetentionDays value are
     // refused: access logs hold client IPs and would be kept (and billed) forever
-    retention('retention', props.retention);
+    retention('retention', props?.retention);
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.retention ?? logs.RetentionDays.ONE_MONTH,
+      retention: props?.retention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     (this.logGroup.node.defaultChild as logs.CfnLogGroup).addMetadata('checkov', {

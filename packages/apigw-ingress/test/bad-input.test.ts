@@ -349,7 +349,7 @@ const INVALID: fc.Arbitrary<Invalid> = fc.oneof(
   fc.tuple(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 1000 }))
     .map(([burst, less]) => ({ prop: 'throttlingBurstLimit', props: () => ({ throttlingRateLimit: burst + less, throttlingBurstLimit: burst }) })),
   fc.oneof(nonFinite, fc.constantFrom(logs.RetentionDays.INFINITE, 0, 2, -1, 4000))
-    .map((r) => ({ prop: 'accessLogRetention', props: () => ({ accessLogRetention: r as logs.RetentionDays }) })),
+    .map((r) => ({ prop: 'accessLogRetention', props: () => ({ accessLogRetention: r }) })),
   fc.oneof(
     fc.integer({ min: 1, max: 1e6 }).filter((ms) => ms % 1000 !== 0).map((ms) => Duration.millis(ms)),
     fc.integer({ min: 86401, max: 1e7 }).map((s) => Duration.seconds(s)),
