@@ -100,7 +100,7 @@ function compare(c: Case) {
 const rows = (report: ReturnType<typeof UpdateSafety.compareAssemblies>) => report.findings.map((f) => `${f.resourceType} ${f.change}`).sort();
 
 test.each(CASES.map((c) => [c.change, c]))('%s', (_, c) => {
-  const report = comparec;
+  const report = compare(c);
   expect(rows(report)).toEqual([...c.replaces].sort());
   expect(report.passed).toBe(!c.breaks);
 });
