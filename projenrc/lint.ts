@@ -159,6 +159,7 @@ export function repoLint(root: javascript.NodeProject) {
         paths: {
           '@portcullis/network/lib/*': ['./packages/network/src/*'],
           '@portcullis/*': ['./packages/*/src'],
+          '@portcullis-apps/reference-kit': ['./apps/reference-kit/src'],
         },
       },
       include: TS_FILES,
