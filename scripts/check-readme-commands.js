@@ -41,6 +41,7 @@ const RULES = [
   { match: /^(\w+=\S+ )*npm run integ( |$)/, skip: 'deploys to an AWS account (npm run integ)' },
   { match: /^npm run release$/, skip: 'tags a release (clean tree; the release workflow runs it); its dry run is covered' },
   { match: /^git /, skip: 'a git command (an example of a commit or push), never run' },
+  { match: /^npm run diff:apps\b/, skip: 'synthesizes every app twice, at a base commit in a git worktree with its own npm ci (minutes); the pull-request workflow runs it, and each app\'s update-safety test runs portcullis-audit diff' },
   { match: /^npm run api:baseline$/, skip: 'rewrites the API baselines (accepting a break); npm test runs api:compat' },
   { match: /^npm run api:compat$/, covered: `${NPM_TEST} runs it (node scripts/api-compat.js check)` },
   { match: /^npx projen$/, skip: 'rewrites the generated files; .ci/run and the workflows run it and fail on a diff' },
@@ -119,11 +120,14 @@ function classify(c) {
   return { ...c, action: 'run', run: rule?.run ? rule.run(c.command) : c.command, env: rule?.env ?? {} };
 }
 
+/** Every `-o DIR` gets its own temporary directory, also when two READMEs use the same name. */
+let outputCount = 0;
+
 function runOne(c, outputs) {
   // `-o DIR` / `--output DIR` of a command: DIR goes to the temporary directory, in this line
   // and in the later lines of its block (e.g. cdk synth -o before.out, then diff before.out ...).
   for (const m of c.run.matchAll(/\s(?:-o|--output)\s+(\S+)/g)) {
-    if (!path.isAbsolute(m[1]) && !outputs.has(m[1])) outputs.set(m[1], path.join(tmp, `out-${outputs.size}-${path.basename(m[1])}`));
+    if (!path.isAbsolute(m[1]) && !outputs.has(m[1])) outputs.set(m[1], path.join(tmp, `out-${++outputCount}-${path.basename(m[1])}`));
   }
   let run = c.run;
   for (const [name, target] of outputs) run = run.replace(new RegExp(`(?<=\\s)${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=\\s|$)`, 'g'), target);
