@@ -42,7 +42,11 @@ for (const p of manifest.packages) {
   for (const [bin, file] of Object.entries(pkg.bin ?? {})) {
     check(listing.includes(`package/${path.posix.normalize(file)}`), `${p.name}: bin ${bin} -> ${file} is not in the tarball`);
   }
+  // Bundled dependencies ship as their authors published them (ajv includes its .ts sources).
+  const bundled = new Set(pkg.bundledDependencies ?? pkg.bundleDependencies ?? []);
+  for (const name of bundled) check(listing.some((f) => f.startsWith(`package/node_modules/${name}/`)), `${p.name}: bundled dependency ${name} is not in the tarball`);
   for (const f of listing) {
+    if (bundled.size > 0 && f.startsWith('package/node_modules/')) continue;
     check(!/^package\/(src|test)\//.test(f) && !/^package\/coverage/.test(f) && !(f.endsWith('.ts') && !f.endsWith('.d.ts')),
       `${p.name}: tarball contains ${f}`);
   }
