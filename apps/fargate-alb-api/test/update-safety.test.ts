@@ -1,8 +1,7 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { readReferenceContext, synthesizeApp } from '@portcullis-apps/reference-kit';
+import { auditDiff, readReferenceContext, replacementTableRow, synthesizeApp } from '@portcullis-apps/reference-kit';
 import { UpdateSafety } from '@portcullis/audit';
 import { FargateAlbApiStack } from '../src/stack';
 
@@ -72,7 +71,6 @@ function assembly(context: Record<string, string> = {}): string {
   return assemblies.get(key)!;
 }
 const baseline = assembly();
-const cli = path.join(path.dirname(require.resolve('@portcullis/audit/package.json')), 'lib', 'cli.js');
 
 const rows = (report: ReturnType<typeof UpdateSafety.compareAssemblies>) => report.findings.map((f) => `${f.resourceType} ${f.change}`).sort();
 
@@ -93,14 +91,7 @@ test('no change of the table replaces the load balancer, and only egress and ava
 });
 
 describe('portcullis-audit diff on two synths of this app', () => {
-  function diff(context: Record<string, string>): { status: number; output: string } {
-    try {
-      const output = execFileSync(process.execPath, [cli, 'diff', baseline, assembly(context)], { encoding: 'utf8' });
-      return { status: 0, output };
-    } catch (e: any) {
-      return { status: e.status, output: `${e.stdout}${e.stderr}` };
-    }
-  }
+  const diff = (context: Record<string, string>) => auditDiff(baseline, assembly(context));
 
   test('only desiredCount differs: exit 0, nothing replaced', () => {
     const { status, output } = diff({ desiredCount: '3' });
@@ -122,14 +113,6 @@ describe('portcullis-audit diff on two synths of this app', () => {
 test('the README publishes this table', () => {
   const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
   for (const c of CASES) {
-    const cell = c.replaces.length === 0 ? 'nothing (updated in place)' : cellOf(c.replaces);
-    expect(readme).toContain(`| ${c.change} | ${cell} |`);
+    expect(readme).toContain(replacementTableRow(c.change, c.replaces));
   }
 });
-
-/** Sorted, repeated rows as `A REPLACE` ×2. */
-function cellOf(replaces: string[]): string {
-  const counts = new Map<string, number>();
-  for (const r of [...replaces].sort()) counts.set(r, (counts.get(r) ?? 0) + 1);
-  return [...counts].map(([r, n]) => `\`${r}\`${n > 1 ? ` ×${n}` : ''}`).join(', ');
-}

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -14,4 +15,26 @@ export function synthesizeApp(build: (app: App) => void, context: Record<string,
   build(app);
   app.synth();
   return outdir;
+}
+
+/**
+ * Runs `portcullis-audit diff <before> <after>` with the CLI of the `@portcullis/audit` the
+ * current app depends on (resolved from the working directory) and returns its exit status
+ * and combined output.
+ */
+export function auditDiff(before: string, after: string): { status: number; output: string } {
+  const cli = path.join(path.dirname(require.resolve('@portcullis/audit/package.json', { paths: [process.cwd()] })), 'lib', 'cli.js');
+  const run = spawnSync(process.execPath, [cli, 'diff', before, after], { encoding: 'utf8' });
+  return { status: run.status ?? -1, output: `${run.stdout}${run.stderr}` };
+}
+
+/**
+ * The README row "What a change replaces" publishes for a change: `| change | cell |`, the
+ * cell `nothing (updated in place)` or the sorted findings, a repeated one as `` `A REPLACE` ×2 ``.
+ */
+export function replacementTableRow(change: string, replaces: string[]): string {
+  if (replaces.length === 0) return `| ${change} | nothing (updated in place) |`;
+  const counts = new Map<string, number>();
+  for (const r of [...replaces].sort()) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return `| ${change} | ${[...counts].map(([r, n]) => `\`${r}\`${n > 1 ? ` ×${n}` : ''}`).join(', ')} |`;
 }
