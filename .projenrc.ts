@@ -122,6 +122,21 @@ constructPackage(root, {
   bins: { 'portcullis-audit': 'lib/cli.js' },
   bundledDeps: ['@aws-cdk/cloudformation-diff', '@aws-cdk/aws-service-spec', '@aws-cdk/service-spec-types'],
 });
+constructPackage(root, {
+  name: 'monitoring',
+  description: 'Alarms and a CloudWatch dashboard for a private API: service, ingress (ALB or HTTP API) and NAT egress saturation',
+  siblings: ['network', 'cluster', 'alb-ingress', 'apigw-ingress'],
+  peerDeps: ['cdk-monitoring-constructs'],
+  testSiblings: ['audit'],
+  keywords: ['cloudwatch', 'alarms', 'dashboard', 'monitoring'],
+});
+constructPackage(root, {
+  name: 'cloudfront-ingress',
+  description: 'CloudFront distribution with a VPC origin in front of an internal ALB: a public HTTPS API with nothing public in the VPC',
+  siblings: ['network', 'cluster', 'alb-ingress'],
+  testSiblings: ['audit'],
+  keywords: ['cloudfront', 'vpc-origin', 'alb', 'https'],
+});
 
 // ---------------------------------------------------------------------------------------
 // Reference apps
@@ -129,17 +144,22 @@ referenceKit(root);
 referenceApp(root, {
   name: 'fargate-alb-api',
   description: 'Reference environment: public API on Fargate in private subnets behind an internet-facing ALB',
-  uses: ['network', 'cluster', 'alb-ingress', 'audit'],
+  uses: ['network', 'cluster', 'alb-ingress', 'monitoring', 'audit'],
 });
 referenceApp(root, {
   name: 'ec2-alb-api',
   description: 'Reference environment: public API on EC2 capacity in private subnets behind an internet-facing ALB',
-  uses: ['network', 'cluster', 'alb-ingress', 'audit'],
+  uses: ['network', 'cluster', 'alb-ingress', 'monitoring', 'audit'],
 });
 referenceApp(root, {
   name: 'fargate-apigw-api',
   description: 'Reference environment: public API on Fargate in private subnets behind an API Gateway HTTP API and a VPC link',
-  uses: ['network', 'cluster', 'apigw-ingress', 'audit'],
+  uses: ['network', 'cluster', 'apigw-ingress', 'monitoring', 'audit'],
+});
+referenceApp(root, {
+  name: 'fargate-cloudfront-api',
+  description: 'Reference environment: public API on Fargate in private subnets behind CloudFront and an internal ALB (VPC origin)',
+  uses: ['network', 'cluster', 'alb-ingress', 'cloudfront-ingress', 'monitoring', 'audit'],
 });
 
 // The subprojects do not install (the root does, once). projen reinstalls the root only when

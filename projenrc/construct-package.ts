@@ -18,6 +18,11 @@ export interface ConstructPackageOptions {
   readonly siblings?: string[];
   /** Sibling packages (folder names) used only by the tests. */
   readonly testSiblings?: string[];
+  /**
+   * Third-party jsii libraries the package's API builds on (names pinned in versions.ts): peer
+   * dependencies on npm (one copy in the user's app), requirements of the Python wheel.
+   */
+  readonly peerDeps?: string[];
   /** Extra npm dev dependencies (names pinned in versions.ts). */
   readonly devDeps?: string[];
   /** Extra runtime dependencies, bundled into the package (names pinned in versions.ts). */
@@ -71,7 +76,7 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
       jestConfig: { testMatch: ['<rootDir>/test/**/*.test.ts'], coverageReporters: ['text-summary'] },
     },
 
-    peerDeps: siblings.map((s) => `@portcullis/${s}@^0.0.0`),
+    peerDeps: [...siblings.map((s) => `@portcullis/${s}@^0.0.0`), ...(options.peerDeps ?? []).map(pinned)],
     devDeps: [
       ...[...siblings, ...(options.testSiblings ?? [])].map((s) => `@portcullis/${s}@0.0.0`),
       ...['cdk-nag', 'fast-check', ...(options.devDeps ?? [])].map(pinned),

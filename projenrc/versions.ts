@@ -45,6 +45,10 @@ export const NPM_PINS: Record<string, string> = {
   'fast-check': '^4.10.2',
   'cdk-nag': '^3.0.2',
 
+  // @portcullis/monitoring builds its dashboard and standard alarms on cdk-monitoring-constructs
+  // (cdklabs, jsii, on npm and PyPI; peer aws-cdk-lib ^2.160.0): a jsii peer dependency of it.
+  'cdk-monitoring-constructs': '^10.2.0',
+
   // Update safety: the engine behind `cdk diff` (bundled into @portcullis/audit: it is not a
   // jsii library) and the CloudFormation resource specification it reads create-only
   // properties from.

@@ -1,0 +1,1 @@
+// Placeholder: the package's constructs are being written.
