@@ -115,10 +115,9 @@ describe('service alarms', () => {
   });
 
   test('an EC2 cluster: the same service alarms, and the dashboard is drawn with the EC2 service monitoring', () => {
-    const ec2 = build({ ec2: true });
-    expect(alarmIds(ec2.template)).toEqual(expect.arrayContaining(['CpuUtilization', 'MemoryUtilization', 'RunningTasks', 'Target5xxRate']));
-    expect(ec2.template.findResources('AWS::CloudWatch::Dashboard')).toBeDefined();
-    expect(Object.keys(ec2.template.findResources('AWS::CloudWatch::Dashboard'))).toHaveLength(1);
+    const onEc2 = build({ ec2: true });
+    expect(alarmIds(onEc2.template)).toEqual(expect.arrayContaining(['CpuUtilization', 'MemoryUtilization', 'RunningTasks', 'Target5xxRate']));
+    expect(Object.keys(onEc2.template.findResources('AWS::CloudWatch::Dashboard'))).toHaveLength(1);
   });
 });
 
@@ -345,9 +344,9 @@ function alarmMetrics(props: any): Array<{ namespace: string; name: string; dims
   return props.Metrics.filter((m: any) => m.MetricStat).map((m: any) => one(m.MetricStat.Metric.Namespace, m.MetricStat.Metric.MetricName, m.MetricStat.Metric.Dimensions));
 }
 
-describe.each([
-  ['AlbIngress', { ingress: 'alb', egress: Egress.natGatewayPerAz() } as Options],
-  ['ApiGatewayIngress', { ingress: 'httpApi' } as Options],
+describe.each<[string, Options]>([
+  ['AlbIngress', { ingress: 'alb', egress: Egress.natGatewayPerAz() }],
+  ['ApiGatewayIngress', { ingress: 'httpApi' }],
 ])('the dashboard, behind an %s', (_, options) => {
   const { template, monitoring, stack } = build(options);
   const body = dashboardBody(template);

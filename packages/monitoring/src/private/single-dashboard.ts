@@ -16,6 +16,6 @@ export class SingleDashboardFactory implements IDynamicDashboardFactory {
   }
 
   public getDashboard(type: string): cloudwatch.Dashboard | undefined {
-    return type === DefaultDashboards.DETAIL ? this.dashboard : undefined;
+    return type === String(DefaultDashboards.DETAIL) ? this.dashboard : undefined;
   }
 }
