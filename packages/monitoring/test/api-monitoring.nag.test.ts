@@ -23,8 +23,8 @@ function stackWith(ingressKind: 'alb' | 'httpApi', topic: boolean) {
 }
 
 /** Findings on ApiMonitoring's own resources (the network, cluster and ingresses have their own nag tests). */
-const own = (violations: Array<{ ruleName: string; violatingResources: Array<{ constructPath: string }> }>) => violations
-  .flatMap((v) => v.violatingResources.filter((r) => r.constructPath.startsWith('Nag/Monitoring/')).map((r) => `${v.ruleName} ${r.constructPath}`));
+const own = (violations: Array<{ ruleName: string; violatingResources: Array<{ constructPath?: string }> }>) => violations
+  .flatMap((v) => v.violatingResources.filter((r) => (r.constructPath ?? '').startsWith('Nag/Monitoring/')).map((r) => `${v.ruleName} ${r.constructPath}`));
 
 describe.each(['alb', 'httpApi'] as const)('cdk-nag behind %s', (kind) => {
   test('with an alarm topic: no AwsSolutions or NIST 800-53 R5 finding on the alarms and the dashboard', () => {
