@@ -1,6 +1,9 @@
 // Checks the dependency metadata of every artifact in a release directory against the rule:
 // a sibling at version V is required as ^V on npm and as the same range on PyPI
 // (>=V,<next major; for 0.x, <next minor), and no 0.0.0, *, or workspace: range leaks.
+// A third-party jsii peer (aws-cdk-lib, constructs, cdk-monitoring-constructs) at ^V on npm
+// must be required by the wheel as its PyPI distribution (from the assembly's dependency
+// closure) with the same range.
 // Also checks what the npm tarballs contain. Usage: node check-metadata.js <release dir>
 'use strict';
 const { execFileSync } = require('child_process');
@@ -35,6 +38,17 @@ for (const p of manifest.packages) {
       }
     }
   }
+  // Third-party peers: one copy in the user's app on npm, the same range as a wheel requirement.
+  const assembly = JSON.parse(execFileSync('tar', ['-xzOf', tgz, 'package/.jsii'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }));
+  const thirdParty = [];
+  for (const [name, range] of Object.entries(pkg.peerDependencies ?? {})) {
+    if (name.startsWith('@portcullis/')) continue;
+    const caret = /^\^(\d+\.\d+\.\d+)$/.exec(range);
+    check(caret !== null, `${p.name}: peer ${name}@${range} is not a caret range ^x.y.z (one copy must satisfy every package)`);
+    const python = assembly.dependencyClosure?.[name]?.targets?.python;
+    check(python?.distName !== undefined, `${p.name}: peer ${name} has no Python distribution in the assembly's dependency closure: the wheel cannot require it`);
+    if (caret && python?.distName) thirdParty.push({ name, expected: `${python.distName}${pythonRange(caret[1])}` });
+  }
   for (const required of ['package/.jsii', 'package/lib/index.js', 'package/lib/index.d.ts', 'package/README.md', 'package/API.md', 'package/LICENSE']) {
     check(listing.includes(required), `${p.name}: tarball lacks ${required}`);
   }
@@ -62,11 +76,14 @@ for (const p of manifest.packages) {
     const expected = `portcullis.${d}${pythonRange(version[d])}`;
     check(requires.some((r) => normalize(r) === normalize(expected)), `${p.name}: wheel lacks Requires-Dist ${expected} (has ${requires.filter((r) => r.startsWith('portcullis')).join(', ') || 'none'})`);
   }
+  for (const { name, expected } of thirdParty) {
+    check(requires.some((r) => normalize(r) === normalize(expected)), `${p.name}: peer ${name} is not required by the wheel as ${expected} (has ${requires.join(', ') || 'none'})`);
+  }
   for (const r of requires) check(!/==0\.0\.0|>=0\.0\.0/.test(r), `${p.name}: wheel requires ${r}`);
-  console.log(`${p.name}@${p.version}: npm peers ${JSON.stringify(Object.fromEntries(Object.entries(pkg.peerDependencies ?? {}).filter(([n]) => n.startsWith('@portcullis/'))))}; PyPI ${requires.filter((r) => r.startsWith('portcullis')).join(' ') || '(no sibling)'}`);
+  console.log(`${p.name}@${p.version}: npm peers ${JSON.stringify(Object.fromEntries(Object.entries(pkg.peerDependencies ?? {}).filter(([n]) => n.startsWith('@portcullis/'))))}; PyPI ${requires.filter((r) => r.startsWith('portcullis')).join(' ') || '(no sibling)'}; third-party ${thirdParty.map((t) => t.expected).join(' ')}`);
 }
 if (errors.length) {
   console.error(`check-metadata: ${errors.length} problem(s):\n  ${errors.join('\n  ')}`);
   process.exit(1);
 }
-console.log(`check-metadata: ${manifest.packages.length} packages, npm and PyPI metadata follow the sibling-range rule`);
+console.log(`check-metadata: ${manifest.packages.length} packages, npm and PyPI metadata follow the sibling-range rule; third-party peers are wheel requirements with the same range`);

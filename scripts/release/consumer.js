@@ -1,4 +1,4 @@
-// Synthesizes one stack with every Portcullis package, as a user outside the monorepo would
+// Synthesizes one stack with every Portcullis package (and monitoring's third-party peer), as a user outside the monorepo would
 // after `npm install @portcullis/...` (run by verify-artifacts.sh in a temporary directory).
 const assert = require('assert');
 const { App, Stack } = require('aws-cdk-lib');
@@ -7,6 +7,7 @@ const { ApiService, FargateCluster } = require('@portcullis/cluster');
 const { AlbIngress } = require('@portcullis/alb-ingress');
 const { ApiGatewayIngress } = require('@portcullis/apigw-ingress');
 const { CostEstimator, ExposureChecks } = require('@portcullis/audit');
+const { ApiMonitoring } = require('@portcullis/monitoring');
 
 process.env.CDK_VALIDATION = 'false';
 const app = new App();
@@ -14,13 +15,19 @@ const stack = new Stack(app, 'Consumer');
 const network = new Network(stack, 'Network', { egress: Egress.singleNatGateway() });
 const cluster = new FargateCluster(stack, 'Cluster', { network });
 const service = new ApiService(stack, 'Api', { cluster });
-new AlbIngress(stack, 'Alb', { network, service });
-new ApiGatewayIngress(stack, 'HttpApi', { network, service });
+const alb = new AlbIngress(stack, 'Alb', { network, service });
+const httpApi = new ApiGatewayIngress(stack, 'HttpApi', { network, service });
+// the peer dependency cdk-monitoring-constructs draws the dashboards
+const albMonitoring = new ApiMonitoring(stack, 'AlbMonitoring', { service, ingress: alb });
+const httpApiMonitoring = new ApiMonitoring(stack, 'HttpApiMonitoring', { service, ingress: httpApi });
 const template = app.synth().getStackArtifact(stack.artifactId).template;
 const count = (type) => Object.values(template.Resources).filter((r) => r.Type === type).length;
 assert.strictEqual(count('AWS::EC2::NatGateway'), 1);
 assert.strictEqual(count('AWS::ElasticLoadBalancingV2::LoadBalancer'), 1);
 assert.strictEqual(count('AWS::ApiGatewayV2::VpcLink'), 1);
+assert.strictEqual(count('AWS::CloudWatch::Dashboard'), 2);
+assert.strictEqual(count('AWS::CloudWatch::Alarm'), albMonitoring.alarms.length + httpApiMonitoring.alarms.length);
+assert.ok(albMonitoring.alarms.length === 8 && httpApiMonitoring.alarms.length === 7);
 assert.deepStrictEqual(new ExposureChecks().checkTemplate(template), []);
 const cost = CostEstimator.estimateTemplate(template);
 assert.ok(cost.totalMonthlyUsd > 0);

@@ -12,6 +12,8 @@ node scripts/release/check-metadata.js "$out"
 
 cdk_lib=$(node -p "require('./package.json').devDependencies['aws-cdk-lib']")
 constructs=$(node -p "require('./package.json').devDependencies['constructs']")
+# monitoring's third-party peer, at the version the monorepo tests with (pip takes it from the wheel's requirement)
+monitoring_constructs=$(node -p "require('./packages/monitoring/package.json').devDependencies['cdk-monitoring-constructs']")
 
 tmp=$(mktemp -d -t portcullis-consumer-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -19,7 +21,7 @@ echo "verify-artifacts: npm consumer in $tmp (no access to the workspace)"
 mkdir -p "$tmp/npm"
 cp scripts/release/consumer.js "$tmp/npm/"
 (cd "$tmp/npm" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error \
-  "$out"/*/js/*.tgz "aws-cdk-lib@$cdk_lib" "constructs@$constructs" >/dev/null && node consumer.js \
+  "$out"/*/js/*.tgz "aws-cdk-lib@$cdk_lib" "constructs@$constructs" "cdk-monitoring-constructs@$monitoring_constructs" >/dev/null && node consumer.js \
   && npx --no-install portcullis-audit --help >/dev/null && echo "npm consumer: npx portcullis-audit --help works from the installed tarball")
 
 echo "verify-artifacts: Python consumer in a fresh venv"

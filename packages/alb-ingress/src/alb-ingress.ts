@@ -225,6 +225,8 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
   /** Construct ids of the rules of token priorities. */
   private readonly tokenRuleIds = new Set<string>();
   private readonly defaultDeregistrationDelay: Duration;
+  /** The target group of every service this ingress routes to. */
+  private readonly serviceTargetGroups = new Map<ApiService, elbv2.ApplicationTargetGroup>();
 
   constructor(scope: Construct, id: string, props: AlbIngressProps) {
     super(scope, id);
@@ -319,6 +321,7 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
       this.listener = this.httpListener;
     }
     props.service.attachToTargetGroup(this.targetGroup, this.listener);
+    this.serviceTargetGroups.set(props.service, this.targetGroup);
     this.lbGroup.allowToTarget(props.service, props.service.containerPort);
 
     if (domain !== undefined && props.hostedZone) {
@@ -385,7 +388,21 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
       action: elbv2.ListenerAction.forward([targetGroup]),
     });
     service.attachToTargetGroup(targetGroup, rule);
+    this.serviceTargetGroups.set(service, targetGroup);
     this.lbGroup.allowToTarget(service, service.containerPort);
+    return targetGroup;
+  }
+
+  /**
+   * The production target group of a service this ingress routes to: `targetGroup` for the
+   * default service, the one {@link addService} created for another. Throws for a service
+   * that is not behind this ingress.
+   */
+  public targetGroupFor(service: ApiService): elbv2.ApplicationTargetGroup {
+    const targetGroup = this.serviceTargetGroups.get(service);
+    if (!targetGroup) {
+      throw new Error(`\`service\` '${service.node.path}' is not behind the AlbIngress '${this.node.path}': pass the ingress that routes to it, or attach it first (the \`service\` prop or addService)`);
+    }
     return targetGroup;
   }
 

@@ -170,6 +170,36 @@ export class CostEstimator {
     return Math.round((lo + hi) / 2);
   }
 
+  /** CloudWatch alarms (per alarm metric), composite alarms and dashboards: list prices, no free tier. */
+  private cloudWatch(t: TemplateIndex, add: (item: string, quantity: number, unit: string, unitPrice: number | undefined, note?: string) => void): void {
+    const p = this.prices.prices;
+    const alarms = t.ofType('AWS::CloudWatch::Alarm');
+    let standard = 0;
+    let high = 0;
+    let standardAlarms = 0;
+    let highAlarms = 0;
+    let unknown = 0;
+    for (const [, alarm] of alarms) {
+      const billed = alarmMetrics(t, alarm);
+      if (billed === undefined) {
+        unknown++;
+      } else if (billed.highResolution) {
+        high += billed.metrics;
+        highAlarms++;
+      } else {
+        standard += billed.metrics;
+        standardAlarms++;
+      }
+    }
+    add('CloudWatch alarm metrics', standard, 'alarm-metric-month', p.cloudwatchAlarmMetricMonth,
+      `${standardAlarms} alarm(s); a metric-math alarm counts each metric it evaluates; list price, without the free tier's 10 alarm metrics`);
+    add('CloudWatch high-resolution alarm metrics', high, 'alarm-metric-month', p.cloudwatchHighResolutionAlarmMetricMonth, `${highAlarms} alarm(s) with a period under 60 s`);
+    add('CloudWatch Metrics Insights alarms', unknown, 'alarm-month', undefined, 'billed per metric the query analyzes, which the template does not say');
+    add('CloudWatch composite alarms', t.ofType('AWS::CloudWatch::CompositeAlarm').length, 'alarm-month', p.cloudwatchCompositeAlarmMonth);
+    add('CloudWatch dashboards', t.ofType('AWS::CloudWatch::Dashboard').length, 'dashboard-month', p.cloudwatchDashboardMonth,
+      'list price, without the free tier\'s 3 dashboards per account');
+  }
+
   /** Estimates one template. */
   public estimate(template: any, profile: UsageProfile = {}): CostEstimate {
     const t = new TemplateIndex(template);
@@ -333,6 +363,9 @@ export class CostEstimator {
     }
     add('Cloud Map instances', registered, 'instance-month', p.cloudMapInstanceMonth);
 
+    // ---- CloudWatch alarms and dashboards
+    this.cloudWatch(t, add);
+
     // ---- logs and data transfer
     if (logGb !== undefined) add('CloudWatch Logs ingestion', logGb, 'GB', p.logsIngestGb);
     if (requests > 0) add('Data transfer out', (requests * kb) / KB_PER_GB, 'GB', p.dataTransferOutGb);
@@ -349,6 +382,31 @@ export class CostEstimator {
       warnings: [...new Set(warnings)],
     };
   }
+}
+
+/**
+ * The alarm metrics of one AWS::CloudWatch::Alarm, as CloudWatch bills them
+ * (https://aws.amazon.com/cloudwatch/pricing/): 1 for an alarm on one metric, one per metric a
+ * metric-math alarm evaluates, 3 per metric for anomaly detection (the metric and the band's two
+ * bounds); high resolution when a period is under 60 s; undefined for a Metrics Insights query
+ * (billed per metric the query analyzes, which the template does not say).
+ */
+function alarmMetrics(t: TemplateIndex, alarm: any): { metrics: number; highResolution: boolean } | undefined {
+  if (alarm.MetricName !== undefined) {
+    const period = t.number(alarm.Period);
+    return { metrics: 1, highResolution: period !== undefined && period < 60 };
+  }
+  const queries = t.list(alarm, 'Metrics');
+  if (isUnknown(queries)) return undefined;
+  const expressions = queries.map((q: any) => String(t.scalar(q, 'Expression') ?? ''));
+  if (expressions.some((e: string) => /\bSELECT\b/i.test(e))) return undefined;
+  const stats = queries.filter((q: any) => q && typeof q === 'object' && q.MetricStat !== undefined);
+  const anomaly = expressions.some((e: string) => /ANOMALY_DETECTION_BAND/i.test(e));
+  const highResolution = stats.some((q: any) => {
+    const period = t.number(t.get(q, 'MetricStat.Period'));
+    return period !== undefined && period < 60;
+  });
+  return { metrics: stats.length * (anomaly ? 3 : 1), highResolution };
 }
 
 /** LCUs an hour for a month's traffic: the largest of new connections (25/s) and processed bytes (1 GB/h). */

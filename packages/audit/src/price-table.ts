@@ -27,7 +27,37 @@ export interface Prices {
   readonly dataTransferOutGb: number;
   readonly cloudMapInstanceMonth: number;
   readonly privateHostedZoneMonth: number;
+  /**
+   * CloudWatch standard-resolution alarm, per alarm metric-month: a metric-math alarm is
+   * billed for each metric it evaluates, an anomaly-detection alarm for 3 (the metric and
+   * the band's two bounds). List price, without the free tier's 10 alarm metrics.
+   *
+   * @default - alarms are not priced
+   */
+  readonly cloudwatchAlarmMetricMonth?: number;
+  /**
+   * CloudWatch high-resolution alarm (a period under 60 s), per alarm metric-month.
+   *
+   * @default - high-resolution alarms are not priced
+   */
+  readonly cloudwatchHighResolutionAlarmMetricMonth?: number;
+  /**
+   * CloudWatch composite alarm, per alarm-month.
+   *
+   * @default - composite alarms are not priced
+   */
+  readonly cloudwatchCompositeAlarmMonth?: number;
+  /**
+   * CloudWatch dashboard, per dashboard-month. List price, without the free tier's 3
+   * dashboards per account.
+   *
+   * @default - dashboards are not priced
+   */
+  readonly cloudwatchDashboardMonth?: number;
 }
+
+/** The optional prices: absent means "not priced", never zero. */
+const OPTIONAL_PRICES = new Set(['cloudwatchAlarmMetricMonth', 'cloudwatchHighResolutionAlarmMetricMonth', 'cloudwatchCompositeAlarmMonth', 'cloudwatchDashboardMonth']);
 
 /**
  * A dated, overridable price table. The default is the project's table of us-east-1
@@ -64,6 +94,13 @@ export class PriceTable {
       dataTransferOutGb: 0.09,
       cloudMapInstanceMonth: 0.1,
       privateHostedZoneMonth: 0.5,
+      // CloudWatch, https://aws.amazon.com/cloudwatch/pricing/ (us-east-1, November 2026):
+      // $0.10 per standard-resolution alarm metric, $0.30 high resolution, $0.50 per composite
+      // alarm, $3.00 per dashboard a month.
+      cloudwatchAlarmMetricMonth: 0.1,
+      cloudwatchHighResolutionAlarmMetricMonth: 0.3,
+      cloudwatchCompositeAlarmMonth: 0.5,
+      cloudwatchDashboardMonth: 3.0,
     });
   }
 
@@ -80,6 +117,7 @@ export class PriceTable {
   private constructor(prices: Prices) {
     for (const [key, value] of Object.entries(prices)) {
       if (key === 'region' || key === 'date' || key === 'ec2InstanceHour') continue;
+      if (value === undefined && OPTIONAL_PRICES.has(key)) continue;
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
         throw new Error(`Price \`${key}\` must be a number >= 0, got ${String(value)}`);
       }
@@ -128,6 +166,10 @@ export interface PriceOverrides {
   readonly interfaceEndpointAzHour?: number;
   readonly logsIngestGb?: number;
   readonly dataTransferOutGb?: number;
+  readonly cloudwatchAlarmMetricMonth?: number;
+  readonly cloudwatchHighResolutionAlarmMetricMonth?: number;
+  readonly cloudwatchCompositeAlarmMonth?: number;
+  readonly cloudwatchDashboardMonth?: number;
 }
 
 /** Whether `date` is YYYY-MM-DD and a day of the calendar (not 2026-02-30). */

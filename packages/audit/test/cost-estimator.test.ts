@@ -220,3 +220,69 @@ describe('fails closed: bad profiles, prices and task sizes', () => {
     expect(line(CostEstimator.estimateTemplate({ Resources: { ...t.Resources, Lt: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { InstanceType: 't3.medium' } } } } }), 'EC2 t3.medium').priced).toBe(true);
   });
 });
+
+describe('CloudWatch alarms and dashboards (list prices of 2026-11, no free tier)', () => {
+  const estimate = (resources: Record<string, any>, prices?: PriceTable) =>
+    new CostEstimator(prices).estimate({ Resources: resources }, { natDataGbPerMonth: 0 });
+  const line = (e: ReturnType<typeof estimate>, item: string) => e.lines.find((l) => l.item === item);
+  const metricAlarm = (period = 60) => ({ Type: 'AWS::CloudWatch::Alarm', Properties: { Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Period: period, Threshold: 85, EvaluationPeriods: 5, ComparisonOperator: 'GreaterThanThreshold' } });
+  const stat = (id: string, period = 60) => ({ Id: id, ReturnData: false, MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: id }, Period: period, Stat: 'Sum' } });
+  const mathAlarm = (expression: string, ...metrics: any[]) => ({
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: { Metrics: [{ Id: 'expr_1', Expression: expression }, ...metrics], Threshold: 5, EvaluationPeriods: 5, ComparisonOperator: 'GreaterThanThreshold' },
+  });
+
+  test('the price table is dated and has the CloudWatch list prices', () => {
+    const p = PriceTable.usEast1().prices;
+    expect(p.date).toBe('2026-11-01');
+    expect([p.cloudwatchAlarmMetricMonth, p.cloudwatchHighResolutionAlarmMetricMonth, p.cloudwatchCompositeAlarmMonth, p.cloudwatchDashboardMonth]).toEqual([0.1, 0.3, 0.5, 3]);
+  });
+
+  test('a standard alarm on one metric is $0.10 a month', () => {
+    const e = estimate({ A: metricAlarm() });
+    expect(line(e, 'CloudWatch alarm metrics')).toMatchObject({ quantity: 1, unit: 'alarm-metric-month', unitPriceUsd: 0.1, monthlyUsd: 0.1, priced: true });
+    expect(e.totalMonthlyUsd).toBeCloseTo(0.1, 2);
+  });
+
+  test('a metric-math alarm is billed for each metric it evaluates (the expression itself is free)', () => {
+    const e = estimate({ Rate: mathAlarm('100 * FILL(errors, 0) / requests', stat('errors'), stat('requests')), Cpu: metricAlarm() });
+    expect(line(e, 'CloudWatch alarm metrics')).toMatchObject({ quantity: 3, monthlyUsd: 0.3 });
+    expect(line(e, 'CloudWatch alarm metrics')!.note).toMatch(/2 alarm\(s\).*each metric it evaluates.*without the free tier/);
+  });
+
+  test('an anomaly-detection alarm counts 3 alarm metrics (the metric and the band\'s two bounds)', () => {
+    const e = estimate({ A: mathAlarm('ANOMALY_DETECTION_BAND(m1, 2)', stat('m1')) });
+    expect(line(e, 'CloudWatch alarm metrics')).toMatchObject({ quantity: 3, monthlyUsd: 0.3 });
+  });
+
+  test('a period under 60 s is a high-resolution alarm, $0.30 per metric', () => {
+    const e = estimate({ A: metricAlarm(10), B: mathAlarm('a + b', stat('a', 10), stat('b', 10)) });
+    expect(line(e, 'CloudWatch alarm metrics')).toBeUndefined();
+    expect(line(e, 'CloudWatch high-resolution alarm metrics')).toMatchObject({ quantity: 3, unitPriceUsd: 0.3, monthlyUsd: 0.9 });
+  });
+
+  test('composite alarms $0.50, dashboards $3.00 each (the free tier\'s 3 dashboards are not deducted)', () => {
+    const e = estimate({ C: { Type: 'AWS::CloudWatch::CompositeAlarm', Properties: { AlarmRule: 'ALARM(a)' } }, D1: { Type: 'AWS::CloudWatch::Dashboard', Properties: {} }, D2: { Type: 'AWS::CloudWatch::Dashboard', Properties: {} } });
+    expect(line(e, 'CloudWatch composite alarms')).toMatchObject({ quantity: 1, monthlyUsd: 0.5 });
+    expect(line(e, 'CloudWatch dashboards')).toMatchObject({ quantity: 2, unitPriceUsd: 3, monthlyUsd: 6 });
+    expect(line(e, 'CloudWatch dashboards')!.note).toMatch(/without the free tier's 3 dashboards/);
+    expect(e.totalMonthlyUsd).toBeCloseTo(6.5, 2);
+  });
+
+  test('a Metrics Insights query alarm is an explicit "not priced" line, never a silent zero', () => {
+    const e = estimate({ Q: mathAlarm('SELECT AVG(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId)') });
+    expect(line(e, 'CloudWatch Metrics Insights alarms')).toMatchObject({ quantity: 1, priced: false });
+    expect(e.notPriced).toContain('CloudWatch Metrics Insights alarms');
+  });
+
+  test('a table of your own without CloudWatch prices leaves the lines unpriced; overrides and validation apply', () => {
+    const rest: any = { ...PriceTable.usEast1().prices };
+    for (const key of ['cloudwatchAlarmMetricMonth', 'cloudwatchHighResolutionAlarmMetricMonth', 'cloudwatchCompositeAlarmMonth', 'cloudwatchDashboardMonth']) delete rest[key];
+    const e = estimate({ A: metricAlarm(), D: { Type: 'AWS::CloudWatch::Dashboard', Properties: {} } }, PriceTable.fromPrices(rest));
+    expect(e.notPriced).toEqual(['CloudWatch alarm metrics', 'CloudWatch dashboards']);
+    expect(e.totalMonthlyUsd).toBe(0);
+    const cheaper = PriceTable.usEast1().withOverrides({ cloudwatchDashboardMonth: 2.5 });
+    expect(line(estimate({ D: { Type: 'AWS::CloudWatch::Dashboard', Properties: {} } }, cheaper), 'CloudWatch dashboards')!.monthlyUsd).toBe(2.5);
+    expect(() => PriceTable.usEast1().withOverrides({ cloudwatchAlarmMetricMonth: -0.1 })).toThrow(/Price `cloudwatchAlarmMetricMonth` must be a number >= 0, got -0.1/);
+  });
+});

@@ -1,0 +1,55 @@
+import { App, Stack } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AlbIngress } from '@portcullis/alb-ingress';
+import { ApiGatewayIngress } from '@portcullis/apigw-ingress';
+import { CostEstimator, ExposureChecks } from '@portcullis/audit';
+import { ApiService, FargateCluster } from '@portcullis/cluster';
+import { Egress, Network } from '@portcullis/network';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import { Template } from 'aws-cdk-lib/assertions';
+import { ApiMonitoring } from '../src';
+
+function stackWith(ingressKind: 'alb' | 'httpApi', topic: boolean) {
+  const stack = new Stack(new App(), 'Nag');
+  const network = new Network(stack, 'Network', { egress: Egress.singleNatGateway(), availabilityZones: ['us-east-1a', 'us-east-1b'] });
+  const cluster = new FargateCluster(stack, 'Cluster', { network });
+  const service = new ApiService(stack, 'Api', { cluster, image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27') });
+  const ingress = ingressKind === 'alb' ? new AlbIngress(stack, 'Ingress', { network, service }) : new ApiGatewayIngress(stack, 'Ingress', { network, service });
+  const alarmTopic = topic ? new sns.Topic(stack, 'Alarms', { masterKey: new kms.Key(stack, 'AlarmsKey', { enableKeyRotation: true }), enforceSSL: true }) : undefined;
+  const monitoring = new ApiMonitoring(stack, 'Monitoring', { service, ingress, alarmTopic });
+  return { stack, monitoring };
+}
+
+/** Findings on ApiMonitoring's own resources (the network, cluster and ingresses have their own nag tests). */
+const own = (violations: Array<{ ruleName: string; violatingResources: Array<{ constructPath?: string }> }>) => violations
+  .flatMap((v) => v.violatingResources.filter((r) => (r.constructPath ?? '').startsWith('Nag/Monitoring/')).map((r) => `${v.ruleName} ${r.constructPath}`));
+
+describe.each(['alb', 'httpApi'] as const)('cdk-nag behind %s', (kind) => {
+  test('with an alarm topic: no AwsSolutions or NIST 800-53 R5 finding on the alarms and the dashboard', () => {
+    const { stack } = stackWith(kind, true);
+    expect(own(new AwsSolutionsChecks().validateScope(stack).violations)).toEqual([]);
+    expect(own(new NIST80053R5Checks().validateScope(stack).violations)).toEqual([]);
+  });
+
+  test('without a topic, NIST 800-53 R5 CloudWatchAlarmAction flags every alarm (the pack is live; give `alarmTopic`)', () => {
+    const { stack, monitoring } = stackWith(kind, false);
+    expect(own(new AwsSolutionsChecks().validateScope(stack).violations)).toEqual([]);
+    const flagged = own(new NIST80053R5Checks().validateScope(stack).violations);
+    expect(flagged.filter((f) => f.startsWith('NIST.800.53.R5-CloudWatchAlarmAction'))).toHaveLength(monitoring.alarms.length);
+  });
+
+  test('the exposure rules see nothing new', () => {
+    const { stack } = stackWith(kind, true);
+    expect(new ExposureChecks().checkTemplate(Template.fromStack(stack).toJSON())).toEqual([]);
+  });
+});
+
+test('what the monitoring costs, by @portcullis/audit: 10 alarm metrics ($1.00) and one dashboard ($3.00) behind an ALB with one NAT gateway', () => {
+  const { stack } = stackWith('alb', false);
+  const estimate = CostEstimator.estimateTemplate(Template.fromStack(stack).toJSON());
+  // CPU 1, memory 1, running tasks 2 (desired, running), 5xx rate 2 (errors, requests), unhealthy 1, p99 1, NAT 2
+  expect(estimate.lines.find((l) => l.item === 'CloudWatch alarm metrics')).toMatchObject({ quantity: 10, monthlyUsd: 1 });
+  expect(estimate.lines.find((l) => l.item === 'CloudWatch dashboards')).toMatchObject({ quantity: 1, monthlyUsd: 3 });
+});
