@@ -263,8 +263,10 @@ export class CloudFrontIngress extends Construct {
     }
     if (props.hostedZone) domainInZone('domainName', props.domainName, zoneNameOf(props.hostedZone));
     if (props.certificate) {
-      const region = props.certificate.env.region;
-      if (!Token.isUnresolved(region) && region !== 'us-east-1') {
+      // the Region in the ARN (an imported certificate's `env` is the stack's, not its own)
+      const certArn = props.certificate.certificateArn;
+      const region = Token.isUnresolved(certArn) ? props.certificate.env.region : certArn.split(':')[3];
+      if (region !== undefined && !Token.isUnresolved(region) && region !== 'us-east-1') {
         throw new Error(`\`certificate\` must be an ACM certificate in us-east-1, got one in ${region} (${props.certificate.certificateArn}): CloudFront only uses us-east-1 certificates; request or import the certificate in us-east-1`);
       }
     }
