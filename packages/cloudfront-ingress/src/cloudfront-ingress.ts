@@ -92,11 +92,8 @@ export interface CloudFrontIngressProps {
   readonly healthCheck?: AlbHealthCheck;
 }
 
-/**
- * The name of the security group CloudFront creates in a VPC for the network interfaces of
- * its VPC origins. https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_cloudfront_origins-readme.html#restrict-traffic-coming-to-the-vpc-origin
- */
-export const VPC_ORIGINS_SERVICE_SECURITY_GROUP = 'CloudFront-VPCOrigins-Service-SG';
+/** See {@link CloudFrontIngress.VPC_ORIGINS_SERVICE_SECURITY_GROUP}. */
+const VPC_ORIGINS_SERVICE_SECURITY_GROUP = 'CloudFront-VPCOrigins-Service-SG';
 
 /** CloudFront's origin response timeout: 1-60 s by default quota, up to 180 s with a quota increase. */
 const READ_TIMEOUT = { min: 1, max: 180, defaultQuota: 60, default: 30 };
@@ -123,6 +120,13 @@ const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
  * compression, HTTP/2 and HTTP/3, IPv6.
  */
 export class CloudFrontIngress extends Construct {
+  /**
+   * The name of the security group CloudFront creates in a VPC for the network interfaces of
+   * its VPC origins: the only source the internal load balancer accepts.
+   * https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_cloudfront_origins-readme.html#restrict-traffic-coming-to-the-vpc-origin
+   */
+  public static readonly VPC_ORIGINS_SERVICE_SECURITY_GROUP = VPC_ORIGINS_SERVICE_SECURITY_GROUP;
+
   /** The distribution. */
   public readonly distribution: cloudfront.Distribution;
   /** The API's base URL: `https://<domainName or *.cloudfront.net name>`. */

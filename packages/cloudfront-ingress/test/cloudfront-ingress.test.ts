@@ -7,7 +7,9 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { ApiService, FargateCluster } from '@portcullis/cluster';
 import { Egress, Network, NetworkProps } from '@portcullis/network';
-import { CloudFrontIngress, CloudFrontIngressProps, VPC_ORIGINS_SERVICE_SECURITY_GROUP } from '../src';
+import { CloudFrontIngress, CloudFrontIngressProps } from '../src';
+
+const VPC_ORIGINS_SERVICE_SECURITY_GROUP = CloudFrontIngress.VPC_ORIGINS_SERVICE_SECURITY_GROUP;
 
 function parts(networkProps: NetworkProps = {}, stackProps: { env?: { account: string; region: string } } = {}) {
   const stack = new Stack(new App(), 'Api', stackProps);
