@@ -6,6 +6,7 @@ const { Egress, Network } = require('@portcullis/network');
 const { ApiService, FargateCluster } = require('@portcullis/cluster');
 const { AlbIngress } = require('@portcullis/alb-ingress');
 const { ApiGatewayIngress } = require('@portcullis/apigw-ingress');
+const { CloudFrontIngress } = require('@portcullis/cloudfront-ingress');
 const { CostEstimator, ExposureChecks } = require('@portcullis/audit');
 
 process.env.CDK_VALIDATION = 'false';
@@ -16,10 +17,16 @@ const cluster = new FargateCluster(stack, 'Cluster', { network });
 const service = new ApiService(stack, 'Api', { cluster });
 new AlbIngress(stack, 'Alb', { network, service });
 new ApiGatewayIngress(stack, 'HttpApi', { network, service });
+// a second service behind CloudFront: its own internal ALB, reached through a VPC origin
+const edge = new CloudFrontIngress(stack, 'Edge', { network, service: new ApiService(stack, 'EdgeApi', { cluster }) });
 const template = app.synth().getStackArtifact(stack.artifactId).template;
 const count = (type) => Object.values(template.Resources).filter((r) => r.Type === type).length;
 assert.strictEqual(count('AWS::EC2::NatGateway'), 1);
-assert.strictEqual(count('AWS::ElasticLoadBalancingV2::LoadBalancer'), 1);
+assert.strictEqual(count('AWS::ElasticLoadBalancingV2::LoadBalancer'), 2); // the public ALB and CloudFront's internal one
+assert.strictEqual(count('AWS::CloudFront::VpcOrigin'), 1);
+const schemes = Object.values(template.Resources).filter((r) => r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer').map((r) => r.Properties.Scheme).sort();
+assert.deepStrictEqual(schemes, ['internal', 'internet-facing']);
+assert.ok(String(stack.resolve(edge.url)['Fn::Join'][1][0]) === 'https://');
 assert.strictEqual(count('AWS::ApiGatewayV2::VpcLink'), 1);
 assert.deepStrictEqual(new ExposureChecks().checkTemplate(template), []);
 const cost = CostEstimator.estimateTemplate(template);
