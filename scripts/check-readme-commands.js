@@ -250,6 +250,25 @@ function checkCosts() {
     expectEqual('README.md', `${app} egress=singleNatGateway idle $/month`, single, usd(estimate(app, 'singleNatGateway')));
   }
 
+  // Root README "Which ingress?": each ingress at idle and 1/10/100 M requests of 2 KB, and the break-evens.
+  const rootText = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const ingressKeys = { 'internet-facing ALB': 'albMonthlyUsd', 'HTTP API': 'httpApiMonthlyUsd', 'CloudFront + internal ALB': 'cloudFrontMonthlyUsd' };
+  const ingressRows = [...rootText.matchAll(/^\| (internet-facing ALB|HTTP API|CloudFront \+ internal ALB) \([^|]*\) \| \$([\d.]+) \| \$([\d.]+) \| \$([\d.]+) \| \$([\d.]+) \|$/gm)];
+  if (ingressRows.length !== 3) problems.push(`README.md: "Which ingress?" has ${ingressRows.length} cost rows, expected 3 (ALB, HTTP API, CloudFront)`);
+  for (const [, name, ...quoted] of ingressRows) {
+    [0, 1e6, 10e6, 100e6].forEach((requestsPerMonth, i) => {
+      const c = CostEstimator.compareIngresses({ requestsPerMonth, averageResponseKb: 2 });
+      expectEqual('README.md', `Which ingress? ${name} at ${requestsPerMonth / 1e6} M requests $/month`, quoted[i], c[ingressKeys[name]].toFixed(2));
+    });
+  }
+  const breakEvens = /cheaper than the ALB below ([\d.]+) M requests a month;\s+CloudFront \+ internal ALB is cheaper than the public ALB below ([\d.]+) M/.exec(rootText);
+  if (!breakEvens) problems.push('README.md: the "Which ingress?" break-even sentence was not found');
+  else {
+    const c = CostEstimator.compareIngresses({ averageResponseKb: 2 });
+    expectEqual('README.md', 'Which ingress? break-even HTTP API vs ALB, M requests/month', breakEvens[1], (c.breakEvenAlbHttpApi / 1e6).toFixed(2));
+    expectEqual('README.md', 'Which ingress? break-even CloudFront vs ALB, M requests/month', breakEvens[2], (c.breakEvenAlbCloudFront / 1e6).toFixed(2));
+  }
+
   // Audit README: the aws-ecs-patterns reference of packages/audit/test/cost-estimator.test.ts.
   const audit = fs.readFileSync(path.join(root, 'packages/audit/README.md'), 'utf8');
   const oneNat = /idles at \$([\d.]+)/.exec(audit);

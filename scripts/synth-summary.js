@@ -46,6 +46,42 @@ for (const app of fs.readdirSync(appsDir).sort()) {
     for (const f of findings) console.error(`  ${app}: ${f.ruleId} ${f.resourceLogicalId}: ${f.description}`);
   }
 }
+
+// Variants an app asks to be shown too (apps/<app>/synth-variants.json: [{ "name", "context" }]),
+// e.g. fargate-cloudfront-api with egress=none, the VPC with no public IPv4 address. Synthesized
+// here, in process, from the app's own stack class (src/stack.ts) with the context read as
+// src/main.ts reads it; the policy packs run on each variant in the app's jest tests.
+for (const app of fs.readdirSync(appsDir).sort()) {
+  const variantsFile = path.join(appsDir, app, 'synth-variants.json');
+  if (!fs.existsSync(variantsFile)) continue;
+  require('ts-node').register({ transpileOnly: true, project: path.join(root, 'bench/tsconfig.json') });
+  const os = require('os');
+  const cdk = require('aws-cdk-lib');
+  const { readReferenceContext } = require(path.join(root, 'apps/reference-kit'));
+  const mod = require(path.join(appsDir, app, 'src', 'stack.ts'));
+  const StackClass = Object.values(mod).find((v) => typeof v === 'function' && v.prototype instanceof cdk.Stack);
+  const stackId = Object.keys(JSON.parse(fs.readFileSync(path.join(appsDir, app, 'cdk.out', 'manifest.json'), 'utf8')).artifacts ?? {})
+    .find((id) => rows.some((r) => r[0] === app && r[1] === id));
+  for (const variant of JSON.parse(fs.readFileSync(variantsFile, 'utf8'))) {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-variant-'));
+    const a = new cdk.App({ outdir, context: variant.context });
+    const stack = new StackClass(a, stackId ?? app, readReferenceContext(a));
+    const artifact = a.synth().getStackArtifact(stack.artifactId);
+    const body = JSON.stringify(artifact.template, undefined, 1);
+    const template = artifact.template;
+    const findings = new audit.ExposureChecks().checkTemplate(template).filter((f) => !f.acknowledged);
+    const cost = audit.CostEstimator.estimateTemplate(template, { natDataGbPerMonth: 1 });
+    problems += findings.length;
+    rows.push([
+      app, `${stack.stackName} (${variant.name})`, String(Object.keys(template.Resources ?? {}).length), `${Buffer.byteLength(body)} B`,
+      String(cost.natGatewayCount), String(cost.publicIpv4Count), String(findings.length),
+      `$${cost.totalMonthlyUsd.toFixed(2)}${cost.notPriced.length ? ` + not priced: ${cost.notPriced.join(', ')}` : ''}`,
+      `(in-process synth, -c ${Object.entries(variant.context).map(([k, v]) => `${k}=${v}`).join(' -c ')})`,
+    ]);
+    for (const f of findings) console.error(`  ${app} (${variant.name}): ${f.ruleId} ${f.resourceLogicalId}: ${f.description}`);
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
 const header = ['app', 'stack', 'resources', 'template', 'NAT', 'IPv4', 'findings', 'idle $/month', 'file'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();

@@ -6,6 +6,7 @@ const { Egress, Network } = require('@portcullis/network');
 const { ApiService, FargateCluster } = require('@portcullis/cluster');
 const { AlbIngress } = require('@portcullis/alb-ingress');
 const { ApiGatewayIngress } = require('@portcullis/apigw-ingress');
+const { CloudFrontIngress } = require('@portcullis/cloudfront-ingress');
 const { CostEstimator, ExposureChecks } = require('@portcullis/audit');
 const { ApiMonitoring } = require('@portcullis/monitoring');
 
@@ -20,10 +21,16 @@ const httpApi = new ApiGatewayIngress(stack, 'HttpApi', { network, service });
 // the peer dependency cdk-monitoring-constructs draws the dashboards
 const albMonitoring = new ApiMonitoring(stack, 'AlbMonitoring', { service, ingress: alb });
 const httpApiMonitoring = new ApiMonitoring(stack, 'HttpApiMonitoring', { service, ingress: httpApi });
+// a second service behind CloudFront: its own internal ALB, reached through a VPC origin
+const edge = new CloudFrontIngress(stack, 'Edge', { network, service: new ApiService(stack, 'EdgeApi', { cluster }) });
 const template = app.synth().getStackArtifact(stack.artifactId).template;
 const count = (type) => Object.values(template.Resources).filter((r) => r.Type === type).length;
 assert.strictEqual(count('AWS::EC2::NatGateway'), 1);
-assert.strictEqual(count('AWS::ElasticLoadBalancingV2::LoadBalancer'), 1);
+assert.strictEqual(count('AWS::ElasticLoadBalancingV2::LoadBalancer'), 2); // the public ALB and CloudFront's internal one
+assert.strictEqual(count('AWS::CloudFront::VpcOrigin'), 1);
+const schemes = Object.values(template.Resources).filter((r) => r.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer').map((r) => r.Properties.Scheme).sort();
+assert.deepStrictEqual(schemes, ['internal', 'internet-facing']);
+assert.ok(String(stack.resolve(edge.url)['Fn::Join'][1][0]) === 'https://');
 assert.strictEqual(count('AWS::ApiGatewayV2::VpcLink'), 1);
 assert.strictEqual(count('AWS::CloudWatch::Dashboard'), 2);
 assert.strictEqual(count('AWS::CloudWatch::Alarm'), albMonitoring.alarms.length + httpApiMonitoring.alarms.length);

@@ -6,6 +6,7 @@ import aws_cdk as cdk
 from portcullis.alb_ingress import AlbIngress
 from portcullis.apigw_ingress import ApiGatewayIngress
 from portcullis.audit import CostEstimator, ExposureChecks
+from portcullis.cloudfront_ingress import CloudFrontIngress
 from portcullis.cluster import ApiService, FargateCluster
 from portcullis.monitoring import ApiMonitoring
 from portcullis.network import Egress, Network
@@ -21,10 +22,14 @@ http_api = ApiGatewayIngress(stack, "HttpApi", network=network, service=service)
 # the wheel's requirement cdk-monitoring-constructs draws the dashboards
 alb_monitoring = ApiMonitoring(stack, "AlbMonitoring", service=service, ingress=alb)
 http_api_monitoring = ApiMonitoring(stack, "HttpApiMonitoring", service=service, ingress=http_api)
+# a second service behind CloudFront: its own internal ALB, reached through a VPC origin
+CloudFrontIngress(stack, "Edge", network=network, service=ApiService(stack, "EdgeApi", cluster=cluster))
 template = app.synth().get_stack_by_name("Consumer").template
 types = [r["Type"] for r in template["Resources"].values()]
 assert types.count("AWS::EC2::NatGateway") == 1
-assert types.count("AWS::ElasticLoadBalancingV2::LoadBalancer") == 1
+assert types.count("AWS::ElasticLoadBalancingV2::LoadBalancer") == 2  # the public ALB and CloudFront's internal one
+assert types.count("AWS::CloudFront::VpcOrigin") == 1
+assert [r["Properties"]["Scheme"] for r in template["Resources"].values() if r["Type"] == "AWS::ElasticLoadBalancingV2::LoadBalancer"].count("internal") == 1
 assert types.count("AWS::ApiGatewayV2::VpcLink") == 1
 assert types.count("AWS::CloudWatch::Dashboard") == 2
 assert len(alb_monitoring.alarms) == 8 and len(http_api_monitoring.alarms) == 7

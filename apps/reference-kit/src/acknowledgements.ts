@@ -144,3 +144,75 @@ export function acknowledgeApiGateway(ingress: ApiGatewayIngressParts): void {
   ack(ingress.api, 'AwsSolutions-APIG4', 'A public API: the service authenticates its callers; pass `authorizer` to authorize at the edge');
   ack(ingress.accessLog.logGroup, LOGS_KMS, LOGS_KMS_REASON);
 }
+
+/**
+ * The parts of a `CloudFrontIngress` acknowledged here: the distribution, the internal
+ * load balancer (an `AlbIngress`), and the ingress itself (its security-group lookup).
+ */
+export interface CloudFrontIngressParts extends IConstruct {
+  readonly distribution: IConstruct;
+  readonly alb: AlbIngressParts;
+}
+
+export function acknowledgeCloudFront(ingress: CloudFrontIngressParts): void {
+  const d = ingress.distribution;
+  const geo = 'A public API for every country; geoRestriction is one prop away';
+  ack(d, 'AwsSolutions-CFR1', geo);
+  skipCheckov(d, 'CKV_AWS_374', geo);
+  const waf = 'WAF is one prop away (webAclArn, a CLOUDFRONT web ACL); the reference app has no web ACL of its own to attach';
+  ack(d, 'AwsSolutions-CFR2', waf);
+  skipCheckov(d, 'CKV_AWS_68', waf);
+  const logs = 'Access logs are one prop away (accessLogs: true); off in the reference app to avoid a log bucket per environment';
+  ack(d, 'AwsSolutions-CFR3', logs);
+  skipCheckov(d, 'CKV_AWS_86', logs);
+  if (!ingress.alb.certificate && !hasCustomCertificate(d)) {
+    const tls = 'No domain: the *.cloudfront.net certificate, whose TLS policy CloudFront fixes; domainName + certificateArn (us-east-1) give TLSv1.2_2021';
+    ack(d, 'AwsSolutions-CFR4', tls);
+    skipCheckov(d, 'CKV_AWS_174', tls);
+  }
+  skipCheckov(d, 'CKV_AWS_305', 'An API, not a website: there is no root object to serve');
+  skipCheckov(d, 'CKV_AWS_310', 'One origin, the internal load balancer across two AZs; there is no second origin to fail over to');
+
+  // The internal load balancer: reachable only from CloudFront's VPC-origin network interfaces.
+  const lb = ingress.alb.loadBalancer;
+  const albLogs = 'CloudFront access logs record every viewer request (accessLogs); the internal ALB only sees CloudFront';
+  ack(lb, 'AwsSolutions-ELB2', albLogs);
+  ack(lb, 'NIST.800.53.R5-ELBLoggingEnabled', albLogs);
+  skipCheckov(lb, 'CKV_AWS_91', albLogs);
+  ack(lb, 'NIST.800.53.R5-ALBWAFEnabled', 'WAF belongs at the edge (webAclArn on the distribution): the internal ALB accepts CloudFront\'s VPC origin only');
+  ack(lb, 'NIST.800.53.R5-ELBDeletionProtectionEnabled', 'A reference environment must go away with cdk destroy; set deletionProtection for production');
+  const hop = 'The hop from CloudFront\'s VPC origin to the internal ALB stays in the VPC on AWS\'s network; an internal ALB has no public name a certificate could be validated for. Viewers always use HTTPS (redirect-to-https at the edge)';
+  ack(ingress.alb.httpListener, 'NIST.800.53.R5-ALBHttpToHttpsRedirection', hop);
+  ack(ingress.alb.httpListener, 'NIST.800.53.R5-ELBv2ACMCertificateRequired', hop);
+  skipCheckov(ingress.alb.httpListener, 'CKV_AWS_2', hop);
+  skipCheckov(ingress.alb.httpListener, 'CKV_AWS_103', hop);
+
+  // The deploy-time lookup of CloudFront's VPC-origin security group (AwsCustomResource).
+  const lookup = ingress.node.findChild('VpcOriginsSecurityGroup');
+  const describe = 'ec2:DescribeSecurityGroups has no resource-level permissions: * is the only resource it takes';
+  ack(lookup, 'AwsSolutions-IAM5[Resource::*]', describe);
+  ack(lookup, INLINE, 'aws-cdk-lib writes an AwsCustomResource\'s policy inline, with only the SDK call it makes');
+  const stack = Stack.of(ingress);
+  const provider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
+  if (provider) {
+    ack(provider, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'aws-cdk-lib\'s custom-resource provider writes its logs with the basic execution policy');
+    const once = 'Runs on deploy only, to read the id of CloudFront\'s VPC-origin security group';
+    ack(provider, 'NIST.800.53.R5-LambdaConcurrency', once);
+    ack(provider, 'NIST.800.53.R5-LambdaDLQ', `${once}; CloudFormation reports its failure`);
+    ack(provider, 'NIST.800.53.R5-LambdaInsideVPC', `${once}; it calls only the EC2 API`);
+    const fn = provider.node.findChild('Resource');
+    skipCheckov(fn, 'CKV_AWS_115', once);
+    skipCheckov(fn, 'CKV_AWS_116', `${once}; CloudFormation reports its failure`);
+    skipCheckov(fn, 'CKV_AWS_117', `${once}; it calls only the EC2 API`);
+  }
+  const providerLogs = stack.node.tryFindChild('PortcullisCustomResourceLogs');
+  if (providerLogs) ack(providerLogs, LOGS_KMS, LOGS_KMS_REASON);
+}
+
+/** Whether the distribution has a custom certificate (an `AcmCertificateArn` in its viewer certificate). */
+function hasCustomCertificate(distribution: IConstruct): boolean {
+  const cfn = distribution.node.defaultChild as CfnResource | undefined;
+  const config = cfn ? (Stack.of(distribution).resolve((cfn as unknown as { distributionConfig: unknown }).distributionConfig) as { viewerCertificate?: { acmCertificateArn?: unknown } }) : undefined;
+  return config?.viewerCertificate?.acmCertificateArn !== undefined;
+}

@@ -116,6 +116,49 @@ export interface BreakEvenProfile {
   readonly albMinimumLcus?: number;
 }
 
+/** The profile of {@link CostEstimator.compareIngresses}: a request volume on top of {@link BreakEvenProfile}. */
+export interface IngressComparisonProfile extends BreakEvenProfile {
+  /**
+   * Requests a month.
+   *
+   * @default 0 - an idle month
+   */
+  readonly requestsPerMonth?: number;
+  /**
+   * CloudFront price class of the CloudFront ingress.
+   *
+   * @default 'PriceClass_100' - the CloudFront ingress's default
+   */
+  readonly priceClass?: string;
+}
+
+/**
+ * The monthly cost of each ingress for one profile, USD: the ingress alone (load balancer
+ * hours, LCUs and public IPv4 addresses, API requests, CloudFront requests) plus the data
+ * transfer out of the responses (regional $/GB for the ALB and the HTTP API, CloudFront's
+ * rate for CloudFront). Not the tasks, the NAT or the logs, which are the same for all three.
+ */
+export interface IngressComparison {
+  /** The requests a month compared. */
+  readonly requestsPerMonth: number;
+  /** The average response size compared, KB. */
+  readonly averageResponseKb: number;
+  /** Internet-facing ALB: hours, LCUs, one public IPv4 address per AZ, data transfer out. */
+  readonly albMonthlyUsd: number;
+  /** API Gateway HTTP API: requests (512 KB metering), data transfer out. */
+  readonly httpApiMonthlyUsd: number;
+  /** CloudFront + internal ALB: ALB hours and LCUs (no public address), CloudFront HTTPS requests and data transfer out. */
+  readonly cloudFrontMonthlyUsd: number;
+  /** The cheapest: `alb`, `httpApi` or `cloudFront`. */
+  readonly cheapest: string;
+  /** Requests a month at which the HTTP API costs as much as the ALB (above it the ALB is cheaper); absent when one is cheaper at every volume. */
+  readonly breakEvenAlbHttpApi?: number;
+  /** Requests a month at which the HTTP API costs as much as CloudFront + internal ALB; absent when one is cheaper at every volume. */
+  readonly breakEvenCloudFrontHttpApi?: number;
+  /** Requests a month at which CloudFront + internal ALB costs as much as the ALB; absent when one is cheaper at every volume. */
+  readonly breakEvenAlbCloudFront?: number;
+}
+
 const H = PriceTable.HOURS_PER_MONTH;
 const KB_PER_GB = 1024 * 1024;
 
@@ -139,6 +182,14 @@ export class CostEstimator {
    */
   public static breakEven(profile: BreakEvenProfile = {}): number {
     return new CostEstimator().breakEvenRequests(profile);
+  }
+
+  /**
+   * Compares the three ingresses (internet-facing ALB, HTTP API, CloudFront + internal ALB)
+   * at a request volume and response size, with their pairwise break-even volumes.
+   */
+  public static compareIngresses(profile: IngressComparisonProfile = {}): IngressComparison {
+    return new CostEstimator().compareIngressCosts(profile);
   }
 
   private readonly prices: PriceTable;
@@ -198,6 +249,38 @@ export class CostEstimator {
     add('CloudWatch composite alarms', t.ofType('AWS::CloudWatch::CompositeAlarm').length, 'alarm-month', p.cloudwatchCompositeAlarmMonth);
     add('CloudWatch dashboards', t.ofType('AWS::CloudWatch::Dashboard').length, 'dashboard-month', p.cloudwatchDashboardMonth,
       'list price, without the free tier\'s 3 dashboards per account');
+  }
+
+  /** {@link CostEstimator.compareIngresses} with this estimator's prices. */
+  public compareIngressCosts(profile: IngressComparisonProfile = {}): IngressComparison {
+    const p = this.prices.prices;
+    const requests = nonNegative(profile.requestsPerMonth ?? 0, 'requestsPerMonth');
+    const kb = nonNegative(profile.averageResponseKb ?? 2, 'averageResponseKb');
+    const azs = nonNegative(profile.albAzs ?? 2, 'albAzs');
+    const perConnection = atLeastOne(profile.requestsPerConnection ?? 1, 'requestsPerConnection');
+    const minLcu = nonNegative(profile.albMinimumLcus ?? 1, 'albMinimumLcus');
+    const cf = this.prices.cloudFrontPrices(profile.priceClass ?? 'PriceClass_100');
+    const gb = (n: number) => (n * kb) / KB_PER_GB;
+    const albCore = (n: number) => H * p.albHour + H * p.albLcuHour * Math.max(minLcu, lcusPerHour(n, kb, perConnection));
+    const costs = {
+      alb: (n: number) => albCore(n) + H * azs * p.publicIpv4Hour + gb(n) * p.dataTransferOutGb,
+      httpApi: (n: number) => httpApiCost(n, kb, p.httpApiMillionRequests, p.httpApiMillionRequestsAbove300M) + gb(n) * p.dataTransferOutGb,
+      // the internal ALB has no public address; CloudFront's origin fetches from it are free
+      cloudFront: (n: number) => albCore(n) + (n / 1e4) * cf.httpsPer10kRequests + gb(n) * cf.dataTransferOutGb,
+    };
+    const at = { alb: costs.alb(requests), httpApi: costs.httpApi(requests), cloudFront: costs.cloudFront(requests) };
+    const cheapest = (Object.keys(at) as Array<keyof typeof at>).reduce((a, b) => (at[b] < at[a] ? b : a));
+    return {
+      requestsPerMonth: requests,
+      averageResponseKb: kb,
+      albMonthlyUsd: round(at.alb, 2),
+      httpApiMonthlyUsd: round(at.httpApi, 2),
+      cloudFrontMonthlyUsd: round(at.cloudFront, 2),
+      cheapest,
+      breakEvenAlbHttpApi: crossing(costs.httpApi, costs.alb),
+      breakEvenCloudFrontHttpApi: crossing(costs.httpApi, costs.cloudFront),
+      breakEvenAlbCloudFront: crossing(costs.cloudFront, costs.alb),
+    };
   }
 
   /** Estimates one template. */
@@ -365,10 +448,28 @@ export class CostEstimator {
 
     // ---- CloudWatch alarms and dashboards
     this.cloudWatch(t, add);
+    // ---- CloudFront: no idle charge; requests and data transfer by price class
+    const distributions = t.ofType('AWS::CloudFront::Distribution');
+    for (const [id, dist] of distributions) {
+      const priceClass = String(t.scalar(dist, 'DistributionConfig.PriceClass') ?? 'PriceClass_All');
+      add('CloudFront distribution', 1, 'distribution-month', 0, `${id}: no idle charge`);
+      if (requests > 0) {
+        let cf: { httpsPer10kRequests: number; dataTransferOutGb: number } | undefined;
+        try {
+          cf = this.prices.cloudFrontPrices(priceClass);
+        } catch {
+          warnings.push(`cannot evaluate PriceClass of ${id}: ${describeValue(t.get(dist, 'DistributionConfig.PriceClass'))} (not priced)`);
+        }
+        const share = requests / distributions.length;
+        add(`CloudFront HTTPS requests (${priceClass})`, share / 1e4, '10k requests', cf?.httpsPer10kRequests);
+        add(`CloudFront data transfer out (${priceClass})`, (share * kb) / KB_PER_GB, 'GB', cf?.dataTransferOutGb, 'origin fetches from the load balancer are free');
+      }
+    }
 
     // ---- logs and data transfer
     if (logGb !== undefined) add('CloudWatch Logs ingestion', logGb, 'GB', p.logsIngestGb);
-    if (requests > 0) add('Data transfer out', (requests * kb) / KB_PER_GB, 'GB', p.dataTransferOutGb);
+    // behind CloudFront the responses leave through it (priced above), not from the region
+    if (requests > 0 && distributions.length === 0) add('Data transfer out', (requests * kb) / KB_PER_GB, 'GB', p.dataTransferOutGb);
 
     const total = round(lines.filter((l) => l.priced).reduce((s, l) => s + (l.monthlyUsd ?? 0), 0), 2);
     return {
@@ -414,6 +515,25 @@ function lcusPerHour(requests: number, kb: number, perConnection: number): numbe
   const connectionsPerSecond = requests / perConnection / (H * 3600);
   const gbPerHour = (requests * kb) / KB_PER_GB / H;
   return Math.max(connectionsPerSecond / 25, gbPerHour);
+}
+
+/**
+ * The volume at which `low` (cheaper at small volumes) costs as much as `high`, found by
+ * bisection up to 1e15 requests; undefined when `low` is never cheaper, or never dearer.
+ */
+function crossing(low: (n: number) => number, high: (n: number) => number): number | undefined {
+  if (!(low(0) < high(0))) return undefined;
+  let lo = 0;
+  let hi = 1e6;
+  while (low(hi) < high(hi)) {
+    hi *= 2;
+    if (hi > 1e15) return undefined;
+  }
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (low(mid) < high(mid)) lo = mid; else hi = mid;
+  }
+  return Math.round((lo + hi) / 2);
 }
 
 function httpApiCost(requests: number, kb: number, first: number, above: number): number {

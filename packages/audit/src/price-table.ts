@@ -54,10 +54,46 @@ export interface Prices {
    * @default - dashboards are not priced
    */
   readonly cloudwatchDashboardMonth?: number;
+  /**
+   * CloudFront prices by price class (`PriceClass_100`, `PriceClass_200`, `PriceClass_All`).
+   * CloudFront has no idle charge.
+   *
+   * @default - the list prices of November 2026, the highest rate of each class's edge regions (see `PriceTable.cloudFrontPrices`)
+   */
+  readonly cloudFront?: { [priceClass: string]: CloudFrontPrices };
 }
 
 /** The optional prices: absent means "not priced", never zero. */
 const OPTIONAL_PRICES = new Set(['cloudwatchAlarmMetricMonth', 'cloudwatchHighResolutionAlarmMetricMonth', 'cloudwatchCompositeAlarmMonth', 'cloudwatchDashboardMonth']);
+
+/**
+ * CloudFront pay-as-you-go prices of one price class. A class spans several edge regions
+ * with different rates; the default table takes the highest rate among them (an upper
+ * bound: an audience mostly in the United States pays $0.0100 per 10,000 HTTPS requests).
+ */
+export interface CloudFrontPrices {
+  /** HTTPS requests, per 10,000. */
+  readonly httpsPer10kRequests: number;
+  /** Data transfer out to the internet, per GB (first 10 TB a month). */
+  readonly dataTransferOutGb: number;
+}
+
+/**
+ * CloudFront on-demand list prices, first 10 TB a month, no free tier (which covers 1 TB and
+ * 10 M requests a month), https://aws.amazon.com/cloudfront/pricing/ (November 2026). Per
+ * class, the highest rate of the edge regions it serves:
+ * - `PriceClass_100` (North America, Europe, Israel): HTTPS $0.0120/10k (Europe; United
+ *   States $0.0100), data transfer $0.085/GB;
+ * - `PriceClass_200` (adds Asia, the Middle East, Africa, India, Japan) and `PriceClass_All`
+ *   (adds South America, Australia and New Zealand): HTTPS $0.0220/10k (South America,
+ *   Middle East and Africa), data transfer $0.120/GB (Hong Kong, Singapore, ... ).
+ * Origin fetches from an AWS origin (the load balancer) are free.
+ */
+const CLOUDFRONT_PRICES: { [priceClass: string]: CloudFrontPrices } = {
+  PriceClass_100: { httpsPer10kRequests: 0.012, dataTransferOutGb: 0.085 },
+  PriceClass_200: { httpsPer10kRequests: 0.022, dataTransferOutGb: 0.12 },
+  PriceClass_All: { httpsPer10kRequests: 0.022, dataTransferOutGb: 0.12 },
+};
 
 /**
  * A dated, overridable price table. The default is the project's table of us-east-1
@@ -101,6 +137,7 @@ export class PriceTable {
       cloudwatchHighResolutionAlarmMetricMonth: 0.3,
       cloudwatchCompositeAlarmMonth: 0.5,
       cloudwatchDashboardMonth: 3.0,
+      cloudFront: CLOUDFRONT_PRICES,
     });
   }
 
@@ -116,7 +153,7 @@ export class PriceTable {
 
   private constructor(prices: Prices) {
     for (const [key, value] of Object.entries(prices)) {
-      if (key === 'region' || key === 'date' || key === 'ec2InstanceHour') continue;
+      if (key === 'region' || key === 'date' || key === 'ec2InstanceHour' || key === 'cloudFront') continue;
       if (value === undefined && OPTIONAL_PRICES.has(key)) continue;
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
         throw new Error(`Price \`${key}\` must be a number >= 0, got ${String(value)}`);
@@ -129,6 +166,14 @@ export class PriceTable {
     for (const [type, value] of Object.entries(types)) {
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
         throw new Error(`Price \`ec2InstanceHour['${type}']\` must be a number >= 0, got ${String(value)}`);
+      }
+    }
+    for (const [priceClass, cf] of Object.entries(prices.cloudFront ?? {})) {
+      for (const field of ['httpsPer10kRequests', 'dataTransferOutGb'] as const) {
+        const value: unknown = cf?.[field];
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+          throw new Error(`Price \`cloudFront['${priceClass}'].${field}\` must be a number >= 0, got ${String(value)}`);
+        }
       }
     }
     if (typeof prices.region !== 'string' || prices.region.trim() === '') {
@@ -147,7 +192,18 @@ export class PriceTable {
       ...this.prices,
       ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
       ec2InstanceHour: { ...this.prices.ec2InstanceHour, ...(overrides.ec2InstanceHour ?? {}) },
+      cloudFront: { ...(this.prices.cloudFront ?? CLOUDFRONT_PRICES), ...(overrides.cloudFront ?? {}) },
     });
+  }
+
+  /** The CloudFront prices of `priceClass` (`PriceClass_100`, `PriceClass_200` or `PriceClass_All`). */
+  public cloudFrontPrices(priceClass: string): CloudFrontPrices {
+    const table = this.prices.cloudFront ?? CLOUDFRONT_PRICES;
+    const prices = Object.prototype.hasOwnProperty.call(table, priceClass) ? table[priceClass] : undefined;
+    if (!prices) {
+      throw new Error(`\`priceClass\` must be one of ${Object.keys(table).join(', ')}, got '${priceClass}'`);
+    }
+    return prices;
   }
 }
 
@@ -170,6 +226,8 @@ export interface PriceOverrides {
   readonly cloudwatchHighResolutionAlarmMetricMonth?: number;
   readonly cloudwatchCompositeAlarmMonth?: number;
   readonly cloudwatchDashboardMonth?: number;
+  /** CloudFront prices of the price classes to replace (the others stay). */
+  readonly cloudFront?: { [priceClass: string]: CloudFrontPrices };
 }
 
 /** Whether `date` is YYYY-MM-DD and a day of the calendar (not 2026-02-30). */

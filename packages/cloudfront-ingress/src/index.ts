@@ -1,1 +1,1 @@
-// Placeholder: the package's constructs are being written.
+export * from './cloudfront-ingress';

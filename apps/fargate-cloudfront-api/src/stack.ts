@@ -1,0 +1,41 @@
+import { Stack, StackProps } from 'aws-cdk-lib';
+import {
+  acknowledgeCloudFront, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
+  addReferenceOutputs, albHealthCheckContext, domainContext, ReferenceContext, serviceContext,
+} from '@portcullis-apps/reference-kit';
+import { CloudFrontIngress } from '@portcullis/cloudfront-ingress';
+import { ApiService, FargateCluster } from '@portcullis/cluster';
+import { Network } from '@portcullis/network';
+import { Construct } from 'constructs';
+
+/** Configuration of the reference environment: the CDK context keys of the same names. */
+export interface FargateCloudFrontApiProps extends StackProps, ReferenceContext {}
+
+/**
+ * Beyond the seeds: a public HTTPS API with nothing public in the VPC. Network +
+ * FargateCluster + ApiService + CloudFrontIngress (a CloudFront VPC origin in front of an
+ * internal ALB), as a user composes them.
+ */
+export class FargateCloudFrontApiStack extends Stack {
+  public readonly network: Network;
+  public readonly cluster: FargateCluster;
+  public readonly service: ApiService;
+  public readonly ingress: CloudFrontIngress;
+
+  constructor(scope: Construct, id: string, props: FargateCloudFrontApiProps = {}) {
+    super(scope, id, props);
+    this.network = new Network(this, 'Network', { egress: props.egress, availabilityZones: props.availabilityZones });
+    this.cluster = new FargateCluster(this, 'Cluster', { network: this.network });
+    this.service = new ApiService(this, 'Api', { cluster: this.cluster, ...serviceContext(props) });
+    const { domainName, hostedZone, certificate } = domainContext(this, props);
+    this.ingress = new CloudFrontIngress(this, 'Ingress', {
+      network: this.network, service: this.service, healthCheck: albHealthCheckContext(props), domainName, hostedZone, certificate,
+    });
+
+    acknowledgeNetwork(this.network);
+    acknowledgeCluster(this.cluster);
+    acknowledgeService(this.service);
+    acknowledgeCloudFront(this.ingress);
+    addReferenceOutputs(this, { url: this.ingress.url, network: this.network, cluster: this.cluster, service: this.service });
+  }
+}

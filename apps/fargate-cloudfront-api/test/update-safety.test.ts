@@ -1,0 +1,121 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { auditDiff, readReferenceContext, replacementTableRow, synthesizeApp } from '@portcullis-apps/reference-kit';
+import { UpdateSafety } from '@portcullis/audit';
+import { FargateCloudFrontApiStack } from '../src/stack';
+
+/**
+ * "What a change replaces" for this app: each row synthesizes the app with the default
+ * context and with one context change, then asks UpdateSafety what updating the deployed
+ * stack would replace or remove. The README publishes the table; the last test checks it.
+ */
+const STACK = 'FargateCloudFrontApi';
+const build = (app: App) => new FargateCloudFrontApiStack(app, STACK, readReferenceContext(app));
+const DOMAIN = {
+  domainName: 'api.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com',
+  certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
+};
+const HTTPD = 'public.ecr.aws/docker/library/httpd:2.4';
+
+interface Case {
+  readonly change: string;
+  readonly context: Record<string, string>;
+  /** `<type> <change>` of every finding, sorted; [] = updated in place. */
+  readonly replaces: string[];
+  /** The change breaks clients (the report does not pass, `portcullis-audit diff` exits 1). */
+  readonly breaks?: boolean;
+}
+
+const TASK_DEFINITION = 'AWS::ECS::TaskDefinition REPLACE';
+const CASES: Case[] = [
+  { change: '`desiredCount` 2 → 3', context: { desiredCount: '3' }, replaces: [] },
+  { change: '`image`', context: { image: HTTPD }, replaces: [TASK_DEFINITION] },
+  {
+    change: '`containerPort` 80 → 8080',
+    context: { containerPort: '8080', image: HTTPD },
+    // Port is create-only on a target group; the rule pair between the ALB's group and the
+    // tasks' group has the port in its logical id, so the 80 pair is removed (an 8080 pair added).
+    replaces: [TASK_DEFINITION, 'AWS::ElasticLoadBalancingV2::TargetGroup REPLACE', 'AWS::EC2::SecurityGroupEgress REMOVE', 'AWS::EC2::SecurityGroupIngress REMOVE'],
+  },
+  {
+    change: '`egress` natGatewayPerAz → singleNatGateway (breaking)',
+    context: { egress: 'singleNatGateway' },
+    // The second AZ's NAT gateway and its Elastic IP go: a partner's allow-list loses an address.
+    replaces: ['AWS::EC2::EIP REMOVE', 'AWS::EC2::NatGateway REMOVE'],
+    breaks: true,
+  },
+  {
+    change: '`egress` natGatewayPerAz → natInstance (breaking)',
+    context: { egress: 'natInstance' },
+    replaces: [...Array(2).fill('AWS::EC2::EIP REMOVE'), ...Array(2).fill('AWS::EC2::NatGateway REMOVE')],
+    breaks: true,
+  },
+  { change: 'custom domain added (`domainName`, `certificateArn`, `hostedZoneId`)', context: DOMAIN, replaces: [] },
+  { change: '`healthCheckPath` `/` → `/health`', context: { healthCheckPath: '/health' }, replaces: [] },
+  {
+    change: '`availabilityZones` pinned (breaking; see below)',
+    context: { availabilityZones: 'us-east-1a,us-east-1b' },
+    // Fn::Select/Fn::GetAZs becomes a literal: every subnet, and what references one create-only.
+    replaces: [
+      ...Array(4).fill('AWS::EC2::Subnet REPLACE'),
+      ...Array(4).fill('AWS::EC2::SubnetRouteTableAssociation REPLACE'),
+      ...Array(2).fill('AWS::EC2::NatGateway REPLACE'),
+    ],
+    breaks: true,
+  },
+];
+
+const assemblies = new Map<string, string>();
+/** The cloud assembly of the app with this context, synthesized once. */
+function assembly(context: Record<string, string> = {}): string {
+  const key = JSON.stringify(context);
+  if (!assemblies.has(key)) assemblies.set(key, synthesizeApp(build, context));
+  return assemblies.get(key)!;
+}
+const baseline = assembly();
+
+const rows = (report: ReturnType<typeof UpdateSafety.compareAssemblies>) => report.findings.map((f) => `${f.resourceType} ${f.change}`).sort();
+
+test.each(CASES.map((c) => [c.change, c]))('%s', (_, c) => {
+  const report = UpdateSafety.compareAssemblies(baseline, assembly(c.context));
+  expect(rows(report)).toEqual([...c.replaces].sort());
+  expect(report.passed).toBe(!c.breaks);
+});
+
+test('no change of the table replaces the distribution, the VPC origin or the load balancer, and only egress and availabilityZones touch an Elastic IP or NAT gateway', () => {
+  for (const c of CASES) {
+    const found = rows(UpdateSafety.compareAssemblies(baseline, assembly(c.context)));
+    expect([c.change, found.filter((r) => /^AWS::(ElasticLoadBalancingV2::LoadBalancer|CloudFront::Distribution|CloudFront::VpcOrigin) /.test(r))]).toEqual([c.change, []]);
+    if (!/egress|availabilityZones/.test(c.change)) {
+      expect([c.change, found.filter((r) => /AWS::EC2::(EIP|NatGateway) /.test(r))]).toEqual([c.change, []]);
+    }
+  }
+});
+
+describe('portcullis-audit diff on two synths of this app', () => {
+  const diff = (context: Record<string, string>) => auditDiff(baseline, assembly(context));
+
+  test('only desiredCount differs: exit 0, nothing replaced', () => {
+    const { status, output } = diff({ desiredCount: '3' });
+    expect(status).toBe(0);
+    expect(output).not.toMatch(/REPLACE|REMOVE/);
+  });
+
+  test('natGatewayPerAz → singleNatGateway: exit 1, naming the removed Elastic IP', () => {
+    const template = JSON.parse(fs.readFileSync(path.join(baseline, `${STACK}.template.json`), 'utf8'));
+    const eips = Object.keys(template.Resources).filter((id) => template.Resources[id].Type === 'AWS::EC2::EIP').sort();
+    expect(eips).toHaveLength(2);
+    const { status, output } = diff({ egress: 'singleNatGateway' });
+    expect(status).toBe(1);
+    expect(output).toContain(eips[1]); // the second AZ's Elastic IP goes
+    expect(output).not.toContain(eips[0]); // the first one stays
+  });
+});
+
+test('the README publishes this table', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  for (const c of CASES) {
+    expect(readme).toContain(replacementTableRow(c.change, c.replaces));
+  }
+});
