@@ -1,11 +1,12 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import {
   acknowledgeAlb, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
-  addReferenceOutputs, albHealthCheckContext, domainContext, ReferenceContext, serviceContext,
+  addReferenceOutputs, alarmTopic, albHealthCheckContext, domainContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { AlbIngress } from '@portcullis/alb-ingress';
 import { ApiService, FargateCluster } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
+import { ApiMonitoring } from '@portcullis/monitoring';
 import { Construct } from 'constructs';
 
 /** Configuration of the reference environment: the CDK context keys of the same names. */
@@ -20,6 +21,8 @@ export class FargateAlbApiStack extends Stack {
   public readonly cluster: FargateCluster;
   public readonly service: ApiService;
   public readonly ingress: AlbIngress;
+  /** Alarms and the dashboard (`-c alarmEmail=` subscribes an address to their topic). */
+  public readonly monitoring: ApiMonitoring;
 
   constructor(scope: Construct, id: string, props: FargateAlbApiProps = {}) {
     super(scope, id, props);
@@ -28,6 +31,10 @@ export class FargateAlbApiStack extends Stack {
     this.service = new ApiService(this, 'Api', { cluster: this.cluster, ...serviceContext(props) });
     this.ingress = new AlbIngress(this, 'Ingress', {
       network: this.network, service: this.service, healthCheck: albHealthCheckContext(props), ...domainContext(this, props),
+    });
+
+    this.monitoring = new ApiMonitoring(this, 'Monitoring', {
+      service: this.service, ingress: this.ingress, network: this.network, alarmTopic: alarmTopic(this, props),
     });
 
     acknowledgeNetwork(this.network);

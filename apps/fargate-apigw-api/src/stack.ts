@@ -2,11 +2,12 @@ import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import {
   acknowledgeApiGateway, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
-  addReferenceOutputs, checkHealthCheckPath, domainContext, HEALTH_CHECK_OFF, ReferenceContext, serviceContext,
+  addReferenceOutputs, alarmTopic, checkHealthCheckPath, domainContext, HEALTH_CHECK_OFF, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { ApiGatewayIngress } from '@portcullis/apigw-ingress';
 import { ApiService, FargateCluster } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
+import { ApiMonitoring } from '@portcullis/monitoring';
 import { Construct } from 'constructs';
 
 /** Configuration of the reference environment: the CDK context keys of the same names. */
@@ -21,6 +22,8 @@ export class FargateApigwApiStack extends Stack {
   public readonly cluster: FargateCluster;
   public readonly service: ApiService;
   public readonly ingress: ApiGatewayIngress;
+  /** Alarms and the dashboard (`-c alarmEmail=` subscribes an address to their topic). */
+  public readonly monitoring: ApiMonitoring;
 
   constructor(scope: Construct, id: string, props: FargateApigwApiProps = {}) {
     super(scope, id, props);
@@ -38,6 +41,10 @@ export class FargateApigwApiStack extends Stack {
       healthCheck: healthCheckPath === HEALTH_CHECK_OFF ? undefined : containerHealthCheck(containerPort, healthCheckPath),
     });
     this.ingress = new ApiGatewayIngress(this, 'Ingress', { network: this.network, service: this.service, ...domainContext(this, props) });
+
+    this.monitoring = new ApiMonitoring(this, 'Monitoring', {
+      service: this.service, ingress: this.ingress, network: this.network, alarmTopic: alarmTopic(this, props),
+    });
 
     acknowledgeNetwork(this.network);
     acknowledgeCluster(this.cluster);

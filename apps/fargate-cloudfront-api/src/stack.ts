@@ -1,11 +1,12 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import {
   acknowledgeCloudFront, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
-  addReferenceOutputs, albHealthCheckContext, domainContext, ReferenceContext, serviceContext,
+  addReferenceOutputs, alarmTopic, albHealthCheckContext, domainContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { CloudFrontIngress } from '@portcullis/cloudfront-ingress';
 import { ApiService, FargateCluster } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
+import { ApiMonitoring } from '@portcullis/monitoring';
 import { Construct } from 'constructs';
 
 /** Configuration of the reference environment: the CDK context keys of the same names. */
@@ -21,6 +22,8 @@ export class FargateCloudFrontApiStack extends Stack {
   public readonly cluster: FargateCluster;
   public readonly service: ApiService;
   public readonly ingress: CloudFrontIngress;
+  /** Alarms and the dashboard (`-c alarmEmail=` subscribes an address to their topic). */
+  public readonly monitoring: ApiMonitoring;
 
   constructor(scope: Construct, id: string, props: FargateCloudFrontApiProps = {}) {
     super(scope, id, props);
@@ -30,6 +33,10 @@ export class FargateCloudFrontApiStack extends Stack {
     const { domainName, hostedZone, certificate } = domainContext(this, props);
     this.ingress = new CloudFrontIngress(this, 'Ingress', {
       network: this.network, service: this.service, healthCheck: albHealthCheckContext(props), domainName, hostedZone, certificate,
+    });
+
+    this.monitoring = new ApiMonitoring(this, 'Monitoring', {
+      service: this.service, ingress: this.ingress.alb, network: this.network, alarmTopic: alarmTopic(this, props),
     });
 
     acknowledgeNetwork(this.network);

@@ -18,12 +18,14 @@ export interface ReferenceContext {
    * to turn the check off. Read by the apps without a load balancer (fargate-apigw-api).
    */
   readonly healthCheckPath?: string;
+  /** An address the alarms' SNS topic sends to (an email subscription, confirmed by its owner). */
+  readonly alarmEmail?: string;
 }
 
 /** Context keys, as documented in each app's README. */
 export const CONTEXT_KEYS = [
   'image', 'containerPort', 'desiredCount', 'egress', 'availabilityZones',
-  'domainName', 'hostedZoneId', 'hostedZoneName', 'certificateArn', 'healthCheckPath',
+  'domainName', 'hostedZoneId', 'hostedZoneName', 'certificateArn', 'healthCheckPath', 'alarmEmail',
 ];
 
 /** The image the apps run when `image` is not given: the seeds' nginx, on ECR Public. */
@@ -76,6 +78,7 @@ export function readReferenceContext(app: App): ReferenceContext {
     hostedZoneName: get('hostedZoneName'),
     certificateArn: get('certificateArn'),
     healthCheckPath,
+    alarmEmail: checkAlarmEmail(get('alarmEmail')),
   };
   checkImageReachable(ctx);
   return ctx;
@@ -134,4 +137,13 @@ export function checkImageReachable(ctx: ReferenceContext): void {
     '(the task execution role then needs ecr:BatchImportUpstreamImage, and ecr:CreateRepository until the cached repository exists: ' +
     'grant them in the registry permissions policy or an IAM policy; see the app README). Or use an egress with NAT.',
   );
+}
+
+/** An email address (one `@`, a dotted domain, no spaces or commas): the `alarmEmail` context. */
+const EMAIL = /^[^@\s,;]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+
+/** Returns `email` when it is an email address; throws naming `alarmEmail` otherwise. */
+export function checkAlarmEmail(email: string | undefined): string | undefined {
+  if (email === undefined || EMAIL.test(email)) return email;
+  throw new Error(`Context \`alarmEmail\` must be one email address, got '${email}': e.g. -c alarmEmail=oncall@example.com (SNS sends a confirmation message to it first)`);
 }

@@ -1,6 +1,10 @@
 import { CfnOutput, Fn, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { ApiService, IApiCluster } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
@@ -56,4 +60,22 @@ export function addReferenceOutputs(stack: Stack, parts: { url: string; network:
   new CfnOutput(stack, 'ClusterName', { value: parts.cluster.cluster.clusterName });
   new CfnOutput(stack, 'ServiceName', { value: parts.service.service.serviceName });
   new CfnOutput(stack, 'LogGroup', { value: parts.service.logGroup.logGroupName });
+}
+
+/**
+ * The SNS topic the apps' alarms notify (`ApiMonitoring`'s `alarmTopic`): encrypted with a
+ * customer managed key that rotates (CloudWatch cannot publish to a topic under the AWS
+ * managed `alias/aws/sns` key), TLS-only, and an email subscription when the context gives
+ * `alarmEmail`. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+ */
+export function alarmTopic(scope: Construct, ctx: ReferenceContext): sns.Topic {
+  const masterKey = new kms.Key(scope, 'AlarmTopicKey', {
+    description: 'Encrypts the alarm notifications of the API (SNS topic)',
+    enableKeyRotation: true,
+  });
+  // CloudWatch publishes to the encrypted topic with this key.
+  masterKey.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+  const topic = new sns.Topic(scope, 'AlarmTopic', { masterKey, enforceSSL: true });
+  if (ctx.alarmEmail) topic.addSubscription(new subscriptions.EmailSubscription(ctx.alarmEmail));
+  return topic;
 }

@@ -448,6 +448,10 @@ export class CostEstimator {
 
     // ---- CloudWatch alarms and dashboards
     this.cloudWatch(t, add);
+    // ---- KMS customer managed keys (e.g. of an alarm topic)
+    const keys = t.ofType('AWS::KMS::Key');
+    add('KMS customer managed keys', keys.length, 'key-month', p.kmsKeyMonth,
+      keys.length ? 'automatic rotation adds $1/month for each of the first two yearly rotations' : undefined);
     // ---- CloudFront: no idle charge; requests and data transfer by price class
     const distributions = t.ofType('AWS::CloudFront::Distribution');
     for (const [id, dist] of distributions) {

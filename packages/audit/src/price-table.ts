@@ -55,6 +55,15 @@ export interface Prices {
    */
   readonly cloudwatchDashboardMonth?: number;
   /**
+   * AWS KMS customer managed key, per key-month (an encrypted SNS topic that CloudWatch
+   * alarms publish to needs one: the AWS managed `alias/aws/sns` key does not let CloudWatch
+   * use it). Automatic rotation adds $1 a month for each of the first two rotations (a year
+   * apart); an idle month of a new key is $1.
+   *
+   * @default - KMS keys are not priced
+   */
+  readonly kmsKeyMonth?: number;
+  /**
    * CloudFront prices by price class (`PriceClass_100`, `PriceClass_200`, `PriceClass_All`).
    * CloudFront has no idle charge.
    *
@@ -64,7 +73,7 @@ export interface Prices {
 }
 
 /** The optional prices: absent means "not priced", never zero. */
-const OPTIONAL_PRICES = new Set(['cloudwatchAlarmMetricMonth', 'cloudwatchHighResolutionAlarmMetricMonth', 'cloudwatchCompositeAlarmMonth', 'cloudwatchDashboardMonth']);
+const OPTIONAL_PRICES = new Set(['cloudwatchAlarmMetricMonth', 'cloudwatchHighResolutionAlarmMetricMonth', 'cloudwatchCompositeAlarmMonth', 'cloudwatchDashboardMonth', 'kmsKeyMonth']);
 
 /**
  * CloudFront pay-as-you-go prices of one price class. A class spans several edge regions
@@ -137,6 +146,8 @@ export class PriceTable {
       cloudwatchHighResolutionAlarmMetricMonth: 0.3,
       cloudwatchCompositeAlarmMonth: 0.5,
       cloudwatchDashboardMonth: 3.0,
+      // AWS KMS, https://aws.amazon.com/kms/pricing/ (November 2026): $1.00 per customer managed key a month.
+      kmsKeyMonth: 1.0,
       cloudFront: CLOUDFRONT_PRICES,
     });
   }
@@ -226,6 +237,7 @@ export interface PriceOverrides {
   readonly cloudwatchHighResolutionAlarmMetricMonth?: number;
   readonly cloudwatchCompositeAlarmMonth?: number;
   readonly cloudwatchDashboardMonth?: number;
+  readonly kmsKeyMonth?: number;
   /** CloudFront prices of the price classes to replace (the others stay). */
   readonly cloudFront?: { [priceClass: string]: CloudFrontPrices };
 }

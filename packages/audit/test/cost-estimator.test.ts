@@ -269,6 +269,16 @@ describe('CloudWatch alarms and dashboards (list prices of 2026-11, no free tier
     expect(e.totalMonthlyUsd).toBeCloseTo(6.5, 2);
   });
 
+  test('a KMS customer managed key (an encrypted alarm topic\'s) is priced per key-month; without the price it is an explicit "not priced" line', () => {
+    const key = { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } };
+    expect(line(estimate({ K: key }), 'KMS customer managed keys')).toMatchObject({ quantity: 1, priced: true, monthlyUsd: 1 });
+    expect(line(estimate({ K: key, K2: key }), 'KMS customer managed keys')!.monthlyUsd).toBe(2);
+    const rest: any = { ...PriceTable.usEast1().prices };
+    delete rest.kmsKeyMonth;
+    expect(estimate({ K: key }, PriceTable.fromPrices(rest)).notPriced).toEqual(['KMS customer managed keys']);
+    expect(line(estimate({ K: key }, PriceTable.usEast1().withOverrides({ kmsKeyMonth: 0.5 })), 'KMS customer managed keys')!.monthlyUsd).toBe(0.5);
+  });
+
   test('a Metrics Insights query alarm is an explicit "not priced" line, never a silent zero', () => {
     const e = estimate({ Q: mathAlarm('SELECT AVG(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId)') });
     expect(line(e, 'CloudWatch Metrics Insights alarms')).toMatchObject({ quantity: 1, priced: false });
