@@ -396,7 +396,7 @@ describe('bad input to addService: rejected, the error names the option, the val
     const created = () => ingress.node.children.map((c) => c.node.id).filter((id) => /^Service/.test(id));
     expect(created()).toEqual([]);
     ingress.addService(orders, { priority: 7, pathPatterns: ['/orders/*'] });
-    expect(created()).toEqual(['Service7TargetGroup', 'Service7Rule']);
+    expect(created()).toEqual(['Service7TargetGroup', 'Service7Rule', 'Service7RollbackAlarm']);
     Template.fromStack(s.stack).resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 1);
   });
 
