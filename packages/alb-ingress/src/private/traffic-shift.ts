@@ -36,7 +36,7 @@ export interface ServiceAttachment {
   readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
   readonly rule?: elbv2.ApplicationListenerRule;
   readonly testRule?: elbv2.ApplicationListenerRule;
-  readonly alarms: cloudwatch.Alarm[];
+  readonly alarms: cloudwatch.IAlarm[];
 }
 
 /** How to attach one service. */
@@ -106,7 +106,7 @@ export class TrafficShift {
     service.attachToTargetGroup(targetGroup, rule ?? this.listener, alternateTarget);
     if (rule && !options.conditions) service.service.node.addDependency(this.listener);
 
-    const alarms: cloudwatch.Alarm[] = [];
+    const alarms: cloudwatch.IAlarm[] = [];
     if (service.rollbackAlarms) {
       alarms.push(rollbackAlarm(this.scope, `${id || 'DefaultService'}RollbackAlarm`, targetGroup, service));
       if (alternateTargetGroup) alarms.push(rollbackAlarm(this.scope, `${id || 'DefaultService'}AlternateRollbackAlarm`, alternateTargetGroup, service));

@@ -16,7 +16,7 @@ export const STAGE_ROLLBACK_ALARM = { thresholdPercent: 1, datapointsToAlarm: 2,
  */
 export function checkRollingDeployment(service: ApiService): void {
   if (!service.deployment.needsTrafficShift) return;
-  throw new Error(`\`deployment\` ${service.deployment} of the service '${service.node.path}' cannot shift traffic behind API Gateway: the VPC link reaches the tasks through Cloud Map SRV records, ` +
+  throw new Error(`\`deployment\` ${service.deployment.toString()} of the service '${service.node.path}' cannot shift traffic behind API Gateway: the VPC link reaches the tasks through Cloud Map SRV records, ` +
     'which hold every running task and no weights, and ECS shifts traffic only between the target groups of a load balancer. ' +
     'Use `deployment: Deployment.rolling()` (rolled back on the stage\'s 5xx-rate alarm and the circuit breaker), or put the service behind an AlbIngress');
 }

@@ -35,7 +35,7 @@ export function checkDeployment(scope: Construct, deployment: Deployment, rollba
   registrations: () => Registrations, alarmCount: () => number): void {
   if (!rollbackAlarms && deployment.needsTrafficShift) {
     Annotations.of(scope).addWarningV2('@portcullis/cluster:noRollbackAlarms',
-      `\`rollbackAlarms: false\` with \`deployment\` ${deployment}: ECS shifts production traffic to the new tasks but nothing tells it to roll back ` +
+      `\`rollbackAlarms: false\` with \`deployment\` ${deployment.toString()}: ECS shifts production traffic to the new tasks but nothing tells it to roll back ` +
       'when they answer with errors (only failing health checks stop it). Keep `rollbackAlarms` on, or add your own alarm with `addRollbackAlarm(alarm)`.');
   }
   scope.node.addValidation({
@@ -43,12 +43,12 @@ export function checkDeployment(scope: Construct, deployment: Deployment, rollba
       if (!deployment.needsTrafficShift) return [];
       const { all, trafficShift } = registrations();
       if (all === 0) {
-        return [`\`deployment\` ${deployment} needs an Application Load Balancer to shift traffic, but the service '${scope.node.path}' is attached to none: ` +
+        return [`\`deployment\` ${deployment.toString()} needs an Application Load Balancer to shift traffic, but the service '${scope.node.path}' is attached to none: ` +
           'put it behind an AlbIngress (as its `service` or with `addService`), which creates the alternate target group, the production listener rule and the role ECS assumes; ' +
           'or use `deployment: Deployment.rolling()` (with rollback alarms) for a service without a load balancer or behind API Gateway'];
       }
       if (trafficShift < all) {
-        return [`\`deployment\` ${deployment}: ${all - trafficShift} of the ${all} load-balancer registrations of '${scope.node.path}' have no alternate target: ` +
+        return [`\`deployment\` ${deployment.toString()}: ${all - trafficShift} of the ${all} load-balancer registrations of '${scope.node.path}' have no alternate target: ` +
           'ECS needs one for every target group of a traffic-shifting service; attach it with `loadBalancerTarget(alternateTarget)` / `attachToTargetGroup(targetGroup, dependsOn, alternateTarget)` ' +
           '(AlbIngress does), or use `deployment: Deployment.rolling()`'];
       }
