@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { ApiService, Deployment, FargateCluster } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { AlbIngress, AlbIngressProps } from '../src';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
@@ -237,4 +237,11 @@ test('cdk-nag AwsSolutions with a canary service: the ECS traffic-shift role\'s 
   Validations.of(b.ingress.loadBalancer).acknowledge({ id: 'AwsSolutions-ELB2', reason: 'Access logs one prop away' });
   Validations.of(b.cluster.executionRole).acknowledge({ id: findings[2], reason: 'The seed\'s execution policy, maintained by AWS' });
   expect(new AwsSolutionsChecks().validateScope(b.stack).violations).toEqual([]);
+});
+
+test('cdk-nag NIST 800-53 R5 (the apps run it): the rollback alarms, alternate target group, rules and role add no finding', () => {
+  const nist = (b: ReturnType<typeof build>) => new NIST80053R5Checks().validateScope(b.stack).violations.map((v) => v.ruleName).sort();
+  const plain = nist(build(undefined, {}, false));
+  expect(nist(build(Deployment.canary()))).toEqual(plain);
+  expect(nist(build(undefined))).toEqual(plain); // rolling, with its alarm
 });

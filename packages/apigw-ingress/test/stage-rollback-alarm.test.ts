@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ApiService, ApiServiceProps, Deployment, FargateCluster } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
+import { NIST80053R5Checks } from 'cdk-nag';
 import { ApiGatewayIngress } from '../src';
 
 function setup(serviceProps: Partial<ApiServiceProps> = {}) {
@@ -72,4 +73,13 @@ describe('bad input: canary, linear and blue/green cannot shift traffic behind A
     expect(() => ingress.addService(canary, { path: '/canary' })).toThrow(/`deployment` Deployment\.canary\(\) of the service 'Test\/Canary' cannot shift traffic behind API Gateway/);
     expect(ingress.node.children.length).toBe(before);
   });
+});
+
+test('cdk-nag NIST 800-53 R5 (the apps run it): the rollback alarm adds no finding (it needs no action: acknowledged with that reason)', () => {
+  const nist = (rollbackAlarms: boolean) => {
+    const s = setup({ rollbackAlarms });
+    new ApiGatewayIngress(s.stack, 'Ingress', { network: s.network, service: s.service });
+    return new NIST80053R5Checks().validateScope(s.stack).violations.map((v) => v.ruleName).sort();
+  };
+  expect(nist(true)).toEqual(nist(false));
 });
