@@ -316,7 +316,7 @@ test('property: random valid services synthesize; tasks get public IPs only on a
       const template = Template.fromStack(stack);
       const svc = Object.values<any>(template.findResources('AWS::ECS::Service'))[0];
       expect(svc.Properties.DeploymentController).toEqual({ Type: 'ECS' });
-      expect(svc.Properties.DeploymentConfiguration.Strategy).toBe(shift ? { canary: 'CANARY', linear: 'LINEAR', blueGreen: 'BLUE_GREEN' }[p.deployment] : undefined);
+      expect(svc.Properties.DeploymentConfiguration.Strategy).toBe(shift ? ({ rolling: undefined, canary: 'CANARY', linear: 'LINEAR', blueGreen: 'BLUE_GREEN' } as Record<string, string | undefined>)[p.deployment] : undefined);
       expect(!!svc.Properties.LoadBalancers?.[0]?.AdvancedConfiguration).toBe(shift);
       hits.trafficShift += shift ? 1 : 0;
       const awsvpc = svc.Properties.NetworkConfiguration.AwsvpcConfiguration;
