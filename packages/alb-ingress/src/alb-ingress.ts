@@ -1,5 +1,6 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -12,6 +13,7 @@ import { arn, domainInZone, domainName as checkDomainName, duration, urlPath, wh
 import { Construct } from 'constructs';
 import { LoadBalancerSecurityGroup } from './load-balancer-security-group';
 import { logAccessLogs } from './private/access-logs';
+import { DEFAULT_SERVICE_RULE_PRIORITY, openTestListener, TrafficShift, validateTestListener } from './private/traffic-shift';
 import { MAX_TARGET_GROUPS_PER_SERVICE, validateAllowedCidrs, validateHealthyHttpCodes, validateRuleConditions } from './private/validation';
 
 /** Health check of a service's target group. Seed values by default. */
@@ -185,6 +187,23 @@ export interface AlbIngressProps {
    * @default false
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Port of a test listener, for services with a traffic-shifting `deployment` (canary,
+   * linear, blue/green): during a deployment ECS routes it to the new tasks before they get
+   * production traffic, so you can try them (same protocol and certificate as `listener`).
+   * Must differ from the production listener ports (80, 443). Closed to everyone unless
+   * `testListenerCidrs` is given.
+   *
+   * @default - no test listener
+   */
+  readonly testListenerPort?: number;
+  /**
+   * Who may reach the test listener: IPv4 or IPv6 CIDR blocks on their boundary. Needs
+   * `testListenerPort`.
+   *
+   * @default - nobody: the security group has no rule for the test port
+   */
+  readonly testListenerCidrs?: string[];
 }
 
 const SEED_HEALTH_CHECK = { path: '/', interval: 6, timeout: 5, healthy: 2, unhealthy: 10, codes: '200' };
@@ -216,6 +235,8 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
   public readonly certificate?: acm.ICertificate;
   /** The access-log bucket, when access logs are on. */
   public readonly accessLogsBucket?: s3.IBucket;
+  /** The test listener, with `testListenerPort`. */
+  public readonly testListener?: elbv2.ApplicationListener;
 
   private readonly network: INetwork;
   private readonly lbGroup: LoadBalancerSecurityGroup;
@@ -225,8 +246,7 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
   /** Construct ids of the rules of token priorities. */
   private readonly tokenRuleIds = new Set<string>();
   private readonly defaultDeregistrationDelay: Duration;
-  /** The target group of every service this ingress routes to. */
-  private readonly serviceTargetGroups = new Map<ApiService, elbv2.ApplicationTargetGroup>();
+  private readonly trafficShift: TrafficShift;
 
   constructor(scope: Construct, id: string, props: AlbIngressProps) {
     super(scope, id);
@@ -320,8 +340,23 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
       });
       this.listener = this.httpListener;
     }
-    props.service.attachToTargetGroup(this.targetGroup, this.listener);
-    this.serviceTargetGroups.set(props.service, this.targetGroup);
+    if (props.testListenerPort !== undefined) {
+      this.testListener = this.loadBalancer.addListener('TestListener', {
+        port: props.testListenerPort,
+        protocol: https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
+        certificates: https ? [elbv2.ListenerCertificate.fromCertificateManager(certificate!)] : undefined,
+        sslPolicy: https ? props.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS : undefined,
+        open: false,
+        defaultAction: elbv2.ListenerAction.forward([this.targetGroup]),
+      });
+      openTestListener(this.securityGroup, props.testListenerPort, props.testListenerCidrs);
+    }
+    this.trafficShift = new TrafficShift(this, this.listener, this.testListener);
+    if (props.service.deployment.needsTrafficShift) this.priorities.add(DEFAULT_SERVICE_RULE_PRIORITY);
+    this.trafficShift.attach({
+      id: '', service: props.service, targetGroup: this.targetGroup, priority: DEFAULT_SERVICE_RULE_PRIORITY,
+      makeAlternate: (tgId) => this.createTargetGroup(tgId, props.service, props.healthCheck, this.defaultDeregistrationDelay),
+    });
     this.lbGroup.allowToTarget(props.service, props.service.containerPort);
 
     if (domain !== undefined && props.hostedZone) {
@@ -381,29 +416,46 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
       this.priorities.add(priority);
     }
     const targetGroup = this.createTargetGroup(`${id}TargetGroup`, service, options.healthCheck, deregistrationDelay);
-    const rule = new elbv2.ApplicationListenerRule(this, `${id}Rule`, {
-      listener: this.listener,
-      priority,
-      conditions,
-      action: elbv2.ListenerAction.forward([targetGroup]),
+    this.trafficShift.attach({
+      id, service, targetGroup, priority, conditions,
+      makeAlternate: (tgId) => this.createTargetGroup(tgId, service, options.healthCheck, deregistrationDelay),
     });
-    service.attachToTargetGroup(targetGroup, rule);
-    this.serviceTargetGroups.set(service, targetGroup);
     this.lbGroup.allowToTarget(service, service.containerPort);
     return targetGroup;
   }
 
   /**
-   * The production target group of a service this ingress routes to: `targetGroup` for the
-   * default service, the one {@link addService} created for another. Throws for a service
-   * that is not behind this ingress.
+   * The production target group of `service` (the one it is registered in; with a
+   * traffic-shifting deployment ECS alternates the tasks between it and
+   * {@link alternateTargetGroupFor}). Throws if the service is not attached to this ingress.
    */
   public targetGroupFor(service: ApiService): elbv2.ApplicationTargetGroup {
-    const targetGroup = this.serviceTargetGroups.get(service);
-    if (!targetGroup) {
-      throw new Error(`\`service\` '${service.node.path}' is not behind the AlbIngress '${this.node.path}': pass the ingress that routes to it, or attach it first (the \`service\` prop or addService)`);
+    return this.attachmentOf(service).targetGroup;
+  }
+
+  /**
+   * The alternate target group of `service`, when its deployment shifts traffic (canary,
+   * linear, blue/green); `undefined` for a rolling service. Throws if the service is not
+   * attached to this ingress.
+   */
+  public alternateTargetGroupFor(service: ApiService): elbv2.ApplicationTargetGroup | undefined {
+    return this.attachmentOf(service).alternateTargetGroup;
+  }
+
+  /**
+   * The rollback alarms this ingress created for `service` (none with `rollbackAlarms: false`).
+   * Throws if the service is not attached to this ingress.
+   */
+  public rollbackAlarmsFor(service: ApiService): cloudwatch.IAlarm[] {
+    return [...this.attachmentOf(service).alarms];
+  }
+
+  private attachmentOf(service: ApiService) {
+    const attachment = this.trafficShift.attachmentOf(service);
+    if (!attachment) {
+      throw new Error(`\`service\` '${service.node.path}' is not attached to the AlbIngress '${this.node.path}': pass it as the ingress's \`service\` or with \`addService\` first`);
     }
-    return targetGroup;
+    return attachment;
   }
 
   /**
@@ -422,6 +474,7 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
     duration('idleTimeout', props.idleTimeout, { minSeconds: 1, maxSeconds: 4000 });
     if (props.allowedCidrs !== undefined) validateAllowedCidrs('allowedCidrs', props.allowedCidrs);
     validateTargetGroupSettings(props.healthCheck, props.deregistrationDelay);
+    validateTestListener(props.testListenerPort, props.testListenerCidrs, [80, 443]);
     arn('webAclArn', props.webAclArn, { service: 'wafv2', resourcePrefix: 'regional/webacl/', description: 'the ARN of a WAFv2 web ACL of scope REGIONAL' });
     if (props.webAclArn !== undefined && !Token.isUnresolved(props.webAclArn)) {
       const aclRegion = props.webAclArn.split(':')[3];

@@ -4,7 +4,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ApiService, Ec2Cluster, FargateCluster } from '@portcullis/cluster';
+import { ApiService, Deployment, Ec2Cluster, FargateCluster } from '@portcullis/cluster';
 import { Egress, INetwork, Network, NetworkProps } from '@portcullis/network';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
@@ -396,7 +396,7 @@ describe('bad input to addService: rejected, the error names the option, the val
     const created = () => ingress.node.children.map((c) => c.node.id).filter((id) => /^Service/.test(id));
     expect(created()).toEqual([]);
     ingress.addService(orders, { priority: 7, pathPatterns: ['/orders/*'] });
-    expect(created()).toEqual(['Service7TargetGroup', 'Service7Rule']);
+    expect(created()).toEqual(['Service7TargetGroup', 'Service7Rule', 'Service7RollbackAlarm']);
     Template.fromStack(s.stack).resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 1);
   });
 
@@ -623,23 +623,33 @@ const groupIdOf = (stack: Stack, connectable: ec2.IConnectable) => (stack.resolv
 
 test('property: every open port has its source, and only it: listener ports from allowedCidrs, container ports from the load balancer group; never all protocols inbound', () => {
   // the cases the README cites must all be generated (checked at the end)
-  const hits = { https: 0, httpOnly: 0, extraService: 0, extraOnSamePort: 0, containerOnListenerPort: 0, defaultRanges: 0, restrictedRanges: 0, ipv6Range: 0 };
+  const hits = { https: 0, httpOnly: 0, extraService: 0, extraOnSamePort: 0, containerOnListenerPort: 0, defaultRanges: 0, restrictedRanges: 0, ipv6Range: 0, trafficShift: 0, testListenerOpen: 0, testListenerClosed: 0 };
+  const strategies = { rolling: () => Deployment.rolling(), canary: () => Deployment.canary(), linear: () => Deployment.linear(), blueGreen: () => Deployment.blueGreen() };
+  const strategy = fc.constantFrom<keyof typeof strategies>('rolling', 'canary', 'linear', 'blueGreen');
   fc.assert(fc.property(
     fc.record({
       containerPort: fc.oneof(fc.constantFrom(80, 443), fc.integer({ min: 1, max: 65535 })),
       https: fc.boolean(),
       extra: fc.option(fc.oneof(fc.constant<'same'>('same'), fc.integer({ min: 1, max: 65535 })), { nil: undefined }),
       cidrs: fc.constantFrom<Array<string[] | undefined>>(undefined, ['203.0.113.0/24'], ['0.0.0.0/0'], ['2001:db8::/32'], ['198.51.100.0/24', '2001:db8:1::/48']),
+      deployment: strategy,
+      extraDeployment: strategy,
+      test: fc.option(fc.record({ port: fc.constantFrom(8080, 8443, 9000), cidrs: fc.constantFrom<Array<string[] | undefined>>(undefined, ['192.0.2.0/24'], ['2001:db8:2::/48']) }), { nil: undefined }),
     }),
-    ({ containerPort, https, extra, cidrs }) => {
-      const s = setup({ flowLogs: false }, { containerPort });
+    ({ containerPort, https, extra, cidrs, deployment, extraDeployment, test: testListener }) => {
+      const stack = new Stack(new App(), 'Test', { env: ENV });
+      const network = new Network(stack, 'Network', { flowLogs: false });
+      const cluster = new FargateCluster(stack, 'Cluster', { network });
+      const s = { stack, network, cluster, service: new ApiService(stack, 'Api', { cluster, containerPort, deployment: strategies[deployment]() }) };
       const certificate = https ? acm.Certificate.fromCertificateArn(s.stack, 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/abc') : undefined;
-      const ingress = new AlbIngress(s.stack, 'Ingress', { network: s.network, service: s.service, certificate, allowedCidrs: cidrs });
+      const ingress = new AlbIngress(s.stack, 'Ingress', {
+        network: s.network, service: s.service, certificate, allowedCidrs: cidrs, testListenerPort: testListener?.port, testListenerCidrs: testListener?.cidrs,
+      });
       const listenerPorts = https ? [80, 443] : [80];
       const services: Array<[ApiService, number]> = [[s.service, containerPort]];
       if (extra !== undefined) {
         const extraPort = extra === 'same' ? containerPort : extra;
-        const other = new ApiService(s.stack, 'Extra', { cluster: s.cluster, containerPort: extraPort });
+        const other = new ApiService(s.stack, 'Extra', { cluster: s.cluster, containerPort: extraPort, deployment: strategies[extraDeployment]() });
         ingress.addService(other, { priority: 1, pathPatterns: ['/extra/*'] });
         services.push([other, extraPort]);
       }
@@ -651,13 +661,32 @@ test('property: every open port has its source, and only it: listener ports from
       if (cidrs === undefined) hits.defaultRanges++; else hits.restrictedRanges++;
       if (cidrs?.some((c) => c.includes(':'))) hits.ipv6Range++;
 
-      const groups = rulesByGroup(Template.fromStack(s.stack));
+      const template = Template.fromStack(s.stack);
+      const groups = rulesByGroup(template);
       const lbId = groupIdOf(s.stack, ingress);
       const lb = groups.get(lbId)!;
       const key = (r: any) => `${r.IpProtocol} ${r.FromPort}-${r.ToPort} ${r.CidrIp ?? r.CidrIpv6 ?? JSON.stringify(r.SourceSecurityGroupId ?? r.DestinationSecurityGroupId)}`;
       const sorted = (rules: any[]) => rules.map(key).sort();
       // load balancer: in, the listener ports from each allowed range; out, each service's container port to its group
-      expect(sorted(lb.ingress)).toEqual(listenerPorts.flatMap((p) => ranges.map((c) => `tcp ${p}-${p} ${c}`)).sort());
+      const testRules = testListener?.cidrs?.map((c) => `tcp ${testListener.port}-${testListener.port} ${c}`) ?? [];
+      expect(sorted(lb.ingress)).toEqual([...listenerPorts.flatMap((p) => ranges.map((c) => `tcp ${p}-${p} ${c}`)), ...testRules].sort());
+      if (testListener) hits[testListener.cidrs ? 'testListenerOpen' : 'testListenerClosed']++;
+      // every traffic-shifting service: an alternate target group, a production rule, the role, two rollback alarms
+      const shifting = services.filter(([svc]) => svc.deployment.needsTrafficShift);
+      hits.trafficShift += shifting.length;
+      for (const [svc] of services) {
+        expect(ingress.alternateTargetGroupFor(svc) !== undefined).toBe(svc.deployment.needsTrafficShift);
+        expect(ingress.rollbackAlarmsFor(svc)).toHaveLength(svc.deployment.needsTrafficShift ? 2 : 1);
+      }
+      template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', services.length + shifting.length);
+      const ecsServices = Object.values<any>(template.findResources('AWS::ECS::Service')).map((r) => r.Properties);
+      for (const svc of ecsServices) {
+        expect(svc.DeploymentController).toEqual({ Type: 'ECS' });
+        expect(svc.DeploymentConfiguration.Alarms).toEqual(expect.objectContaining({ Enable: true, Rollback: true }));
+        const advanced = svc.LoadBalancers[0].AdvancedConfiguration;
+        expect(advanced !== undefined).toBe(svc.DeploymentConfiguration.Strategy !== undefined);
+        if (advanced) expect(advanced.TestListenerRule !== undefined).toBe(testListener !== undefined);
+      }
       expect(sorted(lb.egress.filter((r) => r.CidrIp !== '255.255.255.255/32')))
         .toEqual([...new Set(services.map(([svc, p]) => `tcp ${p}-${p} ${JSON.stringify({ 'Fn::GetAtt': [groupIdOf(s.stack, svc), 'GroupId'] })}`))].sort());
       // each service: in, its container port from the load balancer group only; out, all (tasks call out through NAT)
@@ -743,6 +772,8 @@ const invalidProps: fc.Arbitrary<Invalid> = fc.oneof(
     fc.constantFrom('s3', 'waf', 'waf-regional', 'elasticloadbalancing').map((svc) => `arn:aws:${svc}:us-east-1:123456789012:regional/webacl/a/b`),
     fc.constantFrom('global/webacl/a/b', 'regional/ipset/a/b', 'webacl/a/b').map((res) => `arn:aws:wafv2:us-east-1:123456789012:${res}`),
   ).map((webAclArn) => ({ prop: 'webAclArn', ingress: () => ({ webAclArn }) })),
+  fc.oneof(fc.constantFrom(80, 443, 0, 65536), badNumber).map((testListenerPort) => ({ prop: 'testListenerPort', ingress: () => ({ testListenerPort }) })),
+  fc.constantFrom<string[]>([], ['anywhere'], ['10.0.0.1/8'], ['2001:db8::/129']).map((testListenerCidrs) => ({ prop: 'testListenerCidrs', ingress: () => ({ testListenerPort: 8080, testListenerCidrs }) })),
 );
 
 test('property: random invalid props and addService options are rejected at synth, the error naming the prop; none reaches the template', () => {
@@ -766,7 +797,7 @@ test('property: random invalid props and addService options are rejected at synt
   }), { numRuns: 600 });
   // every generator branch ran, and nothing invalid reached the template: one load balancer, no rule
   expect([...hits.keys()].sort()).toEqual(['allowedCidrs', 'deregistrationDelay', 'domainName', 'healthCheck.healthyHttpCodes', 'healthCheck.healthyThreshold', 'healthCheck.interval',
-    'healthCheck.path', 'healthCheck.timeout', 'healthCheck.unhealthyThreshold', 'hostHeaders', 'idleTimeout', 'pathPatterns', 'priority', 'webAclArn'].sort());
+    'healthCheck.path', 'healthCheck.timeout', 'healthCheck.unhealthyThreshold', 'hostHeaders', 'idleTimeout', 'pathPatterns', 'priority', 'testListenerCidrs', 'testListenerPort', 'webAclArn'].sort());
   const template = Template.fromStack(s.stack);
   template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
   template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);

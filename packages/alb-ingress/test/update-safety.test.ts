@@ -6,7 +6,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { UpdateSafety } from '@portcullis/audit';
-import { ApiService, ApiServiceProps, FargateCluster } from '@portcullis/cluster';
+import { ApiService, ApiServiceProps, Deployment, FargateCluster } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
 import { AlbIngress, AlbIngressProps, LoadBalancerSecurityGroup } from '../src';
 
@@ -27,6 +27,8 @@ interface Case {
   readonly replaces: string[];
   /** The change breaks clients (UpdateSafety's `passed` is false). */
   readonly breaks?: boolean;
+  /** The deployed stack, when it is not the default one. */
+  readonly before?: Partial<Case>;
 }
 
 function synth(c: Partial<Case> = {}): any {
@@ -81,6 +83,38 @@ const CASES: Case[] = [
     replaces: ['AWS::ElasticLoadBalancingV2::LoadBalancer REPLACE', 'AWS::ElasticLoadBalancingV2::Listener REPLACE'],
     breaks: true,
   },
+
+  // Deployment strategies: the deployment controller stays ECS (create-only), so the service is
+  // updated in place; ECS applies the new strategy from the next deployment on.
+  { change: '`deployment` rolling → canary', service: { deployment: Deployment.canary() }, replaces: [] },
+  { change: '`deployment` rolling → blue/green', service: { deployment: Deployment.blueGreen() }, replaces: [] },
+  {
+    change: '`deployment` canary → linear',
+    before: { service: { deployment: Deployment.canary() } },
+    service: { deployment: Deployment.linear() },
+    replaces: [],
+  },
+  {
+    change: '`deployment` canary → rolling',
+    before: { service: { deployment: Deployment.canary() } },
+    service: { deployment: Deployment.rolling() },
+    // the alternate target group, its rule, the second alarm and the ECS role go
+    replaces: ['AWS::CloudWatch::Alarm REMOVE', 'AWS::ElasticLoadBalancingV2::ListenerRule REMOVE', 'AWS::ElasticLoadBalancingV2::TargetGroup REMOVE', 'AWS::IAM::Role REMOVE'],
+  },
+  {
+    change: '`deployment` canary: `percent` 5 → 10, `bakeTime` 3 → 10 min',
+    before: { service: { deployment: Deployment.canary() } },
+    service: { deployment: Deployment.canary({ percent: 10, bakeTime: Duration.minutes(10) }) },
+    replaces: [],
+  },
+  { change: '`rollbackAlarms` off', service: { rollbackAlarms: false }, replaces: ['AWS::CloudWatch::Alarm REMOVE'] },
+  {
+    change: '`testListenerPort` added (canary service)',
+    before: { service: { deployment: Deployment.canary() } },
+    service: { deployment: Deployment.canary() },
+    ingress: () => ({ testListenerPort: 8080 }),
+    replaces: [],
+  },
 ];
 
 const baseline = synth();
@@ -89,7 +123,7 @@ const UPGRADE_REPLACES = ['AWS::EC2::SecurityGroup REPLACE', 'AWS::EC2::Security
 const computed = new Map<Case, { report: ReturnType<typeof UpdateSafety.compare>; rows: string[] }>();
 function findings(c: Case) {
   if (!computed.has(c)) {
-    const report = UpdateSafety.compare(baseline, synth(c));
+    const report = UpdateSafety.compare(c.before ? synth(c.before) : baseline, synth(c));
     computed.set(c, { report, rows: report.findings.map((f) => `${f.resourceType} ${f.change}`).sort() });
   }
   return computed.get(c)!;
@@ -102,7 +136,7 @@ test.each(CASES.map((c) => [c.change, c]))('%s', (_, c) => {
 });
 
 test('no change of the table but `internetFacing` replaces the load balancer, its listeners or its security group', () => {
-  const kept = ['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancingV2::Listener', 'AWS::EC2::SecurityGroup '];
+  const kept = ['AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::ElasticLoadBalancingV2::Listener ', 'AWS::EC2::SecurityGroup '];
   for (const c of CASES.filter((x) => !x.breaks)) {
     expect([c.change, findings(c).rows.filter((r) => kept.some((k) => r.startsWith(k)))]).toEqual([c.change, []]);
   }

@@ -2,6 +2,7 @@ import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -13,6 +14,7 @@ import { INetwork } from '@portcullis/network';
 import { Construct } from 'constructs';
 import { HttpApiAccessLog } from './http-api-access-log';
 import { validateIngressValues, validatePath } from './private/ingress-validation';
+import { checkRollingDeployment, stageRollbackAlarm } from './private/stage-rollback-alarm';
 
 /**
  * The Cloud Map service each ApiService was registered in by an ApiGatewayIngress. ECS
@@ -147,6 +149,7 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable {
   /** The services behind this ingress and their route: `$default` or a path prefix. */
   private readonly routes = new Map<ApiService, string>();
   private readonly authorizer?: apigwv2.IHttpRouteAuthorizer;
+  private stageAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: ApiGatewayIngressProps) {
     super(scope, id);
@@ -263,6 +266,22 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable {
       });
     }
     this.url = props.domainName ? `https://${props.domainName}/` : `${this.api.apiEndpoint}/`;
+    this.addRollbackAlarm(props.service);
+  }
+
+  /**
+   * The rollback alarm on the stage's 5xx rate, shared by the services behind this ingress
+   * whose `rollbackAlarms` is on; `undefined` when none has it on.
+   */
+  public get rollbackAlarm(): cloudwatch.IAlarm | undefined {
+    return this.stageAlarm;
+  }
+
+  /** Adds the stage's 5xx-rate alarm (created once) to the service's ECS deployment alarms. */
+  private addRollbackAlarm(service: ApiService): void {
+    if (!service.rollbackAlarms) return;
+    this.stageAlarm ??= stageRollbackAlarm(this, this.stage);
+    service.addRollbackAlarm(this.stageAlarm);
   }
 
   /**
@@ -288,6 +307,7 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable {
     for (const routePath of [path, `${path}/{proxy+}`]) {
       this.api.addRoutes({ path: routePath, methods: [apigwv2.HttpMethod.ANY], integration: target.integration, authorizer: this.authorizer });
     }
+    this.addRollbackAlarm(service);
     return target.cloudMapService;
   }
 
@@ -343,6 +363,7 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable {
   }
 
   private checkService(service: ApiService) {
+    checkRollingDeployment(service);
     const mode = service.taskDefinition.networkMode;
     if (mode !== ecs.NetworkMode.AWS_VPC) {
       throw new Error(`The service '${service.node.path}' uses network mode ${mode}: SRV records with task IPs need awsvpc`);

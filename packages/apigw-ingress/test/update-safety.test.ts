@@ -84,6 +84,7 @@ const CASES: Case[] = [
   { change: 'a second ingress: an `ApiGatewayIngress` added to a service behind an `AlbIngress`', before: { apiGateway: false, alb: true }, after: { alb: true }, replaces: [] },
   { change: '`throttlingRateLimit` / `throttlingBurstLimit` set', after: { ingress: () => ({ throttlingRateLimit: 100, throttlingBurstLimit: 200 }) }, replaces: [] },
   { change: '`accessLogRetention` one month → one year', after: { ingress: () => ({ accessLogRetention: logs.RetentionDays.ONE_YEAR }) }, replaces: [] },
+  { change: '`rollbackAlarms` off (the service)', after: { service: { rollbackAlarms: false } }, replaces: ['AWS::CloudWatch::Alarm REMOVE'] },
   { change: '`cors` added', after: { ingress: () => ({ cors: { allowOrigins: ['https://app.example.com'], maxAge: Duration.hours(1) } }) }, replaces: [] },
   // Name is create-only: a new namespace, and a new Cloud Map service in it (NamespaceId).
   {

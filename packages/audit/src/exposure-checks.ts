@@ -41,7 +41,7 @@ export interface ExposureRule {
 /**
  * The Portcullis exposure rules: what a public API in private subnets must never have
  * (public tasks, all-protocol or over-wide security groups, public "private" subnets,
- * never-expiring logs, no deployment rollback, IMDSv1 or unencrypted launch templates,
+ * never-expiring logs, no deployment rollback (no circuit breaker, or no rollback alarms behind a load balancer), IMDSv1 or unencrypted launch templates,
  * unlogged HTTP API stages, public VPC links).
  *
  * A CDK policy-validation plugin, the way cdk-nag 3 plugs in:

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, NestedStack, PolicyValidationPluginReport, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as ecsPatterns from 'aws-cdk-lib/aws-ecs-patterns';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cfninc from 'aws-cdk-lib/cloudformation-include';
@@ -43,7 +44,57 @@ test('aws-ecs-patterns ApplicationLoadBalancedFargateService with defaults is fl
   const rules = new ExposureChecks().checkStack(stack).map((f) => f.ruleId);
   expect(rules).toContain('Portcullis-LOG1');
   expect(rules).toContain('Portcullis-ECS1');
+  expect(rules).toContain('Portcullis-ECS2'); // behind its ALB without deployment alarms
   expect(rules).not.toContain('Portcullis-TASK1');
+});
+
+describe('Portcullis-ECS2: an ECS service behind a load balancer without deployment alarms with rollback', () => {
+  const ifProd = (a: any, b: any) => ({ 'Fn::If': ['IsProd', a, b] });
+  /** The seed Fargate + ALB template, with its service registered in a target group and a circuit breaker (ECS1 passes). */
+  function behindAlb(alarms?: unknown, more: (service: any) => void = () => {}) {
+    const t = fixture('seed-fargate-alb.json');
+    t.Resources.TargetGroup = { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: { Port: 80, Protocol: 'HTTP', TargetType: 'ip', VpcId: { Ref: 'Vpc' } } };
+    t.Resources.Errors = { Type: 'AWS::CloudWatch::Alarm', Properties: { MetricName: 'HTTPCode_Target_5XX_Count', Namespace: 'AWS/ApplicationELB', Threshold: 1, EvaluationPeriods: 3, ComparisonOperator: 'GreaterThanThreshold' } };
+    const service = t.Resources.Service.Properties;
+    service.LoadBalancers = [{ ContainerName: 'app', ContainerPort: 80, TargetGroupArn: { Ref: 'TargetGroup' } }];
+    service.DeploymentConfiguration = { MaximumPercent: 200, MinimumHealthyPercent: 75, DeploymentCircuitBreaker: { Enable: true, Rollback: true } };
+    if (alarms !== undefined) service.DeploymentConfiguration.Alarms = alarms;
+    more(service);
+    return new ExposureChecks().checkTemplate(t).filter((f) => f.ruleId === 'Portcullis-ECS2')
+      .map((f) => `${f.resourceLogicalId}${f.cannotEvaluate ? `: ${f.cannotEvaluate}` : ''}`);
+  }
+
+  test.each<[string, unknown]>([
+    ['no Alarms at all', undefined],
+    ['aws-cdk-lib\'s default: disabled, no names', { AlarmNames: [], Enable: false, Rollback: false }],
+    ['enabled without rollback', { AlarmNames: [{ Ref: 'Errors' }], Enable: true, Rollback: false }],
+    ['rollback but not enabled', { AlarmNames: [{ Ref: 'Errors' }], Enable: false, Rollback: true }],
+    ['enabled, rollback, but no alarm names', { AlarmNames: [], Enable: true, Rollback: true }],
+    ['enabled and rollback as strings "false"', { AlarmNames: ['errors'], Enable: 'false', Rollback: 'true' }],
+  ])('flagged: %s', (_, alarms) => {
+    expect(behindAlb(alarms)).toEqual(['Service']);
+  });
+
+  test.each<[string, unknown, (service: any) => void]>([
+    ['alarms enabled with rollback, names Refs to alarms of the template', { AlarmNames: [{ Ref: 'Errors' }], Enable: true, Rollback: true }, () => {}],
+    ['alarm names as literals, booleans as strings', { AlarmNames: ['api-5xx'], Enable: 'true', Rollback: 'true' }, () => {}],
+    ['no load balancer (e.g. behind API Gateway: ECS1 covers it)', undefined, (s) => { delete s.LoadBalancers; }],
+    ['an empty LoadBalancers list', undefined, (s) => { s.LoadBalancers = []; }],
+    ['the CodeDeploy controller (its own alarms)', undefined, (s) => { s.DeploymentController = { Type: 'CODE_DEPLOY' }; }],
+  ])('not flagged: %s', (_, alarms, more) => {
+    expect(behindAlb(alarms, more)).toEqual([]);
+  });
+
+  test.each<[string, unknown, (service: any) => void, string]>([
+    ['Alarms is Fn::If', ifProd({ AlarmNames: ['a'], Enable: true, Rollback: true }, { Ref: 'AWS::NoValue' }), () => {}, 'cannot evaluate DeploymentConfiguration.Alarms of Service: intrinsic Fn::If'],
+    ['Enable is a Ref to a parameter without a default', { AlarmNames: ['a'], Enable: { Ref: 'On' }, Rollback: true }, () => {}, 'cannot evaluate DeploymentConfiguration.Alarms.Enable of Service: Ref to On'],
+    ['AlarmNames is Fn::Split', { AlarmNames: { 'Fn::Split': [',', 'a,b'] }, Enable: true, Rollback: true }, () => {}, 'cannot evaluate DeploymentConfiguration.Alarms.AlarmNames of Service: intrinsic Fn::Split'],
+    ['LoadBalancers is Fn::If', { AlarmNames: [], Enable: false, Rollback: false }, (s) => { s.LoadBalancers = ifProd(s.LoadBalancers, []); }, 'cannot evaluate LoadBalancers of Service: intrinsic Fn::If'],
+    ['the deployment controller is Fn::If', undefined, (s) => { s.DeploymentController = ifProd({ Type: 'ECS' }, { Type: 'CODE_DEPLOY' }); }, 'cannot evaluate DeploymentController of Service: intrinsic Fn::If'],
+  ])('fails closed: %s', (_, alarms, more, why) => {
+    const [hit] = behindAlb(alarms, more);
+    expect(hit).toMatch(new RegExp(`^Service: ${why.replace(/[.()]/g, '\\$&')}`));
+  });
 });
 
 test.each([
@@ -152,7 +203,7 @@ describe('as a CDK policy-validation plugin', () => {
     const stack = new Stack(app, 'Clean');
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 1 });
     const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
-    new ecsPatterns.ApplicationLoadBalancedFargateService(stack, 'Api', {
+    const api = new ecsPatterns.ApplicationLoadBalancedFargateService(stack, 'Api', {
       cluster,
       circuitBreaker: { rollback: true },
       taskImageOptions: {
@@ -160,6 +211,9 @@ describe('as a CDK policy-validation plugin', () => {
         logDriver: ecs.LogDrivers.awsLogs({ streamPrefix: 'api', logRetention: logs.RetentionDays.ONE_MONTH }),
       },
     });
+    // a rollback alarm on the target group's 5xx (Portcullis-ECS2)
+    const errors = api.targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT).createAlarm(stack, 'Errors', { threshold: 5, evaluationPeriods: 2 });
+    (api.service.node.defaultChild as ecs.CfnService).addPropertyOverride('DeploymentConfiguration.Alarms', { AlarmNames: [errors.alarmName], Enable: true, Rollback: true });
     Validations.of(app).addPlugins(new ExposureChecks());
     expect(new ExposureChecks().checkStack(stack)).toEqual([]);
     const assembly = app.synth(); // the plugin runs here and would throw on a finding
@@ -171,7 +225,7 @@ describe('as a CDK policy-validation plugin', () => {
     const rules = ExposureChecks.rules();
     expect(rules.map((r) => r.id)).toEqual([
       'Portcullis-TASK1', 'Portcullis-TASK2', 'Portcullis-SG1', 'Portcullis-SG2', 'Portcullis-SG3', 'Portcullis-RT1',
-      'Portcullis-LOG1', 'Portcullis-ECS1', 'Portcullis-LT1', 'Portcullis-LT2', 'Portcullis-API1', 'Portcullis-API2',
+      'Portcullis-LOG1', 'Portcullis-ECS1', 'Portcullis-ECS2', 'Portcullis-LT1', 'Portcullis-LT2', 'Portcullis-API1', 'Portcullis-API2',
     ]);
     for (const r of rules) {
       expect(r.description).not.toContain('\n');

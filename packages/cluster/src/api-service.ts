@@ -1,4 +1,5 @@
 import { Annotations, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -8,6 +9,9 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { EgressKind, Network } from '@portcullis/network';
 import { Construct } from 'constructs';
 import { ClusterCapacity, IApiCluster } from './api-cluster';
+import { Deployment } from './deployment';
+import { checkDeployment, strategyProps } from './private/deployment-checks';
+import { RollbackAlarmList } from './private/rollback-alarms';
 import { ecsTasksOfThisAccount } from './private/cluster-common';
 import { validateFargateSize } from './private/fargate-sizes';
 import {
@@ -181,6 +185,25 @@ export interface ApiServiceProps {
    * @default false
    */
   readonly assignPublicIp?: boolean;
+  /**
+   * How ECS deploys a new revision: `Deployment.rolling()`, or a traffic-shifting strategy
+   * (`Deployment.canary()`, `Deployment.linear()`, `Deployment.blueGreen()`), which needs an
+   * Application Load Balancer (`AlbIngress` creates the second target group, the production
+   * listener rule and the role ECS assumes). Changing it on a deployed service is an update in
+   * place: the deployment controller stays `ECS`.
+   *
+   * @default Deployment.rolling()
+   */
+  readonly deployment?: Deployment;
+  /**
+   * ECS deployment alarms with rollback: a deployment during which one of the service's
+   * rollback alarms goes into ALARM is stopped and rolled back. The ingresses create the
+   * alarms (the target 5xx rate behind an ALB, the stage's 5xx rate behind an HTTP API);
+   * `addRollbackAlarm()` adds your own. With `false`, the ingresses create none.
+   *
+   * @default true
+   */
+  readonly rollbackAlarms?: boolean;
 }
 
 const DEFAULT_IMAGE = 'public.ecr.aws/docker/library/nginx:latest';
@@ -219,10 +242,20 @@ export class ApiService extends Construct implements ec2.IConnectable {
   public readonly scalableTaskCount?: ecs.ScalableTaskCount;
   /** The container paths that have writable scratch volumes (see `writablePaths`). */
   public readonly writablePaths: string[];
+  /** How ECS deploys a new revision. */
+  public readonly deployment: Deployment;
+  /** Whether the ingresses attach rollback alarms to this service (`rollbackAlarms`). */
+  public readonly rollbackAlarms: boolean;
+
+  private readonly rollbackAlarmList: RollbackAlarmList;
+  /** Load-balancer registrations: all of them, and those with an alternate target. */
+  private readonly registrations = { all: 0, trafficShift: 0 };
 
   constructor(scope: Construct, id: string, props: ApiServiceProps) {
     super(scope, id);
     this.cluster = props.cluster;
+    this.deployment = props.deployment ?? Deployment.rolling();
+    this.rollbackAlarms = props.rollbackAlarms ?? true;
     const settings = this.validate(props);
     const placement = this.placement(props, settings);
     this.assignPublicIp = placement.assignPublicIp;
@@ -240,6 +273,8 @@ export class ApiService extends Construct implements ec2.IConnectable {
     this.service = service.service;
     this.connections = service.service.connections;
     this.scalableTaskCount = this.addScaling(settings, service.service);
+    this.rollbackAlarmList = new RollbackAlarmList(service.service);
+    checkDeployment(this, this.deployment, this.rollbackAlarms, () => this.registrations, () => this.rollbackAlarmList.list.length);
     registerServiceName(props.cluster.cluster, props.serviceName, this.node.path);
   }
 
@@ -434,6 +469,7 @@ export class ApiService extends Construct implements ec2.IConnectable {
       securityGroups: [securityGroup],
       vpcSubnets: subnets,
       enableExecuteCommand: settings.enableExecuteCommand,
+      ...strategyProps(this.deployment),
     };
     const service = settings.fargate
       ? new ecs.FargateService(this, 'Service', { ...common, assignPublicIp: this.assignPublicIp })
@@ -471,19 +507,40 @@ export class ApiService extends Construct implements ec2.IConnectable {
 
   /**
    * The service as a load-balancer target on the container port (for an ALB target group of
-   * type `ip`).
+   * type `ip`). With a traffic-shifting `deployment`, give the `alternateTarget` (the second
+   * target group, the production listener rule and the role ECS assumes).
    */
-  public loadBalancerTarget(): ecs.IEcsLoadBalancerTarget {
-    return this.service.loadBalancerTarget({ containerName: CONTAINER_NAME, containerPort: this.containerPort });
+  public loadBalancerTarget(alternateTarget?: ecs.IAlternateTarget): ecs.IEcsLoadBalancerTarget {
+    this.registrations.all++;
+    if (alternateTarget) this.registrations.trafficShift++;
+    return this.service.loadBalancerTarget({ containerName: CONTAINER_NAME, containerPort: this.containerPort, alternateTarget });
   }
 
   /**
    * Registers the service in a target group, and makes the service wait for `dependsOn`
-   * (the listener) so it is never created before the target group is attached.
+   * (the listener, or the listener rule) so it is never created before the target group is
+   * attached. With a traffic-shifting `deployment`, give the `alternateTarget`.
    */
-  public attachToTargetGroup(targetGroup: elbv2.IApplicationTargetGroup, dependsOn?: Construct): void {
-    targetGroup.addTarget(this.loadBalancerTarget());
+  public attachToTargetGroup(targetGroup: elbv2.IApplicationTargetGroup, dependsOn?: Construct, alternateTarget?: ecs.IAlternateTarget): void {
+    targetGroup.addTarget(this.loadBalancerTarget(alternateTarget));
     if (dependsOn) this.service.node.addDependency(dependsOn);
+  }
+
+  /**
+   * Adds an alarm to the service's ECS deployment alarms (`Enable: true, Rollback: true`): a
+   * deployment during which it goes into ALARM is stopped and rolled back. The alarm's name is
+   * written into the template at synth (a `Ref` to an alarm of the same stack). The alarm
+   * must not watch a metric of this service's own resource (a circular dependency): use
+   * metrics of the target group, load balancer or API stage. Works whatever `rollbackAlarms`
+   * says (that prop only decides whether ingresses add their default alarms).
+   */
+  public addRollbackAlarm(alarm: cloudwatch.IAlarm): void {
+    this.rollbackAlarmList.add(alarm);
+  }
+
+  /** The rollback alarms added so far (by ingresses and `addRollbackAlarm`). */
+  public get attachedRollbackAlarms(): cloudwatch.IAlarm[] {
+    return this.rollbackAlarmList.list;
   }
 
   /**

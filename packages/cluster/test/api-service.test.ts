@@ -10,7 +10,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Egress, Network } from '@portcullis/network';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as fc from 'fast-check';
-import { ApiService, ApiServiceProps, Ec2Cluster, FargateCluster } from '../src';
+import { ApiService, ApiServiceProps, Deployment, Ec2Cluster, FargateCluster } from '../src';
 
 function fargate(props: Partial<ApiServiceProps> = {}, egress?: Egress) {
   const stack = new Stack(new App(), 'Test');
@@ -247,7 +247,8 @@ test('property: random valid services synthesize; tasks get public IPs only on a
   const sizes: Array<[number, number]> = [[256, 512], [256, 1024], [512, 1024], [512, 4096], [1024, 2048], [2048, 8192], [4096, 16384], [16384, 122880]];
   // on the default t3.medium / t4g.medium instances (2 vCPU, 4 GiB)
   const ec2Sizes: Array<[number, number]> = [[256, 512], [256, 1024], [512, 1024], [1024, 2048], [2048, 3072]];
-  const hits = { publicOnly: 0, ec2: 0, alb: 0, cloudMap: 0, autoScale: 0, arm: 0 };
+  const hits = { publicOnly: 0, ec2: 0, alb: 0, cloudMap: 0, autoScale: 0, arm: 0, trafficShift: 0, trafficShiftWithoutAlb: 0 };
+  const strategies = { rolling: () => Deployment.rolling(), canary: () => Deployment.canary(), linear: () => Deployment.linear(), blueGreen: () => Deployment.blueGreen() };
   fc.assert(fc.property(
     fc.record({
       // 'public' = Egress.publicSubnetsOnly() with assignPublicIp: true (Fargate only: Ec2Cluster refuses it)
@@ -262,6 +263,7 @@ test('property: random valid services synthesize; tasks get public IPs only on a
       arm: fc.boolean(),
       alb: fc.boolean(),
       cloudMap: fc.boolean(),
+      deployment: fc.constantFrom<keyof typeof strategies>('rolling', 'rolling', 'canary', 'linear', 'blueGreen'),
     }),
     (p) => {
       const stack = new Stack(new App(), 'Test');
@@ -278,14 +280,26 @@ test('property: random valid services synthesize; tasks get public IPs only on a
         autoScaling: p.autoScale ? { minCapacity: 1, maxCapacity: 5 } : undefined,
         runtimePlatform: onEc2 ? undefined : { cpuArchitecture: p.arm ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64 },
         assignPublicIp: publicOnly ? true : undefined,
+        deployment: strategies[p.deployment](),
       });
+      const shift = p.deployment !== 'rolling';
       if (p.alb) {
         // what AlbIngress does: an ip target group on the container port, opened from the ALB's group
         const lb = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc: network.vpc, internetFacing: true });
         const listener = lb.addListener('Http', { port: 80, open: true });
         const tg = new elbv2.ApplicationTargetGroup(stack, 'Tg', { vpc: network.vpc, port: p.containerPort, protocol: elbv2.ApplicationProtocol.HTTP, targetType: elbv2.TargetType.IP });
         listener.addTargetGroups('Default', { targetGroups: [tg] });
-        service.attachToTargetGroup(tg, listener);
+        if (shift) {
+          // and for a traffic-shifting deployment: a second target group and a weighted production rule
+          const green = new elbv2.ApplicationTargetGroup(stack, 'Green', { vpc: network.vpc, port: p.containerPort, protocol: elbv2.ApplicationProtocol.HTTP, targetType: elbv2.TargetType.IP });
+          const rule = new elbv2.ApplicationListenerRule(stack, 'Rule', {
+            listener, priority: 1, conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+            action: elbv2.ListenerAction.weightedForward([{ targetGroup: tg, weight: 100 }, { targetGroup: green, weight: 0 }]),
+          });
+          service.attachToTargetGroup(tg, rule, new ecs.AlternateTarget('Alt', { alternateTargetGroup: green, productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(rule) }));
+        } else {
+          service.attachToTargetGroup(tg, listener);
+        }
         service.allowFrom(lb);
       }
       if (p.cloudMap) {
@@ -293,8 +307,18 @@ test('property: random valid services synthesize; tasks get public IPs only on a
         const ns = new servicediscovery.PrivateDnsNamespace(stack, 'Ns', { name: 'internal', vpc: network.vpc });
         service.registerInCloudMap(ns.createService('Srv', { dnsRecordType: servicediscovery.DnsRecordType.SRV }));
       }
+      if (shift && !p.alb) {
+        // a traffic-shifting deployment without a load balancer never reaches CloudFormation
+        expect(() => Template.fromStack(stack)).toThrow(/`deployment` Deployment\.(canary|linear|blueGreen)\(\) needs an Application Load Balancer/);
+        hits.trafficShiftWithoutAlb++;
+        return;
+      }
       const template = Template.fromStack(stack);
       const svc = Object.values<any>(template.findResources('AWS::ECS::Service'))[0];
+      expect(svc.Properties.DeploymentController).toEqual({ Type: 'ECS' });
+      expect(svc.Properties.DeploymentConfiguration.Strategy).toBe(shift ? ({ rolling: undefined, canary: 'CANARY', linear: 'LINEAR', blueGreen: 'BLUE_GREEN' } as Record<string, string | undefined>)[p.deployment] : undefined);
+      expect(!!svc.Properties.LoadBalancers?.[0]?.AdvancedConfiguration).toBe(shift);
+      hits.trafficShift += shift ? 1 : 0;
       const awsvpc = svc.Properties.NetworkConfiguration.AwsvpcConfiguration;
       expect(awsvpc.AssignPublicIp).toBe(publicOnly ? 'ENABLED' : 'DISABLED');
       const subnetIds: string[] = awsvpc.Subnets.map((s: any) => s.Ref);

@@ -5,7 +5,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Egress, Network } from '@portcullis/network';
 import * as fc from 'fast-check';
-import { ApiService, ApiServiceProps, Ec2Cluster, Ec2ClusterProps, FargateCluster } from '../src';
+import { ApiService, ApiServiceProps, Deployment, Ec2Cluster, Ec2ClusterProps, FargateCluster } from '../src';
 import { instanceSize } from '../src/private/instance-sizes';
 
 /** Bad input (issue 17): every rejection names the prop, the value and the fix; the valid neighbours still synthesize. */
@@ -246,6 +246,8 @@ test('Egress.none() with Ec2Cluster still needs ec2Capacity', () => {
 interface Invalid {
   readonly prop: string;
   readonly props: Partial<ApiServiceProps>;
+  /** Props whose making throws (a `Deployment` factory validates its options). */
+  readonly lazyProps?: () => Partial<ApiServiceProps>;
   readonly ec2?: boolean;
   readonly egress?: Egress;
 }
@@ -296,6 +298,11 @@ const INVALID: fc.Arbitrary<Invalid> = fc.oneof(
   fc.constant<Invalid>({ prop: 'runtimePlatform.cpuArchitecture', props: { runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64 } }, ec2: true }),
   fc.constantFrom(4096, 8192).map((cpu) => ({ prop: 'cpu', props: { cpu, memory: 1024 }, ec2: true })),
   fc.integer({ min: 4096, max: 100000 }).map((memory) => ({ prop: 'memory', props: { cpu: 1024, memory }, ec2: true })),
+  fc.oneof(nonFinite, fc.constantFrom(0, 0.05, 100.1, 5.05, -1)).map((percent) => ({ prop: 'deployment', props: {}, lazyProps: () => ({ deployment: Deployment.canary({ percent }) }) })),
+  fc.oneof(nonFinite, fc.constantFrom(2.9, 0, 101)).map((percent) => ({ prop: 'deployment', props: {}, lazyProps: () => ({ deployment: Deployment.linear({ percent }) }) })),
+  fc.constantFrom(Duration.seconds(30), Duration.minutes(1441), Duration.minutes(NaN)).map((bakeTime) => ({ prop: 'deployment', props: {}, lazyProps: () => ({ deployment: Deployment.blueGreen({ bakeTime }) }) })),
+  // no load balancer: an error at synth
+  fc.constantFrom(() => Deployment.canary(), () => Deployment.linear(), () => Deployment.blueGreen()).map((make) => ({ prop: 'deployment', props: {}, lazyProps: () => ({ deployment: make() }) })),
 );
 
 test('property: random invalid ApiService props are rejected at synth, naming the prop', () => {
@@ -309,7 +316,7 @@ test('property: random invalid ApiService props are rejected at synth, naming th
       const cluster = invalid.ec2 ? new Ec2Cluster(stack, 'Cluster', { network }) : new FargateCluster(stack, 'Cluster', { network });
       let error: Error | undefined;
       try {
-        new ApiService(stack, 'Api', { cluster, ...base, ...invalid.props });
+        new ApiService(stack, 'Api', { cluster, ...base, ...invalid.props, ...invalid.lazyProps?.() });
         Template.fromStack(stack); // synth: must not get here
       } catch (e) {
         error = e as Error;
@@ -321,7 +328,7 @@ test('property: random invalid ApiService props are rejected at synth, naming th
   // every kind of invalid prop was generated
   expect([...seen].sort()).toEqual([
     'assignPublicIp', 'autoScaling.maxCapacity', 'autoScaling.minCapacity', 'autoScaling.targetCpuUtilization', 'autoScaling.targetMemoryUtilization',
-    'containerPort', 'cpu', 'desiredCount', 'healthCheck.command', 'healthCheck.interval', 'healthCheck.retries', 'healthCheck.startPeriod', 'healthCheck.timeout',
+    'containerPort', 'cpu', 'deployment', 'desiredCount', 'healthCheck.command', 'healthCheck.interval', 'healthCheck.retries', 'healthCheck.startPeriod', 'healthCheck.timeout',
     'image', 'logRetention', 'maxHealthyPercent', 'memory', 'minHealthyPercent', 'runtimePlatform.cpuArchitecture', 'serviceName', 'writablePaths',
   ]);
 });

@@ -4,9 +4,11 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { UpdateSafety } from '@portcullis/audit';
 import { Network } from '@portcullis/network';
-import { ApiService, ApiServiceProps, Ec2Cluster, Ec2ClusterProps, FargateCluster } from '../src';
+import { ApiService, ApiServiceProps, Deployment, Ec2Cluster, Ec2ClusterProps, FargateCluster } from '../src';
 
 /**
  * "What a change replaces": for each change of props, synthesize before and after and ask
@@ -19,19 +21,42 @@ interface Case {
   readonly ec2?: boolean;
   readonly cluster?: Partial<Ec2ClusterProps>;
   readonly service?: Partial<ApiServiceProps>;
+  /**
+   * Behind a load balancer: an ALB, a listener, two target groups and a weighted rule, as
+   * AlbIngress makes them; the service gets the alternate target when its deployment shifts
+   * traffic. `before` is then the service's props in the deployed stack.
+   */
+  readonly alb?: { readonly before: Partial<ApiServiceProps> };
   /** Rewrites the after-template: a change CloudFormation sees at deploy time, not in the CDK code. */
   readonly deployTime?: (template: any) => void;
   /** `<type> <change>` of every finding, sorted; [] = updated in place. */
   readonly replaces: string[];
 }
 
-function synth(ec2Capacity: boolean, cluster: Partial<Ec2ClusterProps> = {}, service: Partial<ApiServiceProps> = {}): any {
+function synth(ec2Capacity: boolean, cluster: Partial<Ec2ClusterProps> = {}, service: Partial<ApiServiceProps> = {}, alb = false): any {
   const stack = new Stack(new App(), 'Api');
   const network = new Network(stack, 'Network');
   const apiCluster = ec2Capacity
     ? new Ec2Cluster(stack, 'Cluster', { network, ...cluster })
     : new FargateCluster(stack, 'Cluster', { network });
-  new ApiService(stack, 'Service', { cluster: apiCluster, ...service });
+  const api = new ApiService(stack, 'Service', { cluster: apiCluster, ...service });
+  if (alb) {
+    const vpc = network.vpc;
+    const lb = new elbv2.ApplicationLoadBalancer(stack, 'Lb', { vpc, internetFacing: true });
+    const targetGroup = (id: string) => new elbv2.ApplicationTargetGroup(stack, id, { vpc, port: 80, protocol: elbv2.ApplicationProtocol.HTTP, targetType: elbv2.TargetType.IP });
+    const blue = targetGroup('Blue');
+    const green = targetGroup('Green');
+    const listener = lb.addListener('Http', { port: 80, open: false, defaultAction: elbv2.ListenerAction.forward([blue]) });
+    const rule = new elbv2.ApplicationListenerRule(stack, 'Rule', {
+      listener, priority: 50000, conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+      action: elbv2.ListenerAction.weightedForward([{ targetGroup: blue, weight: 100 }, { targetGroup: green, weight: 0 }]),
+    });
+    const alternate = api.deployment.needsTrafficShift
+      ? new ecs.AlternateTarget('Alternate', { alternateTargetGroup: green, productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(rule), role: iam.Role.fromRoleArn(stack, 'EcsRole', 'arn:aws:iam::123456789012:role/ecs-lb') })
+      : undefined;
+    api.attachToTargetGroup(blue, rule, alternate);
+    api.addRollbackAlarm(blue.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT).createAlarm(stack, 'Errors', { threshold: 1, evaluationPeriods: 3 }));
+  }
   return Template.fromStack(stack).toJSON();
 }
 
@@ -59,6 +84,15 @@ const CASES: Case[] = [
   { change: '`readonlyRootFilesystem` on', service: { readonlyRootFilesystem: true }, replaces: [TASK_DEFINITION] },
   { change: '`enableExecuteCommand` on', service: { enableExecuteCommand: true }, replaces: [] },
   { change: '`circuitBreaker` off', service: { circuitBreaker: false }, replaces: [] },
+  { change: '`rollbackAlarms` off', service: { rollbackAlarms: false }, replaces: [] },
+  // the deployment controller stays ECS (create-only): the service is updated in place
+  { change: '`deployment` rolling → canary (behind a load balancer)', alb: { before: {} }, service: { deployment: Deployment.canary() }, replaces: [] },
+  {
+    change: '`deployment` canary → blue/green (behind a load balancer)',
+    alb: { before: { deployment: Deployment.canary() } },
+    service: { deployment: Deployment.blueGreen() },
+    replaces: [],
+  },
   {
     change: '`serviceName` set (was generated)',
     service: { serviceName: 'orders' },
@@ -79,8 +113,8 @@ const ec2Before = JSON.parse(JSON.stringify(baseline.ec2));
 resolvedAmi('ami-0fedcba9876543210')(ec2Before);
 
 function replacements(c: Case): string[] {
-  const before = c.ec2 ? (c.deployTime ? ec2Before : baseline.ec2) : baseline.fargate;
-  const after = synth(c.ec2 ?? false, c.cluster, c.service);
+  const before = c.alb ? synth(false, {}, c.alb.before, true) : c.ec2 ? (c.deployTime ? ec2Before : baseline.ec2) : baseline.fargate;
+  const after = synth(c.ec2 ?? false, c.cluster, c.service, c.alb !== undefined);
   c.deployTime?.(after);
   const report = UpdateSafety.compare(before, after);
   expect(report.passed).toBe(true); // no change of this table may break clients
@@ -103,5 +137,17 @@ test('the README publishes this table', () => {
   for (const c of CASES) {
     const cell = c.replaces.length === 0 ? 'nothing (updated in place)' : [...c.replaces].sort().map((r) => `\`${r}\``).join(', ');
     expect(readme).toContain(`| ${c.change} | ${cell} |`);
+  }
+});
+
+test('why every strategy keeps the ECS deployment controller: changing it (e.g. to CodeDeploy) would replace the service', () => {
+  const after = JSON.parse(JSON.stringify(baseline.fargate));
+  const service = Object.values<any>(after.Resources).find((r) => r.Type === 'AWS::ECS::Service');
+  expect(service.Properties.DeploymentController).toEqual({ Type: 'ECS' });
+  service.Properties.DeploymentController = { Type: 'CODE_DEPLOY' };
+  expect(UpdateSafety.compare(baseline.fargate, after).findings.map((f) => `${f.resourceType} ${f.change}`)).toContain('AWS::ECS::Service REPLACE');
+  for (const deployment of [Deployment.canary(), Deployment.linear(), Deployment.blueGreen()]) {
+    const template = synth(false, {}, { deployment }, true);
+    expect(Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::ECS::Service').Properties.DeploymentController).toEqual({ Type: 'ECS' });
   }
 });

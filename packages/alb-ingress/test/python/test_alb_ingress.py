@@ -4,7 +4,7 @@ import pytest
 from aws_cdk import assertions, aws_ec2 as ec2
 
 from portcullis.alb_ingress import AlbIngress, LoadBalancerSecurityGroup
-from portcullis.cluster import ApiService, FargateCluster
+from portcullis.cluster import ApiService, Deployment, FargateCluster
 from portcullis.network import Network
 
 
@@ -70,3 +70,44 @@ def test_internal_alb_with_ipv6_ranges_and_wildcard_patterns_synthesizes():
     groups = template.find_resources("AWS::EC2::SecurityGroup")
     ranges = {r.get("CidrIp", r.get("CidrIpv6")) for g in groups.values() for r in g["Properties"].get("SecurityGroupIngress", [])}
     assert {"10.0.0.0/8", "2001:db8::/32"} <= ranges
+
+
+def test_canary_service_behind_an_alb_from_python():
+    """A canary deployment: the README's Python example, checked."""
+    stack = cdk.Stack(cdk.App(), "PyCanary")
+    network = Network(stack, "Network")
+    cluster = FargateCluster(stack, "Cluster", network=network)
+    service = ApiService(stack, "Api", cluster=cluster,
+                         deployment=Deployment.canary(percent=5, step_bake_time=cdk.Duration.minutes(3), bake_time=cdk.Duration.minutes(3)))
+    assert service.deployment.needs_traffic_shift
+    assert service.deployment.percent == 5
+    ingress = AlbIngress(stack, "Ingress", network=network, service=service,
+                         test_listener_port=8080, test_listener_cidrs=["203.0.113.0/24"])
+    production = ingress.target_group_for(service)
+    alternate = ingress.alternate_target_group_for(service)
+    assert alternate is not None
+    assert len(ingress.rollback_alarms_for(service)) == 2
+    template = assertions.Template.from_stack(stack)
+    services = list(template.find_resources("AWS::ECS::Service").values())
+    assert len(services) == 1
+    props = services[0]["Properties"]
+    config = props["DeploymentConfiguration"]
+    assert config["Strategy"] == "CANARY"
+    assert config["CanaryConfiguration"] == {"CanaryPercent": 5, "CanaryBakeTimeInMinutes": 3}
+    assert config["BakeTimeInMinutes"] == 3
+    assert config["Alarms"]["Enable"] is True and config["Alarms"]["Rollback"] is True
+    alarms = template.find_resources("AWS::CloudWatch::Alarm")
+    assert sorted(n["Ref"] for n in config["Alarms"]["AlarmNames"]) == sorted(alarms.keys())
+    assert props["DeploymentController"] == {"Type": "ECS"}
+    advanced = props["LoadBalancers"][0]["AdvancedConfiguration"]
+    assert advanced["AlternateTargetGroupArn"] == stack.resolve(alternate.target_group_arn)
+    assert props["LoadBalancers"][0]["TargetGroupArn"] == stack.resolve(production.target_group_arn)
+    assert set(advanced) == {"AlternateTargetGroupArn", "ProductionListenerRule", "TestListenerRule", "RoleArn"}
+
+
+def test_deployment_bad_input_from_python():
+    with pytest.raises(Exception, match=r"`deployment`: Deployment.canary\(\{ percent \}\) must be a multiple of 0.1 from 0.1 to 100"):
+        Deployment.canary(percent=150)
+    stack, network, cluster, service = _chain("PyBadTest")
+    with pytest.raises(Exception, match=r"`testListenerPort` 80 is the port of a production listener"):
+        AlbIngress(stack, "Bad", network=network, service=service, test_listener_port=80)

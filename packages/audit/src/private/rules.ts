@@ -232,6 +232,27 @@ export const RULES: RuleDefinition[] = [
     }),
   },
   {
+    id: 'Portcullis-ECS2',
+    description: 'An ECS service behind a load balancer has no deployment alarms with rollback: a deployment whose new tasks answer with errors (but pass health checks) is not rolled back.',
+    fix: 'Set DeploymentConfiguration.Alarms { Enable: true, Rollback: true, AlarmNames: [a 5xx-rate alarm of its target group] } (ApiService rollbackAlarms with an AlbIngress, or addRollbackAlarm).',
+    check: (t) => each(t, 'AWS::ECS::Service', (p) => {
+      const balancers = t.list(p, 'LoadBalancers');
+      if (isUnknown(balancers)) return balancers;
+      if (balancers.length === 0) return false;
+      const controller = t.scalar(p, 'DeploymentController.Type');
+      if (isUnknown(controller)) return controller;
+      // ECS deployment alarms exist only under the ECS controller; CodeDeploy has its own
+      if (controller === 'CODE_DEPLOY' || controller === 'EXTERNAL') return false;
+      const enable = t.scalar(p, 'DeploymentConfiguration.Alarms.Enable');
+      if (isUnknown(enable)) return enable;
+      const rollback = t.scalar(p, 'DeploymentConfiguration.Alarms.Rollback');
+      if (isUnknown(rollback)) return rollback;
+      const names = t.list(p, 'DeploymentConfiguration.Alarms.AlarmNames');
+      if (isUnknown(names)) return names;
+      return !(isTrue(enable) && isTrue(rollback) && names.length > 0);
+    }),
+  },
+  {
     id: 'Portcullis-LT1',
     description: 'An EC2 launch template does not require IMDSv2: SSRF in a container or host can read instance credentials.',
     fix: 'Set LaunchTemplateData.MetadataOptions.HttpTokens to required (requireImdsv2: true).',

@@ -1,0 +1,189 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { ApiService } from '@portcullis/cluster';
+import { wholeNumber } from '@portcullis/network/lib/private/validate';
+import { Construct } from 'constructs';
+import { validateAllowedCidrs } from './validation';
+
+/**
+ * Everything an AlbIngress creates per service for ECS deployments: with a traffic-shifting
+ * `deployment` (canary, linear, blue/green), the alternate target group, the production
+ * listener rule forwarding to both target groups (weights 100/0, which ECS then changes), a
+ * test listener rule when there is a test listener, and the role ECS assumes to change them;
+ * with `rollbackAlarms`, the 5xx-rate alarms ECS watches during the deployment.
+ *
+ * ECS native blue/green, linear and canary deployments with an ALB shift traffic by changing
+ * the weights of a listener RULE's forward action (not a listener's default action), between
+ * the service's target group and an alternate one, and need a role to do it:
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb-resources-for-blue-green.html
+ * Listeners with non-forward actions (redirect, fixed response) next to the forward rules make
+ * the deployment fail (same page), so every rule and default action here forwards.
+ */
+
+/** Priority of the catch-all rule of the default service when it shifts traffic. */
+export const DEFAULT_SERVICE_RULE_PRIORITY = 50000;
+
+/** Rollback alarm: target 5xx above 1 % of requests in 2 of 3 one-minute periods. */
+export const ROLLBACK_ALARM = { thresholdPercent: 1, datapointsToAlarm: 2, evaluationPeriods: 3, period: Duration.minutes(1) };
+
+/** What the ingress created for one service. */
+export interface ServiceAttachment {
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
+  readonly rule?: elbv2.ApplicationListenerRule;
+  readonly testRule?: elbv2.ApplicationListenerRule;
+  readonly alarms: cloudwatch.IAlarm[];
+}
+
+/** How to attach one service. */
+export interface AttachOptions {
+  /** Construct-id prefix of what is created for the service ('' for the default service). */
+  readonly id: string;
+  readonly service: ApiService;
+  /** The service's (production) target group. */
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  /** Makes a second target group like the first, with this construct id. */
+  readonly makeAlternate: (id: string) => elbv2.ApplicationTargetGroup;
+  readonly priority: number;
+  /** The rule's conditions; none: the default service (its listener's default action). */
+  readonly conditions?: elbv2.ListenerCondition[];
+}
+
+/** Validates `testListenerPort` / `testListenerCidrs`. */
+export function validateTestListener(port: number | undefined, cidrs: string[] | undefined, listenerPorts: number[]): void {
+  if (cidrs !== undefined && port === undefined) {
+    throw new Error('`testListenerCidrs` was given without `testListenerPort`: give the port of the test listener (e.g. 8080), or leave `testListenerCidrs` out');
+  }
+  if (port === undefined) return;
+  wholeNumber('testListenerPort', port, { min: 1, max: 65535, fix: 'use a TCP port from 1 to 65535 that no listener uses, e.g. 8080' });
+  if (listenerPorts.includes(port)) {
+    throw new Error(`\`testListenerPort\` ${port} is the port of a production listener (${listenerPorts.join(', ')}): test traffic needs its own port; use another one, e.g. 8080`);
+  }
+  if (cidrs !== undefined) validateAllowedCidrs('testListenerCidrs', cidrs);
+}
+
+/** The ECS wiring of the services of one AlbIngress. */
+export class TrafficShift {
+  private role?: iam.Role;
+  private readonly attachments = new Map<ApiService, ServiceAttachment>();
+
+  constructor(
+    private readonly scope: Construct,
+    private readonly listener: elbv2.ApplicationListener,
+    private readonly testListener: elbv2.ApplicationListener | undefined,
+  ) {}
+
+  /** Attaches a service: target group(s), rule(s), role, alarms. Returns the production rule, if any. */
+  public attach(options: AttachOptions): elbv2.ApplicationListenerRule | undefined {
+    const { id, service, targetGroup } = options;
+    const shift = service.deployment.needsTrafficShift;
+    const alternateTargetGroup = shift ? options.makeAlternate(`${id}AlternateTargetGroup`) : undefined;
+    const action = alternateTargetGroup
+      ? elbv2.ListenerAction.weightedForward([{ targetGroup, weight: 100 }, { targetGroup: alternateTargetGroup, weight: 0 }])
+      : elbv2.ListenerAction.forward([targetGroup]);
+    // The default service is the listener's default action; ECS needs a rule, so a
+    // traffic-shifting default service also gets a catch-all rule at the last priority.
+    const conditions = options.conditions ?? (shift ? [elbv2.ListenerCondition.pathPatterns(['/*'])] : undefined);
+    const rule = conditions && new elbv2.ApplicationListenerRule(this.scope, `${id || 'DefaultService'}Rule`, {
+      listener: this.listener, priority: options.priority, conditions, action,
+    });
+    let testRule: elbv2.ApplicationListenerRule | undefined;
+    if (alternateTargetGroup && this.testListener && conditions) {
+      testRule = new elbv2.ApplicationListenerRule(this.scope, `${id || 'DefaultService'}TestRule`, {
+        listener: this.testListener, priority: options.priority, conditions, action,
+      });
+    }
+    const alternateTarget = alternateTargetGroup && rule ? new ecs.AlternateTarget(`${id || 'DefaultService'}AlternateTarget`, {
+      alternateTargetGroup,
+      productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(rule),
+      testListener: testRule && ecs.ListenerRuleConfiguration.applicationListenerRule(testRule),
+      role: this.ecsRole(),
+    }) : undefined;
+    service.attachToTargetGroup(targetGroup, rule ?? this.listener, alternateTarget);
+    if (rule && !options.conditions) service.service.node.addDependency(this.listener);
+
+    const alarms: cloudwatch.IAlarm[] = [];
+    if (service.rollbackAlarms) {
+      alarms.push(rollbackAlarm(this.scope, `${id || 'DefaultService'}RollbackAlarm`, targetGroup, service));
+      if (alternateTargetGroup) alarms.push(rollbackAlarm(this.scope, `${id || 'DefaultService'}AlternateRollbackAlarm`, alternateTargetGroup, service));
+      alarms.forEach((alarm) => service.addRollbackAlarm(alarm));
+    }
+    if (!this.attachments.has(service)) this.attachments.set(service, { targetGroup, alternateTargetGroup, rule, testRule, alarms });
+    return rule;
+  }
+
+  /** What was created for `service`, if it is attached. */
+  public attachmentOf(service: ApiService): ServiceAttachment | undefined {
+    return this.attachments.get(service);
+  }
+
+  /**
+   * The role ECS assumes to register tasks in the target groups and change the listener
+   * rules' weights: one per ingress, with the AWS-managed policy the ECS documentation
+   * prescribes for it (AmazonECSInfrastructureRolePolicyForLoadBalancers: describe calls,
+   * which have no resource-level permissions; register and deregister targets; modify ALB
+   * listeners and rules).
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AmazonECSInfrastructureRolePolicyForLoadBalancers.html
+   */
+  private ecsRole(): iam.Role {
+    if (!this.role) {
+      this.role = new iam.Role(this.scope, 'EcsTrafficShiftRole', {
+        description: 'Assumed by ECS to shift traffic between the blue and green target groups of this load balancer (canary, linear and blue/green deployments)',
+        assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
+        managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonECSInfrastructureRolePolicyForLoadBalancers')],
+      });
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
+        reason: 'AmazonECSInfrastructureRolePolicyForLoadBalancers is the policy the ECS documentation prescribes for the load-balancer infrastructure role of blue/green, linear and canary deployments; AWS updates it as ECS needs more actions (v2 to v6 in 2025-2026), which a copied inline policy would miss and fail deployments on',
+      });
+    }
+    return this.role;
+  }
+}
+
+/** Opens the test listener's port to `cidrs` (nothing is open without them). */
+export function openTestListener(securityGroup: ec2.ISecurityGroup, port: number, cidrs: string[] | undefined): void {
+  if (cidrs === undefined) return;
+  const blocks = validateAllowedCidrs('testListenerCidrs', cidrs);
+  cidrs.forEach((cidr, i) => {
+    const { family, peerCidr } = blocks[i];
+    const peer = family === 'ipv6' ? ec2.Peer.ipv6(peerCidr) : ec2.Peer.ipv4(peerCidr);
+    securityGroup.addIngressRule(peer, ec2.Port.tcp(port), `Test listener ${port} from ${cidr}`);
+  });
+}
+
+/**
+ * The target 5xx rate of one target group, in percent of its requests, above 1 % in 2 of 3
+ * one-minute periods. Minutes without requests have no data and do not breach.
+ * Metrics: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+ */
+function rollbackAlarm(scope: Construct, id: string, targetGroup: elbv2.ApplicationTargetGroup, service: ApiService): cloudwatch.Alarm {
+  const period = ROLLBACK_ALARM.period;
+  const rate = new cloudwatch.MathExpression({
+    expression: '100 * FILL(errors, 0) / requests',
+    usingMetrics: {
+      errors: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: 'Sum' }),
+      requests: targetGroup.metrics.requestCount({ period, statistic: 'Sum' }),
+    },
+    label: 'Target 5xx rate (%)',
+    period,
+  });
+  const alarm = rate.createAlarm(scope, id, {
+    alarmDescription: `Rollback alarm of the ECS service ${service.node.path}: target 5xx responses above ${ROLLBACK_ALARM.thresholdPercent} % of requests ` +
+      `in ${ROLLBACK_ALARM.datapointsToAlarm} of ${ROLLBACK_ALARM.evaluationPeriods} minutes; in ALARM during a deployment, ECS rolls the deployment back`,
+    threshold: ROLLBACK_ALARM.thresholdPercent,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: ROLLBACK_ALARM.evaluationPeriods,
+    datapointsToAlarm: ROLLBACK_ALARM.datapointsToAlarm,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  Validations.of(alarm).acknowledge({
+    id: 'NIST.800.53.R5-CloudWatchAlarmAction',
+    reason: 'A deployment rollback alarm: ECS reads its state during deployments and rolls back; it needs no alarm action (notify on it, or use @portcullis/monitoring, if you want to be told)',
+  });
+  return alarm;
+}

@@ -1,0 +1,165 @@
+import { Duration } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { validateBakeTime, validatePercent, validateTotalDuration } from './private/deployment-limits';
+
+/** Options of {@link Deployment.canary}. */
+export interface CanaryDeploymentOptions {
+  /**
+   * Percent of production traffic the new tasks get first: a multiple of 0.1 from 0.1 to 100.
+   *
+   * @default 5 - as ECS Express Mode
+   */
+  readonly percent?: number;
+  /**
+   * How long the canary share runs before the rest of the traffic shifts: whole minutes,
+   * 0 to 1440.
+   *
+   * @default Duration.minutes(3)
+   */
+  readonly stepBakeTime?: Duration;
+  /**
+   * How long the old tasks are kept after all traffic has shifted (a rollback in that time is
+   * instant): whole minutes, 0 to 1440.
+   *
+   * @default Duration.minutes(3)
+   */
+  readonly bakeTime?: Duration;
+}
+
+/** Options of {@link Deployment.linear}. */
+export interface LinearDeploymentOptions {
+  /**
+   * Percent of production traffic shifted at each step: a multiple of 0.1 from 3 to 100.
+   *
+   * @default 20 - five steps
+   */
+  readonly percent?: number;
+  /**
+   * Time between two steps: whole minutes, 0 to 1440.
+   *
+   * @default Duration.minutes(2)
+   */
+  readonly stepBakeTime?: Duration;
+  /**
+   * How long the old tasks are kept after all traffic has shifted: whole minutes, 0 to 1440.
+   *
+   * @default Duration.minutes(3)
+   */
+  readonly bakeTime?: Duration;
+}
+
+/** Options of {@link Deployment.blueGreen}. */
+export interface BlueGreenDeploymentOptions {
+  /**
+   * How long the old tasks are kept after all traffic has shifted at once: whole minutes,
+   * 0 to 1440.
+   *
+   * @default Duration.minutes(3)
+   */
+  readonly bakeTime?: Duration;
+}
+
+/**
+ * How ECS deploys a new revision of an {@link ApiService}: a rolling update (the default), or
+ * one of ECS's native traffic-shifting strategies behind an Application Load Balancer
+ * (canary, linear, blue/green), which start the new tasks next to the old ones in a second
+ * target group, shift production traffic to them, and roll back when a rollback alarm goes
+ * into ALARM during the shift or the bake time.
+ *
+ * Limits: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html
+ */
+export class Deployment {
+  /**
+   * Rolling update: ECS replaces tasks in place within `minHealthyPercent` /
+   * `maxHealthyPercent`, with the circuit breaker and the rollback alarms. Works with every
+   * ingress.
+   */
+  public static rolling(): Deployment {
+    return new Deployment(ecs.DeploymentStrategy.ROLLING);
+  }
+
+  /**
+   * Canary: `percent` of the traffic goes to the new tasks for `stepBakeTime`, then all of it;
+   * the old tasks are kept for `bakeTime`. Needs an Application Load Balancer.
+   */
+  public static canary(options: CanaryDeploymentOptions = {}): Deployment {
+    const percent = options.percent ?? 5;
+    const stepBakeTime = options.stepBakeTime ?? Duration.minutes(3);
+    const bakeTime = options.bakeTime ?? Duration.minutes(3);
+    validatePercent('Deployment.canary', percent, 0.1);
+    validateBakeTime('Deployment.canary', 'stepBakeTime', stepBakeTime);
+    validateBakeTime('Deployment.canary', 'bakeTime', bakeTime);
+    validateTotalDuration('Deployment.canary', ecs.DeploymentStrategy.CANARY, percent, stepBakeTime, bakeTime);
+    return new Deployment(ecs.DeploymentStrategy.CANARY, percent, stepBakeTime, bakeTime);
+  }
+
+  /**
+   * Linear: the traffic shifts `percent` at a time, every `stepBakeTime`; the old tasks are
+   * kept for `bakeTime`. Needs an Application Load Balancer.
+   */
+  public static linear(options: LinearDeploymentOptions = {}): Deployment {
+    const percent = options.percent ?? 20;
+    const stepBakeTime = options.stepBakeTime ?? Duration.minutes(2);
+    const bakeTime = options.bakeTime ?? Duration.minutes(3);
+    validatePercent('Deployment.linear', percent, 3);
+    validateBakeTime('Deployment.linear', 'stepBakeTime', stepBakeTime);
+    validateBakeTime('Deployment.linear', 'bakeTime', bakeTime);
+    validateTotalDuration('Deployment.linear', ecs.DeploymentStrategy.LINEAR, percent, stepBakeTime, bakeTime);
+    return new Deployment(ecs.DeploymentStrategy.LINEAR, percent, stepBakeTime, bakeTime);
+  }
+
+  /**
+   * Blue/green: the new tasks start next to the old ones and get all the traffic at once; the
+   * old tasks are kept for `bakeTime`. Needs an Application Load Balancer.
+   */
+  public static blueGreen(options: BlueGreenDeploymentOptions = {}): Deployment {
+    const bakeTime = options.bakeTime ?? Duration.minutes(3);
+    validateBakeTime('Deployment.blueGreen', 'bakeTime', bakeTime);
+    return new Deployment(ecs.DeploymentStrategy.BLUE_GREEN, undefined, undefined, bakeTime);
+  }
+
+  /** The ECS deployment strategy. */
+  public readonly strategy: ecs.DeploymentStrategy;
+  /**
+   * Percent of production traffic of the canary, or of each linear step.
+   *
+   * @default - none (rolling, blue/green)
+   */
+  public readonly percent?: number;
+  /**
+   * Wait after the canary step, or between two linear steps.
+   *
+   * @default - none (rolling, blue/green)
+   */
+  public readonly stepBakeTime?: Duration;
+  /**
+   * How long the old tasks are kept once all traffic has shifted.
+   *
+   * @default - none (rolling)
+   */
+  public readonly bakeTime?: Duration;
+  /**
+   * Whether ECS shifts traffic between two target groups (canary, linear, blue/green): the
+   * service then needs an Application Load Balancer with an alternate target group, a
+   * production listener rule and a role ECS assumes (`AlbIngress` creates them).
+   */
+  public readonly needsTrafficShift: boolean;
+
+  private constructor(strategy: ecs.DeploymentStrategy, percent?: number, stepBakeTime?: Duration, bakeTime?: Duration) {
+    this.strategy = strategy;
+    this.percent = percent;
+    this.stepBakeTime = stepBakeTime;
+    this.bakeTime = bakeTime;
+    this.needsTrafficShift = strategy !== ecs.DeploymentStrategy.ROLLING;
+  }
+
+  /** The factory that made this deployment, as a user writes it: `Deployment.canary()`. */
+  public toString(): string {
+    switch (this.strategy) {
+      case ecs.DeploymentStrategy.CANARY: return 'Deployment.canary()';
+      case ecs.DeploymentStrategy.LINEAR: return 'Deployment.linear()';
+      case ecs.DeploymentStrategy.BLUE_GREEN: return 'Deployment.blueGreen()';
+      default: return 'Deployment.rolling()';
+    }
+  }
+}
