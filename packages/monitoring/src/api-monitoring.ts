@@ -141,7 +141,11 @@ export class ApiMonitoring extends Construct {
 
     // ---- alarms
     this.serviceAlarms(service, props);
-    if (alb && targetGroup) this.albAlarms(targetGroup, props);
+    // With canary, linear or blue/green, ECS moves the production traffic to the alternate
+    // target group at each deployment (and back at the next): watch both, or the alarms go
+    // quiet after the first deployment.
+    const alternate = alb?.alternateTargetGroupFor(service);
+    if (alb && targetGroup) this.albAlarms(alternate ? [targetGroup, alternate] : [targetGroup], props);
     if (httpApi) this.httpApiAlarms(httpApi, props);
     const natGateways = natGatewaysOf(network, network.vpc);
     natGateways.forEach((nat, i) => this.natAlarms(i + 1, nat.ref));
@@ -212,25 +216,34 @@ export class ApiMonitoring extends Construct {
       `Service ${service.node.path}: fewer tasks running than desired for 5 minutes. Look at the service's events and stopped tasks (image pull, health checks, capacity).`);
   }
 
-  private albAlarms(targetGroup: elbv2.ApplicationTargetGroup, props: ApiMonitoringProps): void {
+  private albAlarms(targetGroups: elbv2.ApplicationTargetGroup[], props: ApiMonitoringProps): void {
     const rate = props.target5xxRatePercent ?? 5;
     const p99 = props.p99ResponseTime ?? Duration.seconds(2);
-    const metrics = targetGroup.metrics;
+    const each = <M extends cloudwatch.IMetric>(name: string, metric: (tg: elbv2.ApplicationTargetGroup) => M) =>
+      Object.fromEntries(targetGroups.map((tg, i) => [`${name}${targetGroups.length > 1 ? i : ''}`, metric(tg)]));
+    const sum = (names: string[]) => names.map((n) => `FILL(${n}, 0)`).join(' + ');
+    const errors = each('errors', (tg) => tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: PERIOD, statistic: 'Sum' }));
+    const requests = each('requests', (tg) => tg.metrics.requestCount({ period: PERIOD, statistic: 'Sum' }));
     const errorRate = new cloudwatch.MathExpression({
-      expression: '100 * FILL(errors, 0) / requests',
-      usingMetrics: {
-        errors: metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: PERIOD, statistic: 'Sum' }),
-        requests: metrics.requestCount({ period: PERIOD, statistic: 'Sum' }),
-      },
+      expression: targetGroups.length === 1
+        ? '100 * FILL(errors, 0) / requests'
+        : `100 * (${sum(Object.keys(errors))}) / (${sum(Object.keys(requests))})`,
+      usingMetrics: { ...errors, ...requests },
       label: 'Target 5xx rate (% of requests)',
       period: PERIOD,
     });
     this.alarm('Target5xxRate', errorRate, rate, MOSTLY,
       `Targets answer more than ${rate} % of requests with a 5xx in 3 of 5 minutes. Read the service's logs.`);
-    this.alarm('UnhealthyTargets', metrics.unhealthyHostCount({ period: PERIOD, statistic: 'Maximum' }), 0, MOSTLY,
-      'Targets fail the load balancer\'s health check in 3 of 5 minutes. Read the service\'s logs and the target group\'s health reasons.');
-    this.alarm('TargetResponseTimeP99', metrics.targetResponseTime({ period: PERIOD, statistic: 'p99' }), p99.toMilliseconds({ integral: false }) / 1000, MOSTLY,
-      `p99 target response time above ${p99.toHumanString()} in 3 of 5 minutes.`);
+    const unhealthy = each('unhealthy', (tg) => tg.metrics.unhealthyHostCount({ period: PERIOD, statistic: 'Maximum' }));
+    this.alarm('UnhealthyTargets', targetGroups.length === 1 ? unhealthy.unhealthy : new cloudwatch.MathExpression({
+      expression: sum(Object.keys(unhealthy)), usingMetrics: unhealthy, label: 'Unhealthy targets (both target groups)', period: PERIOD,
+    }), 0, MOSTLY,
+    'Targets fail the load balancer\'s health check in 3 of 5 minutes. Read the service\'s logs and the target group\'s health reasons.');
+    const latency = each('p99', (tg) => tg.metrics.targetResponseTime({ period: PERIOD, statistic: 'p99' }));
+    this.alarm('TargetResponseTimeP99', targetGroups.length === 1 ? latency.p99 : new cloudwatch.MathExpression({
+      expression: `MAX([${Object.keys(latency).join(', ')}])`, usingMetrics: latency, label: 'p99 target response time (the slower target group)', period: PERIOD,
+    }), p99.toMilliseconds({ integral: false }) / 1000, MOSTLY,
+    `p99 target response time above ${p99.toHumanString()} in 3 of 5 minutes.`);
   }
 
   private httpApiAlarms(ingress: ApiGatewayIngress, props: ApiMonitoringProps): void {

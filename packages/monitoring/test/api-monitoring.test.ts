@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlbIngress } from '@portcullis/alb-ingress';
 import { ApiGatewayIngress } from '@portcullis/apigw-ingress';
-import { ApiService, Ec2Cluster, FargateCluster } from '@portcullis/cluster';
+import { ApiService, Deployment, Ec2Cluster, FargateCluster } from '@portcullis/cluster';
 import { Egress, Network } from '@portcullis/network';
 import { ApiMonitoring, ApiMonitoringProps } from '../src';
 
@@ -18,6 +18,7 @@ interface Options {
   readonly containerInsights?: boolean;
   readonly ec2?: boolean;
   readonly props?: Overrides;
+  readonly deployment?: Deployment;
 }
 
 const ECR_IMAGE = ecs.ContainerImage.fromRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1');
@@ -29,7 +30,7 @@ function build(options: Options = {}) {
   const cluster = options.ec2
     ? new Ec2Cluster(stack, 'Cluster', { network, containerInsights: options.containerInsights })
     : new FargateCluster(stack, 'Cluster', { network, containerInsights: options.containerInsights });
-  const service = new ApiService(stack, 'Api', { cluster, image: ECR_IMAGE });
+  const service = new ApiService(stack, 'Api', { cluster, image: ECR_IMAGE, deployment: options.deployment });
   const ingress = options.ingress === 'httpApi'
     ? new ApiGatewayIngress(stack, 'Ingress', { network, service })
     : new AlbIngress(stack, 'Ingress', { network, service });
@@ -42,6 +43,11 @@ function build(options: Options = {}) {
   };
 }
 
+/** ApiMonitoring's alarms (the ingresses add rollback alarms of their own). */
+function monitoringAlarms(template: Template): any[] {
+  return Object.entries<any>(template.findResources('AWS::CloudWatch::Alarm')).filter(([id]) => id.startsWith('Monitoring')).map(([, a]) => a);
+}
+
 /** The alarm whose logical id is `Monitoring<id><hash>`. */
 function alarm(template: Template, id: string): any {
   const found = Object.entries<any>(template.findResources('AWS::CloudWatch::Alarm'))
@@ -51,7 +57,9 @@ function alarm(template: Template, id: string): any {
 }
 
 function alarmIds(template: Template): string[] {
-  return Object.keys(template.findResources('AWS::CloudWatch::Alarm')).map((id) => id.replace(/^Monitoring/, '').replace(/[0-9A-F]{8}$/, '')).sort();
+  // only ApiMonitoring's: the ingresses add rollback alarms of their own
+  return Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter((id) => id.startsWith('Monitoring'))
+    .map((id) => id.replace(/^Monitoring/, '').replace(/[0-9A-F]{8}$/, '')).sort();
 }
 
 const ONE_MINUTE = { Period: 60 };
@@ -169,6 +177,30 @@ describe('behind an AlbIngress', () => {
     expect(alarm(custom.template, 'TargetResponseTimeP99').Threshold).toBe(0.75);
   });
 
+  test('canary (and any traffic-shifting deployment): the ALB alarms watch both target groups, since ECS moves production traffic to the alternate one at each deployment', () => {
+    const canary = build({ deployment: Deployment.canary() });
+    const ingress2 = canary.ingress as AlbIngress;
+    const groups = [ingress2.targetGroupFor(canary.service), ingress2.alternateTargetGroupFor(canary.service)!];
+    expect(groups[1]).toBeDefined();
+    const dims = (tg: any) => Object.entries(canary.stack.resolve(tg.metrics.requestCount().dimensions))
+      .map(([Name, Value]) => ({ Name, Value })).sort((a, b) => a.Name.localeCompare(b.Name));
+    const rate = alarm(canary.template, 'Target5xxRate');
+    expect(rate).toMatchObject({ Threshold: 5, ...MOSTLY, ...COMMON });
+    expect(mathMetric(rate, 'expr_1').Expression).toBe('100 * (FILL(errors0, 0) + FILL(errors1, 0)) / (FILL(requests0, 0) + FILL(requests1, 0))');
+    groups.forEach((tg, i) => {
+      expect(mathMetric(rate, `errors${i}`).MetricStat.Metric).toMatchObject({ MetricName: 'HTTPCode_Target_5XX_Count', Dimensions: dims(tg) });
+      expect(mathMetric(rate, `requests${i}`).MetricStat.Metric).toMatchObject({ MetricName: 'RequestCount', Dimensions: dims(tg) });
+    });
+    const unhealthy = alarm(canary.template, 'UnhealthyTargets');
+    expect(unhealthy).toMatchObject({ Threshold: 0, ...MOSTLY, ...COMMON });
+    expect(mathMetric(unhealthy, 'expr_1').Expression).toBe('FILL(unhealthy0, 0) + FILL(unhealthy1, 0)');
+    groups.forEach((tg, i) => expect(mathMetric(unhealthy, `unhealthy${i}`).MetricStat).toMatchObject({ Stat: 'Maximum', Metric: { MetricName: 'UnHealthyHostCount', Dimensions: dims(tg) } }));
+    const p99 = alarm(canary.template, 'TargetResponseTimeP99');
+    expect(p99).toMatchObject({ Threshold: 2, ...MOSTLY, ...COMMON });
+    expect(mathMetric(p99, 'expr_1').Expression).toBe('MAX([p990, p991])');
+    groups.forEach((tg, i) => expect(mathMetric(p99, `p99${i}`).MetricStat).toMatchObject({ Stat: 'p99', Metric: { MetricName: 'TargetResponseTime', Dimensions: dims(tg) } }));
+  });
+
   test('a service added with addService is watched on its own target group', () => {
     const stack2 = new Stack(new App(), 'Two');
     const network = new Network(stack2, 'Network', { egress: Egress.singleNatGateway() });
@@ -278,7 +310,7 @@ describe('alarm actions', () => {
   test('with `alarmTopic`: every alarm notifies the topic on ALARM and on OK', () => {
     const { template, stack, monitoring } = build({ topic: true });
     const topicRef = { Ref: Object.keys(template.findResources('AWS::SNS::Topic'))[0] };
-    const alarms = Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'));
+    const alarms = monitoringAlarms(template);
     expect(alarms).toHaveLength(monitoring.alarms.length);
     for (const a of alarms) {
       expect(a.Properties.AlarmActions).toEqual([topicRef]);
@@ -289,7 +321,7 @@ describe('alarm actions', () => {
 
   test('without `alarmTopic`: no actions, and a warning saying no one is told', () => {
     const { template, stack } = build();
-    for (const a of Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'))) {
+    for (const a of monitoringAlarms(template)) {
       expect(a.Properties.AlarmActions).toBeUndefined();
       expect(a.Properties.OKActions).toBeUndefined();
     }
@@ -359,7 +391,7 @@ describe.each<[string, Options]>([
   });
 
   test('every alarm\'s metrics are graphed', () => {
-    const alarms = Object.values<any>(template.findResources('AWS::CloudWatch::Alarm'));
+    const alarms = monitoringAlarms(template);
     expect(alarms.length).toBe(monitoring.alarms.length);
     for (const a of alarms) {
       for (const wanted of alarmMetrics(a.Properties)) {
@@ -389,7 +421,9 @@ describe.each<[string, Options]>([
     const service = new ApiService(before, 'Api', { cluster, image: ECR_IMAGE });
     if (options.ingress === 'httpApi') new ApiGatewayIngress(before, 'Ingress', { network, service }); else new AlbIngress(before, 'Ingress', { network, service });
     const had = new Set(Object.values<any>(Template.fromStack(before).toJSON().Resources).map((r) => r.Type));
-    expect([...types].filter((t) => !had.has(t)).sort()).toEqual(['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::Dashboard']);
+    expect([...types].filter((t) => !had.has(t)).sort()).toEqual(['AWS::CloudWatch::Dashboard']); // the ingress already has (rollback) alarms
+    expect(monitoringAlarms(template).length).toBe(monitoring.alarms.length);
+    expect(Object.keys(template.toJSON().Resources).length - Object.keys(Template.fromStack(before).toJSON().Resources).length).toBe(monitoring.alarms.length + 1);
   });
 });
 
@@ -422,7 +456,7 @@ describe('bad input: an error naming the prop, the value and the fix', () => {
   test('a service that is not behind the ALB', () => {
     const { stack, cluster, ingress } = build();
     const other = new ApiService(stack, 'Other', { cluster, image: ECR_IMAGE });
-    expect(() => new ApiMonitoring(stack, 'M2', { service: other, ingress })).toThrow(/`service` '.*Other' is not behind the AlbIngress '.*Ingress': pass the ingress that routes to it/);
+    expect(() => new ApiMonitoring(stack, 'M2', { service: other, ingress })).toThrow(/`service` '.*Other' is not attached to the AlbIngress '.*Ingress'/);
   });
 
   test('an ingress that is neither kind', () => {

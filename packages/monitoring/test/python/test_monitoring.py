@@ -1,8 +1,4 @@
-"""The monitoring package from Python: a service behind an ALB (and behind an HTTP API) with ApiMonitoring.
-
-The issue asks for a canary service; the Deployment API (canary, linear, blue/green) is being
-added to portcullis.cluster separately, so this runs a rolling service for now.
-"""
+"""The monitoring package from Python: a canary service behind an ALB (and a rolling one behind an HTTP API) with ApiMonitoring."""
 import json
 
 import aws_cdk as cdk
@@ -11,17 +7,17 @@ from aws_cdk import assertions, aws_kms as kms, aws_sns as sns
 
 from portcullis.alb_ingress import AlbIngress
 from portcullis.apigw_ingress import ApiGatewayIngress
-from portcullis.cluster import ApiService, FargateCluster
+from portcullis.cluster import ApiService, Deployment, FargateCluster
 from portcullis.monitoring import ApiMonitoring
 from portcullis.network import Egress, Network
 
 
-def _chain(name, egress=None):
+def _chain(name, egress=None, deployment=None):
     stack = cdk.Stack(cdk.App(), name)
     network = Network(stack, "Network", egress=egress or Egress.single_nat_gateway(),
                       availability_zones=["us-east-1a", "us-east-1b"])
     cluster = FargateCluster(stack, "Cluster", network=network)
-    service = ApiService(stack, "Api", cluster=cluster)
+    service = ApiService(stack, "Api", cluster=cluster, deployment=deployment)
     return stack, network, service
 
 
@@ -29,11 +25,12 @@ def _alarm_ids(template):
     return sorted(
         logical_id[len("Monitoring"):-8]
         for logical_id in template.find_resources("AWS::CloudWatch::Alarm")
+        if logical_id.startswith("Monitoring")  # the ingresses add rollback alarms of their own
     )
 
 
-def test_service_behind_an_alb_with_a_topic():
-    stack, network, service = _chain("PyAlb")
+def test_canary_service_behind_an_alb_with_a_topic():
+    stack, network, service = _chain("PyAlb", deployment=Deployment.canary(percent=10))
     ingress = AlbIngress(stack, "Ingress", network=network, service=service)
     topic = sns.Topic(stack, "Alarms", master_key=kms.Key(stack, "Key", enable_key_rotation=True), enforce_ssl=True)
     monitoring = ApiMonitoring(stack, "Monitoring", service=service, ingress=ingress, alarm_topic=topic,
@@ -48,13 +45,23 @@ def test_service_behind_an_alb_with_a_topic():
         "MetricName": "TargetResponseTime", "ExtendedStatistic": "p99", "Threshold": 0.5,
         "EvaluationPeriods": 5, "DatapointsToAlarm": 3, "TreatMissingData": "notBreaching",
     })
+    # canary: ECS shifts production traffic between two target groups; the alarm sums both
     template.has_resource_properties("AWS::CloudWatch::Alarm", {
         "Threshold": 1, "Metrics": assertions.Match.array_with([
-            assertions.Match.object_like({"Expression": "100 * FILL(errors, 0) / requests"}),
+            assertions.Match.object_like({"Expression": "100 * (FILL(errors0, 0) + FILL(errors1, 0)) / (FILL(requests0, 0) + FILL(requests1, 0))"}),
         ]),
     })
+    template.has_resource_properties("AWS::ECS::Service", {
+        "DeploymentConfiguration": assertions.Match.object_like({
+            "Strategy": "CANARY",
+            "Alarms": assertions.Match.object_like({"Enable": True, "Rollback": True}),
+        }),
+    })
+    assert ingress.alternate_target_group_for(service) is not None
     topic_ref = {"Ref": stack.get_logical_id(topic.node.default_child)}
-    for alarm in template.find_resources("AWS::CloudWatch::Alarm").values():
+    for logical_id, alarm in template.find_resources("AWS::CloudWatch::Alarm").items():
+        if not logical_id.startswith("Monitoring"):
+            continue
         assert alarm["Properties"]["AlarmActions"] == [topic_ref]
         assert alarm["Properties"]["OKActions"] == [topic_ref]
     template.resource_count_is("AWS::CloudWatch::Dashboard", 1)
