@@ -4,7 +4,7 @@ import {
   addReferenceOutputs, alarmTopic, albHealthCheckContext, domainContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { AlbIngress } from '@portcullis/alb-ingress';
-import { ApiService, Ec2Cluster } from '@portcullis/cluster';
+import { ApiService, Deployment, Ec2Cluster } from '@portcullis/cluster';
 import { Egress, EgressKind, Network } from '@portcullis/network';
 import { ApiMonitoring } from '@portcullis/monitoring';
 import { Construct } from 'constructs';
@@ -30,7 +30,7 @@ export class Ec2AlbApiStack extends Stack {
     const egress = props.egress?.kind === EgressKind.NONE ? Egress.none({ ec2Capacity: true }) : props.egress;
     this.network = new Network(this, 'Network', { egress, availabilityZones: props.availabilityZones });
     this.cluster = new Ec2Cluster(this, 'Cluster', { network: this.network });
-    this.service = new ApiService(this, 'Api', { cluster: this.cluster, ...serviceContext(props) });
+    this.service = new ApiService(this, 'Api', { cluster: this.cluster, ...serviceContext(props, { deployment: Deployment.canary() }) });
     this.ingress = new AlbIngress(this, 'Ingress', {
       network: this.network, service: this.service, healthCheck: albHealthCheckContext(props), ...domainContext(this, props),
     });

@@ -4,7 +4,7 @@ import {
   addReferenceOutputs, alarmTopic, albHealthCheckContext, domainContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { CloudFrontIngress } from '@portcullis/cloudfront-ingress';
-import { ApiService, FargateCluster } from '@portcullis/cluster';
+import { ApiService, Deployment, FargateCluster } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
 import { ApiMonitoring } from '@portcullis/monitoring';
 import { Construct } from 'constructs';
@@ -29,7 +29,7 @@ export class FargateCloudFrontApiStack extends Stack {
     super(scope, id, props);
     this.network = new Network(this, 'Network', { egress: props.egress, availabilityZones: props.availabilityZones });
     this.cluster = new FargateCluster(this, 'Cluster', { network: this.network });
-    this.service = new ApiService(this, 'Api', { cluster: this.cluster, ...serviceContext(props) });
+    this.service = new ApiService(this, 'Api', { cluster: this.cluster, ...serviceContext(props, { deployment: Deployment.canary() }) });
     const { domainName, hostedZone, certificate } = domainContext(this, props);
     this.ingress = new CloudFrontIngress(this, 'Ingress', {
       network: this.network, service: this.service, healthCheck: albHealthCheckContext(props), domainName, hostedZone, certificate,

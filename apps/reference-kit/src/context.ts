@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import { Deployment } from '@portcullis/cluster';
 import { Egress, EgressKind } from '@portcullis/network';
 
 /** The configuration every reference app reads from CDK context (`cdk synth -c key=value`). */
@@ -18,6 +19,11 @@ export interface ReferenceContext {
    * to turn the check off. Read by the apps without a load balancer (fargate-apigw-api).
    */
   readonly healthCheckPath?: string;
+  /**
+   * How ECS deploys a new task definition: `rolling`, `canary`, `linear` or `blueGreen`
+   * (defaults of `Deployment`); every one rolls back on the ingress's alarms.
+   */
+  readonly deployment?: Deployment;
   /** An address the alarms' SNS topic sends to (an email subscription, confirmed by its owner). */
   readonly alarmEmail?: string;
 }
@@ -25,7 +31,7 @@ export interface ReferenceContext {
 /** Context keys, as documented in each app's README. */
 export const CONTEXT_KEYS = [
   'image', 'containerPort', 'desiredCount', 'egress', 'availabilityZones',
-  'domainName', 'hostedZoneId', 'hostedZoneName', 'certificateArn', 'healthCheckPath', 'alarmEmail',
+  'domainName', 'hostedZoneId', 'hostedZoneName', 'certificateArn', 'healthCheckPath', 'deployment', 'alarmEmail',
 ];
 
 /** The image the apps run when `image` is not given: the seeds' nginx, on ECR Public. */
@@ -78,6 +84,7 @@ export function readReferenceContext(app: App): ReferenceContext {
     hostedZoneName: get('hostedZoneName'),
     certificateArn: get('certificateArn'),
     healthCheckPath,
+    deployment: parseDeployment(get('deployment')),
     alarmEmail: checkAlarmEmail(get('alarmEmail')),
   };
   checkImageReachable(ctx);
@@ -146,4 +153,20 @@ const EMAIL = /^[^@\s,;]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 export function checkAlarmEmail(email: string | undefined): string | undefined {
   if (email === undefined || EMAIL.test(email)) return email;
   throw new Error(`Context \`alarmEmail\` must be one email address, got '${email}': e.g. -c alarmEmail=oncall@example.com (SNS sends a confirmation message to it first)`);
+}
+
+/** The `deployment` context values and the strategies they stand for (with `Deployment`'s defaults). */
+export const DEPLOYMENTS: Record<string, () => Deployment> = {
+  rolling: () => Deployment.rolling(),
+  canary: () => Deployment.canary(),
+  linear: () => Deployment.linear(),
+  blueGreen: () => Deployment.blueGreen(),
+};
+
+/** `canary` into `Deployment.canary()`; throws naming `deployment` for any other word. */
+export function parseDeployment(name: string | undefined): Deployment | undefined {
+  if (name === undefined) return undefined;
+  const make = Object.prototype.hasOwnProperty.call(DEPLOYMENTS, name) ? DEPLOYMENTS[name] : undefined;
+  if (!make) throw new Error(`Context \`deployment\` must be one of ${Object.keys(DEPLOYMENTS).join(', ')}, got '${name}': e.g. -c deployment=canary`);
+  return make();
 }

@@ -6,21 +6,23 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ApiService, IApiCluster } from '@portcullis/cluster';
+import { ApiService, Deployment, IApiCluster } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
 import { Construct } from 'constructs';
 import { checkHealthCheckPath, checkImageReachable, HEALTH_CHECK_OFF, ReferenceContext } from './context';
 
 /**
- * The service props every app takes from its context (image, port, count). Checks, before
- * the service exists, that the image can be pulled with the chosen egress.
+ * The service props every app takes from its context (image, port, count, deployment).
+ * Checks, before the service exists, that the image can be pulled with the chosen egress.
+ * `defaults.deployment` is the app's strategy when the context gives none.
  */
-export function serviceContext(ctx: ReferenceContext) {
+export function serviceContext(ctx: ReferenceContext, defaults: { deployment?: Deployment } = {}) {
   checkImageReachable(ctx);
   return {
     image: ctx.image ? ecs.ContainerImage.fromRegistry(ctx.image) : undefined,
     containerPort: ctx.containerPort,
     desiredCount: ctx.desiredCount,
+    deployment: ctx.deployment ?? defaults.deployment,
   };
 }
 
