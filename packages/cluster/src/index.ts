@@ -2,3 +2,4 @@ export * from './api-cluster';
 export * from './fargate-cluster';
 export * from './ec2-cluster';
 export * from './api-service';
+export * from './capacity';
