@@ -77,7 +77,7 @@ describe('ipAddressType', () => {
     const svc = Object.values<any>(built.template.findResources('AWS::ECS::Service'))[0];
     expect(svc.Properties.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('DISABLED');
     const ipv4Only = build(false);
-    const ids = (b: ReturnType<typeof build>) => new AwsSolutionsChecks().validateScope(b.stack).map((f: any) => f.ruleId ?? f.id).sort();
+    const ids = (b: ReturnType<typeof build>) => new AwsSolutionsChecks().validateScope(b.stack).violations.map((v) => v.ruleName).sort();
     expect(ids(built)).toEqual(ids(ipv4Only));
   });
 });

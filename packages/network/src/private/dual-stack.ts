@@ -37,7 +37,7 @@ export function addDualStack(scope: Construct, vpc: ec2.Vpc): DualStack {
       subnetId: subnet.subnetId,
       ipv6CidrBlock: Fn.select(offset + i, slices),
     });
-    association.addDependency(block);
+    association.node.addDependency(block);
     established.add(association);
   });
   withBlock(vpc.publicSubnets, 0);
