@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -66,8 +67,8 @@ describe('cost lines of the lean options', () => {
   });
 
   test('a price table without Spot prices says the Spot lines are not priced', () => {
-    const { fargateSpotVcpuHour: _v, fargateSpotGbHour: _g, ...rest } = PriceTable.usEast1().prices;
-    const e = new CostEstimator(PriceTable.fromPrices(rest)).estimate(lean({ strategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] }));
+    const withoutSpot = { ...PriceTable.usEast1().prices, fargateSpotVcpuHour: undefined, fargateSpotGbHour: undefined };
+    const e = new CostEstimator(PriceTable.fromPrices(withoutSpot)).estimate(lean({ strategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] }));
     expect(line(e, 'Fargate Spot vCPU (x86)')!.priced).toBe(false);
     expect(e.notPriced).toContain('Fargate Spot vCPU (x86)');
   });
@@ -111,7 +112,7 @@ describe('leanSavings: which line items each lean option removes, and how much',
       instanceType: new ec2.InstanceType('t4g.medium'), machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
       spotOptions: { requestType: ec2.SpotRequestType.ONE_TIME },
     });
-    new (require('aws-cdk-lib/aws-autoscaling').AutoScalingGroup)(stack, 'Asg', { vpc, launchTemplate: lt, minCapacity: 1, maxCapacity: 2 });
+    new autoscaling.AutoScalingGroup(stack, 'Asg', { vpc, launchTemplate: lt, minCapacity: 1, maxCapacity: 2 });
     const e = CostEstimator.estimateTemplate(Template.fromStack(stack).toJSON());
     const ec2Line = e.lines.find((l) => l.item === 'EC2 t4g.medium (Spot)')!;
     expect(ec2Line.monthlyUsd).toBeCloseTo(0.0336 * H, 2);
