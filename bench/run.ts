@@ -3,7 +3,10 @@
 // ratio ours/peer and the resource counts. The first round is a warm-up and is not counted.
 // CDK_VALIDATION=false turns off aws-cdk-lib's own CloudFormation validation for both sides
 // (it is not part of what either library does); policy packs are not attached.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Ec2AlbApiStack } from '../apps/ec2-alb-api/src/stack';
 import { FargateAlbApiStack } from '../apps/fargate-alb-api/src/stack';
@@ -55,3 +58,50 @@ for (const p of pairs) {
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
 console.log(`worst ratio ${worst.toFixed(2)} (target <= 1.10): ${worst <= 1.1 ? 'met' : 'NOT met'}`);
+
+// ---------------------------------------------------------------------------------------
+// Whole process: `cdk synth` of each app (its cdk.json: transpile-only runner, policy packs
+// on) against a `cdk init`-style peer app (bench/peer-app: ts-node with type checking, no
+// policy packs), wall time, alternating which goes first, medians over WHOLE_ROUNDS rounds
+// (+1 warm-up, not counted). What a user waits for after `npx cdk synth`.
+const wholeRounds = Number(process.env.WHOLE_ROUNDS ?? (rounds >= 15 ? 5 : 1));
+if (wholeRounds > 0) {
+  const root = path.resolve(__dirname, '..');
+  const cdk = path.join(root, 'node_modules', '.bin', 'cdk');
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-whole-'));
+  const wall = (cwd: string, args: string[]): number => {
+    const started = process.hrtime.bigint();
+    const run = spawnSync(cdk, ['synth', '--quiet', '-o', path.join(out, String(started)), ...args], { cwd, encoding: 'utf8', env: { ...process.env, CDK_VALIDATION: undefined } });
+    if (run.status !== 0) throw new Error(`cdk synth in ${cwd} failed (${run.status}):\n${run.stdout}${run.stderr}`);
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  };
+  const loadBefore = os.loadavg();
+  const whole: Record<string, { ours: number[]; peer: number[] }> = {};
+  for (let round = 0; round <= wholeRounds; round++) {
+    for (const p of pairs) {
+      const order: Array<'ours' | 'peer'> = round % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours'];
+      for (const side of order) {
+        const ms = side === 'ours'
+          ? wall(path.join(root, 'apps', p.name), [])
+          : wall(path.join(root, 'bench', 'peer-app'), ['-c', `peer=${p.name}`]);
+        const w = whole[p.name] ??= { ours: [], peer: [] };
+        if (round > 0) w[side].push(ms);
+      }
+    }
+  }
+  fs.rmSync(out, { recursive: true, force: true });
+  const loadAfter = os.loadavg();
+  console.log('');
+  console.log(`Whole process: \`cdk synth\` wall time, ${wholeRounds} rounds (+1 warm-up), medians; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
+  const wrows = [['app', 'ours s', 'peer (cdk init + ts-node) s', 'ratio']];
+  let wworst = 0;
+  for (const p of pairs) {
+    const w = whole[p.name];
+    const ratio = median(w.ours) / median(w.peer);
+    wworst = Math.max(wworst, ratio);
+    wrows.push([p.name, (median(w.ours) / 1000).toFixed(2), (median(w.peer) / 1000).toFixed(2), ratio.toFixed(2)]);
+  }
+  const wwidths = wrows[0].map((_, i) => Math.max(...wrows.map((r) => r[i].length)));
+  for (const r of wrows) console.log(r.map((c, i) => c.padEnd(wwidths[i])).join('  '));
+  console.log(`worst whole-process ratio ${wworst.toFixed(2)} (target <= 0.45): ${wworst <= 0.45 ? 'met' : 'NOT met'}`);
+}

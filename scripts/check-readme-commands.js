@@ -10,7 +10,7 @@
 // 2. Asserts every idle cost quoted in those READMEs and in the audit README to the cent
 //    against @portcullis/audit's CostEstimator: the root table and each app's per-egress
 //    table (cost, NAT gateways, public IPv4) on the apps' stacks synthesized in-process with
-//    that context (the default is cross-checked against apps/<app>/cdk.out, the CLI's synth),
+//    that context (a row naming `key=value` pairs, like the lean row, is synthesized with exactly those) (the default is cross-checked against apps/<app>/cdk.out, the CLI's synth),
 //    the audit README's reference figures on the same aws-ecs-patterns stack as its tests.
 //
 // Needs the packages built and the apps synthesized (npm test runs it after `nx run-many -t
@@ -59,8 +59,9 @@ const RULES = [
   { match: /^npx cdk synth (-o|--output) \S+$/, run: (cmd) => `cp -r cdk.out ${cmd.split(/\s+/).pop()} # ${cmd}` },
   // (A command's own `-o DIR` is moved there too, and DIR in the block's later lines with it.)
   { match: /^npx cdk synth\b/, run: (cmd) => (/\s(-o|--output)\s/.test(cmd) ? cmd : `${cmd} --output ${path.join(tmp, 'cdk.out-' + Math.random().toString(36).slice(2))}`) },
-  // A quick mode: one measured round instead of 15 (the numbers are not kept).
-  { match: /^npm run bench$/, env: { BENCH_ROUNDS: '1' } },
+  // A quick mode: one measured round instead of 15 (the numbers are not kept), and no
+  // whole-process row (12 `cdk synth` runs of 8-15 s each would pass this check's 300 s limit).
+  { match: /^npm run bench$/, env: { BENCH_ROUNDS: '1', WHOLE_ROUNDS: '0' } },
   // nx affected needs a base: the workflows' checkouts have origin/main, a clone has main.
   { match: /^npx nx show projects --affected$/, env: { NX_BASE: gitRef('main') ?? gitRef('origin/main') ?? 'HEAD' } },
 ];
@@ -211,13 +212,15 @@ function checkCosts() {
   const usd = (e) => e.totalMonthlyUsd.toFixed(2);
   const idle = { natDataGbPerMonth: 1 }; // the READMEs' idle month (also the estimator's default)
   const estimates = new Map();
+  /** `egress` is a strategy name (the per-egress rows), or the whole context of a row (e.g. the lean row). */
   const estimate = (app, egress) => {
-    const key = `${app}/${egress}`;
+    const given = typeof egress === 'string' ? (egress === 'default' ? {} : { egress }) : egress;
+    const key = `${app}/${JSON.stringify(given)}`;
     if (!estimates.has(key)) {
       const factories = estimate.factories ??= {};
       const synth = factories[app] ??= appStackFactory(app);
       // egress=none refuses an image it cannot pull without NAT; the image does not change the cost.
-      const context = egress === 'default' ? {} : egress === 'none' ? { egress, image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1' } : { egress };
+      const context = given.egress === 'none' ? { ...given, image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/api:1' } : given;
       estimates.set(key, CostEstimator.estimateTemplate(synth(context), idle));
     }
     return estimates.get(key);
@@ -230,14 +233,19 @@ function checkCosts() {
 
     const readme = `apps/${app}/README.md`;
     const text = fs.readFileSync(path.join(root, readme), 'utf8');
-    const rows = [...text.matchAll(/^\| `(\w+)[^`|]*` \| (\d+) \| (\d+) \| \$([\d.]+) \|$/gm)];
+    // A row is `| \`<egress> (note)\` | ... |`, or `| \`<name> (key=value key=value ...)\` | ... |` (e.g. the
+    // lean row): then its key=value pairs are the whole context it is synthesized with.
+    const rows = [...text.matchAll(/^\| `(\w+)([^`|]*)` \| (\d+) \| (\d+) \| \$([\d.]+) \|$/gm)];
     if (rows.length === 0) problems.push(`${readme}: no idle-cost table (| \`egress\` | NAT gateways | public IPv4 | $ |) found`);
-    for (const [, egress, nat, ipv4, cost] of rows) {
-      const e = estimate(app, egress);
-      expectEqual(readme, `egress=${egress} idle $/month`, cost, usd(e));
-      expectEqual(readme, `egress=${egress} NAT gateways`, nat, String(e.natGatewayCount));
-      expectEqual(readme, `egress=${egress} public IPv4`, ipv4, String(e.publicIpv4Count));
-      if (e.notPriced.length) problems.push(`${readme}: egress=${egress} has lines the estimator cannot price: ${e.notPriced.join(', ')}`);
+    for (const [, name, rest, nat, ipv4, cost] of rows) {
+      const pairs = [...rest.matchAll(/(\w+)=([\w.-]+)/g)].map((m) => [m[1], m[2]]);
+      const context = pairs.length > 0 ? Object.fromEntries(pairs) : name;
+      const label = pairs.length > 0 ? `${name} (${pairs.map((p) => p.join('=')).join(' ')})` : `egress=${name}`;
+      const e = estimate(app, context);
+      expectEqual(readme, `${label} idle $/month`, cost, usd(e));
+      expectEqual(readme, `${label} NAT gateways`, nat, String(e.natGatewayCount));
+      expectEqual(readme, `${label} public IPv4`, ipv4, String(e.publicIpv4Count));
+      if (e.notPriced.length) problems.push(`${readme}: ${label} has lines the estimator cannot price: ${e.notPriced.join(', ')}`);
     }
   }
 

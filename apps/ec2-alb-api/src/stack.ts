@@ -1,7 +1,7 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import {
   acknowledgeAlb, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
-  addReferenceOutputs, alarmTopic, albHealthCheckContext, domainContext, ReferenceContext, serviceContext,
+  addReferenceOutputs, alarmTopic, albAddressContext, albHealthCheckContext, domainContext, ec2CapacityContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { AlbIngress } from '@portcullis/alb-ingress';
 import { ApiService, Deployment, Ec2Cluster } from '@portcullis/cluster';
@@ -28,11 +28,11 @@ export class Ec2AlbApiStack extends Stack {
     super(scope, id, props);
     // Without NAT, container instances also need the ECS, ECS agent and telemetry endpoints.
     const egress = props.egress?.kind === EgressKind.NONE ? Egress.none({ ec2Capacity: true }) : props.egress;
-    this.network = new Network(this, 'Network', { egress, availabilityZones: props.availabilityZones });
-    this.cluster = new Ec2Cluster(this, 'Cluster', { network: this.network });
+    this.network = new Network(this, 'Network', { egress, availabilityZones: props.availabilityZones, ipv6: props.ipv6 });
+    this.cluster = new Ec2Cluster(this, 'Cluster', { network: this.network, ...ec2CapacityContext(props) });
     this.service = new ApiService(this, 'Api', { cluster: this.cluster, ...serviceContext(props, { deployment: Deployment.canary() }) });
     this.ingress = new AlbIngress(this, 'Ingress', {
-      network: this.network, service: this.service, healthCheck: albHealthCheckContext(props), ...domainContext(this, props),
+      network: this.network, service: this.service, healthCheck: albHealthCheckContext(props), ...domainContext(this, props), ...albAddressContext(props),
     });
 
     this.monitoring = new ApiMonitoring(this, 'Monitoring', {

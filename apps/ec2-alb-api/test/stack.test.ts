@@ -97,3 +97,42 @@ describe('every egress strategy the README lists synthesizes with no unacknowled
     expect(new ExposureChecks().validateScope(s).violations).toEqual([]);
   });
 });
+
+describe('lean preset: -c capacity=spot -c architecture=arm64 -c ipv6=true', () => {
+  const LEAN = { egress: 'natInstance', capacity: 'spot', architecture: 'arm64', ipv6: 'true' };
+  const app = new App({ context: LEAN });
+  const s = new Ec2AlbApiStack(app, 'Lean', readReferenceContext(app));
+  const t = Template.fromStack(s);
+
+  test('Spot Graviton instances (t4g.medium, arm64 image); the task definition follows; tasks private', () => {
+    const lt = Object.values<any>(t.findResources('AWS::EC2::LaunchTemplate')).find((l) => l.Properties.LaunchTemplateData.InstanceType)!;
+    expect(lt.Properties.LaunchTemplateData.InstanceType).toBe('t4g.medium');
+    expect(lt.Properties.LaunchTemplateData.InstanceMarketOptions.MarketType).toBe('spot');
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', { RuntimePlatform: Match.objectLike({ CpuArchitecture: 'ARM64' }) });
+    const svc = Object.values<any>(t.findResources('AWS::ECS::Service'))[0].Properties;
+    expect(svc.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('DISABLED');
+  });
+
+  test('dual-stack network and an ALB without public IPv4', () => {
+    t.resourceCountIs('AWS::EC2::EgressOnlyInternetGateway', 1);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { IpAddressType: 'dualstack-without-public-ipv4' });
+  });
+
+  test('no unacknowledged policy finding', () => {
+    expect(new AwsSolutionsChecks().validateScope(s).violations).toEqual([]);
+    expect(new NIST80053R5Checks().validateScope(s).violations).toEqual([]);
+    expect(new ExposureChecks().validateScope(s).violations).toEqual([]);
+  });
+
+  test.each([
+    [{ capacity: 'mixed' }, /Context `capacity` 'mixed' is a Fargate capacity-provider mix.*-c capacity=spot/],
+    [{ capacity: 'cheap' }, /Context `capacity` must be one of onDemand, spot, mixed, got 'cheap'/],
+    [{ architecture: 'aarch64' }, /Context `architecture` must be one of x86_64, arm64, got 'aarch64'/],
+    [{ ipv6: '1' }, /Context `ipv6` must be one of true, false, got '1'/],
+  ])('bad value %j: an error naming the context key', (context, message) => {
+    expect(() => {
+      const a = new App({ context });
+      new Ec2AlbApiStack(a, 'Bad', readReferenceContext(a));
+    }).toThrow(message);
+  });
+});

@@ -31,6 +31,12 @@ interface Case {
 
 const TASK_DEFINITION = 'AWS::ECS::TaskDefinition REPLACE';
 const CASES: Case[] = [
+  // The lean options (README "Idle cost", lean row).
+  // Spot instances and Graviton are a new launch-template version (in place); arm64 also makes the task definition arm64.
+  { change: '`capacity` onDemand → spot (Spot instances)', context: { capacity: 'spot' }, replaces: [] },
+  { change: '`architecture` x86_64 → arm64 (Graviton instances)', context: { architecture: 'arm64' }, replaces: [TASK_DEFINITION] },
+  // Only added resources and the ALB's (mutable) IpAddressType; IPv4-only clients lose the ALB (see below).
+  { change: '`ipv6` on (the ALB becomes IPv6-only; see below)', context: { ipv6: 'true' }, replaces: [] },
   { change: '`desiredCount` 2 → 3', context: { desiredCount: '3' }, replaces: [] },
   { change: '`image`', context: { image: HTTPD }, replaces: [TASK_DEFINITION] },
   {

@@ -1,7 +1,7 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import {
   acknowledgeAlb, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
-  addReferenceOutputs, alarmTopic, albHealthCheckContext, domainContext, ReferenceContext, serviceContext,
+  addReferenceOutputs, alarmTopic, albAddressContext, albHealthCheckContext, domainContext, fargateCapacityContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { AlbIngress } from '@portcullis/alb-ingress';
 import { ApiService, Deployment, FargateCluster } from '@portcullis/cluster';
@@ -26,11 +26,13 @@ export class FargateAlbApiStack extends Stack {
 
   constructor(scope: Construct, id: string, props: FargateAlbApiProps = {}) {
     super(scope, id, props);
-    this.network = new Network(this, 'Network', { egress: props.egress, availabilityZones: props.availabilityZones });
+    this.network = new Network(this, 'Network', { egress: props.egress, availabilityZones: props.availabilityZones, ipv6: props.ipv6 });
     this.cluster = new FargateCluster(this, 'Cluster', { network: this.network });
-    this.service = new ApiService(this, 'Api', { cluster: this.cluster, ...serviceContext(props, { deployment: Deployment.canary() }) });
+    this.service = new ApiService(this, 'Api', {
+      cluster: this.cluster, ...serviceContext(props, { deployment: Deployment.canary() }), ...fargateCapacityContext(props),
+    });
     this.ingress = new AlbIngress(this, 'Ingress', {
-      network: this.network, service: this.service, healthCheck: albHealthCheckContext(props), ...domainContext(this, props),
+      network: this.network, service: this.service, healthCheck: albHealthCheckContext(props), ...domainContext(this, props), ...albAddressContext(props),
     });
 
     this.monitoring = new ApiMonitoring(this, 'Monitoring', {

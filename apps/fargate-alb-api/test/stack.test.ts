@@ -66,7 +66,7 @@ describe('seed parity (PATTERNS.md)', () => {
   });
 });
 
-test('outputs: URL, egress IPs, cluster, service, log group', () => {
+test('outputs: URL, egress IPs, cluster, service, log group (no IPv6 output without ipv6)', () => {
   expect(Object.keys(json.Outputs).sort()).toEqual(['ClusterName', 'EgressIps', 'LogGroup', 'ServiceName', 'Url']);
 });
 
@@ -134,5 +134,48 @@ describe('every egress strategy the README lists synthesizes with no unacknowled
     expect(new AwsSolutionsChecks().validateScope(s).violations).toEqual([]);
     expect(new NIST80053R5Checks().validateScope(s).violations).toEqual([]);
     expect(new ExposureChecks().validateScope(s).violations).toEqual([]);
+  });
+});
+
+describe('lean preset: -c capacity=spot -c architecture=arm64 -c ipv6=true', () => {
+  const LEAN = { egress: 'natInstance', capacity: 'spot', architecture: 'arm64', ipv6: 'true' };
+  const app = new App({ context: LEAN });
+  const s = new FargateAlbApiStack(app, 'Lean', readReferenceContext(app));
+  const t = Template.fromStack(s);
+
+  test('Fargate Spot on arm64, tasks private with no public IP', () => {
+    const svc = Object.values<any>(t.findResources('AWS::ECS::Service'))[0].Properties;
+    expect(svc.CapacityProviderStrategy).toEqual([{ CapacityProvider: 'FARGATE_SPOT', Base: 0, Weight: 1 }]);
+    expect(svc.LaunchType).toBeUndefined();
+    expect(svc.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('DISABLED');
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', { RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' } });
+  });
+
+  test('dual-stack network and an ALB without public IPv4; the IPv6 egress block is an output', () => {
+    t.resourceCountIs('AWS::EC2::EgressOnlyInternetGateway', 1);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing', IpAddressType: 'dualstack-without-public-ipv4' });
+    expect(Object.keys(t.toJSON().Outputs)).toContain('EgressIpv6Cidr');
+  });
+
+  test('no unacknowledged policy finding', () => {
+    expect(new AwsSolutionsChecks().validateScope(s).violations).toEqual([]);
+    expect(new NIST80053R5Checks().validateScope(s).violations).toEqual([]);
+    expect(new ExposureChecks().validateScope(s).violations).toEqual([]);
+  });
+
+  test('each key alone: capacity=mixed, architecture=x86_64, ipv6=false', () => {
+    const a = new App({ context: { capacity: 'mixed', architecture: 'x86_64', ipv6: 'false' } });
+    const m = Template.fromStack(new FargateAlbApiStack(a, 'Mixed', readReferenceContext(a)));
+    expect(Object.values<any>(m.findResources('AWS::ECS::Service'))[0].Properties.CapacityProviderStrategy).toHaveLength(2);
+    m.resourceCountIs('AWS::EC2::EgressOnlyInternetGateway', 0);
+    expect(Object.values<any>(m.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0].Properties.IpAddressType).toBeUndefined();
+  });
+
+  test.each([
+    [{ capacity: 'cheap' }, /Context `capacity` must be one of onDemand, spot, mixed, got 'cheap'/],
+    [{ architecture: 'arm' }, /Context `architecture` must be one of x86_64, arm64, got 'arm'/],
+    [{ ipv6: 'yes' }, /Context `ipv6` must be one of true, false, got 'yes'/],
+  ])('bad value %j: an error naming the context key', (context, message) => {
+    expect(() => readReferenceContext(new App({ context }))).toThrow(message);
   });
 });

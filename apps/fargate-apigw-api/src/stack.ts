@@ -2,7 +2,7 @@ import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import {
   acknowledgeApiGateway, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
-  addReferenceOutputs, alarmTopic, checkHealthCheckPath, domainContext, HEALTH_CHECK_OFF, ReferenceContext, serviceContext,
+  addReferenceOutputs, alarmTopic, checkHealthCheckPath, domainContext, fargateCapacityContext, HEALTH_CHECK_OFF, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { ApiGatewayIngress } from '@portcullis/apigw-ingress';
 import { ApiService, FargateCluster } from '@portcullis/cluster';
@@ -30,7 +30,7 @@ export class FargateApigwApiStack extends Stack {
     if (props.domainName && !props.certificateArn) {
       throw new Error('Context `domainName` needs `certificateArn` (an ACM certificate for it in this region) on the API Gateway app');
     }
-    this.network = new Network(this, 'Network', { egress: props.egress, availabilityZones: props.availabilityZones });
+    this.network = new Network(this, 'Network', { egress: props.egress, availabilityZones: props.availabilityZones, ipv6: props.ipv6 });
     this.cluster = new FargateCluster(this, 'Cluster', { network: this.network });
     const containerPort = props.containerPort ?? 80;
     const healthCheckPath = props.healthCheckPath ?? '/';
@@ -38,6 +38,7 @@ export class FargateApigwApiStack extends Stack {
     this.service = new ApiService(this, 'Api', {
       cluster: this.cluster,
       ...serviceContext(props),
+      ...fargateCapacityContext(props),
       healthCheck: healthCheckPath === HEALTH_CHECK_OFF ? undefined : containerHealthCheck(containerPort, healthCheckPath),
     });
     this.ingress = new ApiGatewayIngress(this, 'Ingress', { network: this.network, service: this.service, ...domainContext(this, props) });

@@ -158,3 +158,33 @@ describe('every egress strategy the README lists synthesizes with no unacknowled
     expect(new ExposureChecks().validateScope(s).violations).toEqual([]);
   });
 });
+
+describe('lean preset: -c capacity=spot -c architecture=arm64 -c ipv6=true', () => {
+  const LEAN = { egress: 'natInstance', capacity: 'spot', architecture: 'arm64', ipv6: 'true' };
+  const app = new App({ context: LEAN });
+  const s = new FargateApigwApiStack(app, 'Lean', readReferenceContext(app));
+  const t = Template.fromStack(s);
+
+  test('Fargate Spot on arm64, tasks private with no public IP; a dual-stack network', () => {
+    const svc = Object.values<any>(t.findResources('AWS::ECS::Service'))[0].Properties;
+    expect(svc.CapacityProviderStrategy).toEqual([{ CapacityProvider: 'FARGATE_SPOT', Base: 0, Weight: 1 }]);
+    expect(svc.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('DISABLED');
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', { RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' } });
+    t.resourceCountIs('AWS::EC2::EgressOnlyInternetGateway', 1);
+    expect(Object.keys(t.toJSON().Outputs)).toContain('EgressIpv6Cidr');
+  });
+
+  test('no unacknowledged policy finding', () => {
+    expect(new AwsSolutionsChecks().validateScope(s).violations).toEqual([]);
+    expect(new NIST80053R5Checks().validateScope(s).violations).toEqual([]);
+    expect(new ExposureChecks().validateScope(s).violations).toEqual([]);
+  });
+
+  test.each([
+    [{ capacity: 'spots' }, /Context `capacity` must be one of onDemand, spot, mixed, got 'spots'/],
+    [{ architecture: 'graviton' }, /Context `architecture` must be one of x86_64, arm64, got 'graviton'/],
+    [{ ipv6: 'on' }, /Context `ipv6` must be one of true, false, got 'on'/],
+  ])('bad value %j: an error naming the context key', (context, message) => {
+    expect(() => readReferenceContext(new App({ context }))).toThrow(message);
+  });
+});

@@ -26,12 +26,28 @@ export interface ReferenceContext {
   readonly deployment?: Deployment;
   /** An address the alarms' SNS topic sends to (an email subscription, confirmed by its owner). */
   readonly alarmEmail?: string;
+   * Where the tasks run: `onDemand` (default), `spot` (Fargate Spot, or Spot instances on the
+   * EC2 app) or `mixed` (Fargate only: one task on-demand, the rest 3:1 on Spot).
+   */
+  readonly capacity?: CapacityName;
+  /** CPU architecture: `x86_64` (default) or `arm64` (Graviton Fargate tasks or instances). */
+  readonly architecture?: ArchitectureName;
+  /** Dual-stack network; the ALB apps then answer on IPv6 only (`dualstack-without-public-ipv4`). */
+  readonly ipv6?: boolean;
 }
+
+/** The values of the `capacity` context key. */
+export type CapacityName = 'onDemand' | 'spot' | 'mixed';
+/** The values of the `architecture` context key. */
+export type ArchitectureName = 'x86_64' | 'arm64';
+const CAPACITIES: CapacityName[] = ['onDemand', 'spot', 'mixed'];
+const ARCHITECTURES: ArchitectureName[] = ['x86_64', 'arm64'];
 
 /** Context keys, as documented in each app's README. */
 export const CONTEXT_KEYS = [
   'image', 'containerPort', 'desiredCount', 'egress', 'availabilityZones',
   'domainName', 'hostedZoneId', 'hostedZoneName', 'certificateArn', 'healthCheckPath', 'deployment', 'alarmEmail',
+  'capacity', 'architecture', 'ipv6',
 ];
 
 /** The image the apps run when `image` is not given: the seeds' nginx, on ECR Public. */
@@ -86,9 +102,21 @@ export function readReferenceContext(app: App): ReferenceContext {
     healthCheckPath,
     deployment: parseDeployment(get('deployment')),
     alarmEmail: checkAlarmEmail(get('alarmEmail')),
+    capacity: oneOf('capacity', get('capacity'), CAPACITIES, 'spot'),
+    architecture: oneOf('architecture', get('architecture'), ARCHITECTURES, 'arm64'),
+    ipv6: oneOf('ipv6', get('ipv6'), ['true', 'false'], 'true') === undefined ? undefined : get('ipv6') === 'true',
   };
   checkImageReachable(ctx);
   return ctx;
+}
+
+/** `raw` if it is one of `allowed`; an error naming the context key, the value and the choices otherwise. */
+function oneOf<T extends string>(key: string, raw: string | undefined, allowed: readonly T[], example: T): T | undefined {
+  if (raw === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new Error(`Context \`${key}\` must be one of ${allowed.join(', ')}, got '${raw}': e.g. -c ${key}=${example}`);
+  }
+  return raw as T;
 }
 
 /**

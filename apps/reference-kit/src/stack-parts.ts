@@ -4,9 +4,10 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ApiService, Deployment, IApiCluster } from '@portcullis/cluster';
+import { ApiService, Capacity, Deployment, IApiCluster } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
 import { Construct } from 'constructs';
 import { checkHealthCheckPath, checkImageReachable, HEALTH_CHECK_OFF, ReferenceContext } from './context';
@@ -24,6 +25,41 @@ export function serviceContext(ctx: ReferenceContext, defaults: { deployment?: D
     desiredCount: ctx.desiredCount,
     deployment: ctx.deployment ?? defaults.deployment,
   };
+}
+
+/**
+ * The lean options of a Fargate service from the context: `capacity` (Fargate Spot, or a mix)
+ * and `architecture` (Graviton). Nothing for the defaults, so the default template is unchanged.
+ */
+export function fargateCapacityContext(ctx: ReferenceContext): { capacity?: Capacity; runtimePlatform?: ecs.RuntimePlatform } {
+  const capacity = ctx.capacity === 'spot' ? Capacity.spot() : ctx.capacity === 'mixed' ? Capacity.mixed() : undefined;
+  const runtimePlatform = ctx.architecture === 'arm64'
+    ? { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX }
+    : undefined;
+  return { capacity, runtimePlatform };
+}
+
+/**
+ * The lean options of an `Ec2Cluster` from the context: `capacity=spot` means Spot instances,
+ * `architecture=arm64` Graviton instances (the task definition follows the cluster).
+ * `capacity=mixed` is a Fargate mix: refused.
+ */
+export function ec2CapacityContext(ctx: ReferenceContext): { spot?: boolean; graviton?: boolean } {
+  if (ctx.capacity === 'mixed') {
+    throw new Error('Context `capacity` \'mixed\' is a Fargate capacity-provider mix; the EC2 app\'s tasks run on the cluster\'s instances: use -c capacity=spot (Spot instances) or onDemand');
+  }
+  return {
+    spot: ctx.capacity === 'spot' ? true : undefined,
+    graviton: ctx.architecture === 'arm64' ? true : undefined,
+  };
+}
+
+/**
+ * The ALB's address type from the context: with `ipv6`, `dualstack-without-public-ipv4`
+ * (IPv6 clients only, no public IPv4 address to pay for); otherwise the default (IPv4).
+ */
+export function albAddressContext(ctx: ReferenceContext): { ipAddressType?: elbv2.IpAddressType } {
+  return ctx.ipv6 ? { ipAddressType: elbv2.IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4 } : {};
 }
 
 /**
@@ -59,6 +95,12 @@ export function addReferenceOutputs(stack: Stack, parts: { url: string; network:
     description: 'Every outbound connection from the private subnets leaves from these addresses: give them to partners to allow-list',
     value: parts.network.egressIps.length > 0 ? Fn.join(',', parts.network.egressIps) : 'none (no NAT)',
   });
+  if (parts.network.ipv6Cidr) {
+    new CfnOutput(stack, 'EgressIpv6Cidr', {
+      description: 'IPv6 connections from the tasks leave from their own addresses in this block (egress-only gateway, not the NAT): partners allow-list it for IPv6',
+      value: parts.network.ipv6Cidr,
+    });
+  }
   new CfnOutput(stack, 'ClusterName', { value: parts.cluster.cluster.clusterName });
   new CfnOutput(stack, 'ServiceName', { value: parts.service.service.serviceName });
   new CfnOutput(stack, 'LogGroup', { value: parts.service.logGroup.logGroupName });

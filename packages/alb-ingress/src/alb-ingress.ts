@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { LoadBalancerSecurityGroup } from './load-balancer-security-group';
 import { logAccessLogs } from './private/access-logs';
 import { DEFAULT_SERVICE_RULE_PRIORITY, openTestListener, TrafficShift, validateTestListener } from './private/traffic-shift';
+import { validateIpAddressType } from './private/ip-address-type';
 import { MAX_TARGET_GROUPS_PER_SERVICE, validateAllowedCidrs, validateHealthyHttpCodes, validateRuleConditions } from './private/validation';
 
 /** Health check of a service's target group. Seed values by default. */
@@ -204,6 +205,14 @@ export interface AlbIngressProps {
    * @default - nobody: the security group has no rule for the test port
    */
   readonly testListenerCidrs?: string[];
+   * The addresses the load balancer answers on: `IPV4`, `DUAL_STACK` (IPv4 and IPv6), or
+   * `DUAL_STACK_WITHOUT_PUBLIC_IPV4` (internet-facing only: IPv6 from the internet, no public
+   * IPv4 address, so none of the $3.65/month per AZ; IPv4-only clients cannot reach it).
+   * Dual-stack needs a network with `ipv6`. With `domainName`, an AAAA alias record is added.
+   *
+   * @default elbv2.IpAddressType.IPV4
+   */
+  readonly ipAddressType?: elbv2.IpAddressType;
 }
 
 const SEED_HEALTH_CHECK = { path: '/', interval: 6, timeout: 5, healthy: 2, unhealthy: 10, codes: '200' };
@@ -254,6 +263,7 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
     const internetFacing = props.internetFacing ?? true;
 
     const domain = this.validate(props);
+    const ipAddressType = validateIpAddressType(props.ipAddressType, internetFacing, props.network);
     const idleTimeout = props.idleTimeout ?? Duration.seconds(30);
 
     const subnets = internetFacing ? props.network.publicSubnets : props.network.privateSubnets;
@@ -296,7 +306,11 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
       idleTimeout,
       dropInvalidHeaderFields: true,
       deletionProtection: props.deletionProtection ?? false,
+      // Left out for IPv4 (ELB's default), so existing templates stay unchanged.
+      ...(ipAddressType !== elbv2.IpAddressType.IPV4 ? { ipAddressType } : {}),
     });
+    // Dual-stack: only once the subnets have their IPv6 blocks.
+    if (ipAddressType !== elbv2.IpAddressType.IPV4 && props.network.ipv6Established) this.loadBalancer.node.addDependency(props.network.ipv6Established);
     this.dnsName = this.loadBalancer.loadBalancerDnsName;
 
     if (props.accessLogs || props.accessLogsBucket) {
@@ -368,6 +382,13 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
         recordName: `${domain}.`,
         target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.loadBalancer)),
       });
+      if (ipAddressType !== elbv2.IpAddressType.IPV4) {
+        new route53.AaaaRecord(this, 'AliasRecordIpv6', {
+          zone: props.hostedZone,
+          recordName: `${domain}.`,
+          target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(this.loadBalancer)),
+        });
+      }
     }
     const host = domain ?? this.dnsName;
     this.url = `${https ? 'https' : 'http'}://${host}`;

@@ -7,7 +7,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { UpdateSafety } from '@portcullis/audit';
 import { ApiService, ApiServiceProps, Deployment, FargateCluster } from '@portcullis/cluster';
-import { Network } from '@portcullis/network';
+import { Network, NetworkProps } from '@portcullis/network';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { AlbIngress, AlbIngressProps, LoadBalancerSecurityGroup } from '../src';
 
 /**
@@ -29,11 +30,13 @@ interface Case {
   readonly breaks?: boolean;
   /** The deployed stack, when it is not the default one. */
   readonly before?: Partial<Case>;
+  /** Network props of the after-stack (the baseline's network is the default). */
+  readonly network?: NetworkProps;
 }
 
 function synth(c: Partial<Case> = {}): any {
   const stack = new Stack(new App(), 'Api');
-  const network = new Network(stack, 'Network');
+  const network = new Network(stack, 'Network', c.network);
   const cluster = new FargateCluster(stack, 'Cluster', { network });
   const service = new ApiService(stack, 'Service', { cluster, ...c.service });
   const ingress = new AlbIngress(stack, 'Ingress', { network, service, ...c.ingress?.(stack) });
@@ -76,6 +79,13 @@ const CASES: Case[] = [
     replaces: [],
   },
   { change: '`deletionProtection` on', ingress: () => ({ deletionProtection: true }), replaces: [] },
+  // IpAddressType is mutable on AWS::ElasticLoadBalancingV2::LoadBalancer; the network's IPv6 is only added resources.
+  {
+    change: '`ipAddressType` ipv4 → dualstack-without-public-ipv4 (network `ipv6` on)',
+    network: { ipv6: true },
+    ingress: () => ({ ipAddressType: elbv2.IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4 }),
+    replaces: [],
+  },
   // Scheme is create-only: the load balancer (and its DNS name) is replaced, so its listener too.
   {
     change: '`internetFacing` true → false (breaking)',

@@ -133,6 +133,9 @@ function print(reports: StackReport[]) {
       ...r.cost.lines.map((l) => [l.item, String(l.quantity), l.unit, l.priced ? l.monthlyUsd!.toFixed(2) : 'not priced', l.note ?? ''])]));
     console.log(`total: $${r.cost.totalMonthlyUsd.toFixed(2)}/month${r.cost.notPriced.length ? ` (+ not priced: ${r.cost.notPriced.join(', ')})` : ''}`);
     for (const w of r.cost.warnings) console.log(`cost warning: ${w}`);
+    for (const l of r.cost.leanSavings) {
+      console.log(`lean: ${l.option} ${l.applied ? 'saves' : 'would save'} $${l.monthlyUsd.toFixed(2)}/month (${l.lineItems.join(', ')}): ${l.note}`);
+    }
   }
 }
 

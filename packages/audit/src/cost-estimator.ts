@@ -67,6 +67,28 @@ export interface CostLine {
   readonly note?: string;
 }
 
+/**
+ * What one lean option saves: Fargate Spot, Graviton (arm64), or an internet-facing ALB
+ * without public IPv4 (`dualstack-without-public-ipv4`).
+ */
+export interface LeanSaving {
+  /** The option: `Fargate Spot`, `Graviton (arm64)` or `ALB dualstack-without-public-ipv4`. */
+  readonly option: string;
+  /** Whether the template already uses it (for every resource it applies to). */
+  readonly applied: boolean;
+  /** The line items it removes or makes cheaper, as named in `lines`. */
+  readonly lineItems: string[];
+  /**
+   * USD a month it saves: when applied, against the same template with only this option
+   * undone; when not, what it would save on the resources that do not use it yet. Each is
+   * marginal (Spot is priced at the template's architecture, Graviton at its Spot share), so
+   * the savings of several options overlap and do not add up.
+   */
+  readonly monthlyUsd: number;
+  /** How it was counted. */
+  readonly note: string;
+}
+
 /** A monthly cost estimate. */
 export interface CostEstimate {
   readonly region: string;
@@ -86,6 +108,11 @@ export interface CostEstimate {
    * `cannot evaluate DesiredCount of Service: intrinsic Fn::If` (counted as 1).
    */
   readonly warnings: string[];
+  /**
+   * What the lean options save (applied) or would save (not applied): Fargate Spot, Graviton,
+   * and ALBs without public IPv4. Options that apply to nothing in the template are left out.
+   */
+  readonly leanSavings: LeanSaving[];
 }
 
 /** The profile of {@link CostEstimator.breakEven}. */
@@ -327,7 +354,7 @@ export class CostEstimator {
     const services = t.ofType('AWS::ECS::Service');
     const desired = (svc: any, id: string) => num(svc, 'DesiredCount', id) ?? 1;
     let publicTaskIps = 0;
-    const fargateTasks: Array<{ id: string; vcpu?: number; gb?: number; arm: boolean; count: number }> = [];
+    const fargateTasks: Array<{ id: string; vcpu?: number; gb?: number; arm: boolean; count: number; spot: number }> = [];
     let ec2TaskCount = 0;
     for (const [svcId, svc] of services) {
       const count = desired(svc, svcId);
@@ -351,6 +378,7 @@ export class CostEstimator {
           gb: mem === 'unknown' ? undefined : (mem ?? 512) / 1024,
           arm: t.scalar(td, 'RuntimePlatform.CpuArchitecture') === 'ARM64',
           count,
+          spot: isUnknown(strategy) ? 0 : spotTasks(t, strategy, count),
         });
       } else {
         ec2TaskCount += count;
@@ -360,11 +388,15 @@ export class CostEstimator {
     // ---- ALB
     const albs = t.ofType('AWS::ElasticLoadBalancingV2::LoadBalancer').filter(([, lb]) => (t.scalar(lb, 'Type') ?? 'application') === 'application');
     let albIps = 0;
+    let albIpv4Free = 0;
     for (const [lbId, lb] of albs) {
       if ((t.scalar(lb, 'Scheme') ?? 'internet-facing') !== 'internet-facing') continue;
       const subnets = lb.Subnets !== undefined ? t.list(lb, 'Subnets') : t.list(lb, 'SubnetMappings');
       if (isUnknown(subnets)) warnings.push(`${subnets.message(lbId)} (counted as 2 AZs)`);
-      albIps += isUnknown(subnets) || subnets.length === 0 ? 2 : subnets.length;
+      const azs = isUnknown(subnets) || subnets.length === 0 ? 2 : subnets.length;
+      // dualstack-without-public-ipv4: the nodes have IPv6 and private IPv4 addresses only.
+      if (t.scalar(lb, 'IpAddressType') === 'dualstack-without-public-ipv4') albIpv4Free += azs;
+      else albIps += azs;
     }
     if (albs.length > 0) {
       add('ALB hours', albs.length, 'ALB-month', H * p.albHour);
@@ -389,30 +421,48 @@ export class CostEstimator {
     // ---- public IPv4
     const eips = t.ofType('AWS::EC2::EIP').length;
     const ipv4 = albIps + eips + publicTaskIps;
-    add('Public IPv4 addresses', ipv4, 'address-month', H * p.publicIpv4Hour, `${albIps} ALB node(s), ${eips} Elastic IP(s), ${publicTaskIps} task IP(s)`);
+    add('Public IPv4 addresses', ipv4, 'address-month', H * p.publicIpv4Hour,
+      `${albIps} ALB node(s), ${eips} Elastic IP(s), ${publicTaskIps} task IP(s)${albIpv4Free > 0 ? `; ${albIpv4Free} ALB node(s) dualstack-without-public-ipv4: no public IPv4` : ''}`);
 
-    // ---- Fargate
+    // ---- egress-only internet gateways (IPv6 egress of private subnets): no charge
+    const egressOnly = t.ofType('AWS::EC2::EgressOnlyInternetGateway').length;
+    add('Egress-only internet gateways', egressOnly, 'gateway-month', 0, 'free: IPv6 egress has no gateway-hour or per-GB processing charge (data transfer out still applies)');
+
+    // ---- Fargate (on-demand and Spot, x86 and arm64)
+    const spotPrice = { vcpu: p.fargateSpotVcpuHour, gb: p.fargateSpotGbHour };
     for (const task of fargateTasks) {
       const factor = task.arm ? p.fargateArm64Factor : 1;
       const arch = task.arm ? 'arm64' : 'x86';
-      if (task.vcpu === undefined) add(`Fargate vCPU (${arch})`, task.count, 'task-month', undefined, `Cpu of ${task.id} is not a literal`);
-      else add(`Fargate vCPU (${arch})`, task.vcpu * task.count, 'vCPU-month', H * p.fargateVcpuHour * factor, `${task.count} task(s) x ${task.vcpu} vCPU`);
-      if (task.gb === undefined) add(`Fargate memory (${arch})`, task.count, 'task-month', undefined, `Memory of ${task.id} is not a literal`);
-      else add(`Fargate memory (${arch})`, task.gb * task.count, 'GB-month', H * p.fargateGbHour * factor, `${task.count} task(s) x ${task.gb} GB`);
+      const parts: Array<[string, number, number | undefined, number | undefined]> = [
+        ['Fargate', task.count - task.spot, p.fargateVcpuHour, p.fargateGbHour],
+        ['Fargate Spot', task.spot, spotPrice.vcpu, spotPrice.gb],
+      ];
+      for (const [kind, count, vcpuHour, gbHour] of parts) {
+        if (count <= 0) continue;
+        const spotNote = kind === 'Fargate Spot' && vcpuHour !== undefined ? ' (Spot price of the table\'s date: it varies)' : '';
+        if (task.vcpu === undefined) add(`${kind} vCPU (${arch})`, count, 'task-month', undefined, `Cpu of ${task.id} is not a literal`);
+        else add(`${kind} vCPU (${arch})`, task.vcpu * count, 'vCPU-month', vcpuHour === undefined ? undefined : H * vcpuHour * factor, `${round(count, 4)} task(s) x ${task.vcpu} vCPU${spotNote}`);
+        if (task.gb === undefined) add(`${kind} memory (${arch})`, count, 'task-month', undefined, `Memory of ${task.id} is not a literal`);
+        else add(`${kind} memory (${arch})`, task.gb * count, 'GB-month', gbHour === undefined ? undefined : H * gbHour * factor, `${round(count, 4)} task(s) x ${task.gb} GB${spotNote}`);
+      }
     }
 
     // ---- EC2 container instances
+    const ec2Instances: Array<{ type: string; count: number; spot: boolean }> = [];
     for (const [asgId, asg] of t.ofType('AWS::AutoScaling::AutoScalingGroup')) {
       const ltId = t.target(t.get(asg, 'LaunchTemplate.LaunchTemplateId'));
       const ltData = ltId && t.has(ltId) ? t.get(t.props(ltId), 'LaunchTemplateData') : undefined;
       const data = ltData && typeof ltData === 'object' && !isUnknown(ltData) && !Array.isArray(ltData) ? ltData : {};
       const type = String(t.literal(data.InstanceType) ?? 'unknown');
+      const spotInstances = String(t.scalar(data, 'InstanceMarketOptions.MarketType') ?? '').toLowerCase() === 'spot';
       const min = num(asg, 'MinSize', asgId) ?? 0;
       const want = num(asg, 'DesiredCapacity', asgId) ?? min;
       // A capacity provider starts an instance when tasks need one, even with min 0.
       const count = Math.max(want, ec2TaskCount > 0 ? 1 : 0);
-      add(`EC2 ${type}`, count, 'instance-month', instanceHour(type),
-        `max(desired/min ${want}, 1 when EC2 tasks run); instance type ${type}`);
+      add(`EC2 ${type}${spotInstances ? ' (Spot)' : ''}`, count, 'instance-month', instanceHour(type),
+        `max(desired/min ${want}, 1 when EC2 tasks run); instance type ${type}` +
+        (spotInstances ? '; Spot instances priced at the on-demand price, their upper bound (the Spot price varies by hour and AZ)' : ''));
+      ec2Instances.push({ type, count, spot: spotInstances });
       const mappings = t.list(data, 'BlockDeviceMappings');
       if (isUnknown(mappings)) warnings.push(`${mappings.message(ltId ?? asgId)} (EBS not counted)`);
       const volumeGb = (isUnknown(mappings) ? [] : mappings).reduce((s: number, m: any) => s + (t.number(t.get(m, 'Ebs.VolumeSize')) ?? 0), 0);
@@ -485,8 +535,108 @@ export class CostEstimator {
       publicIpv4Count: ipv4,
       natGatewayCount: natGateways,
       warnings: [...new Set(warnings)],
+      leanSavings: regionPriced ? this.leanSavings(fargateTasks, ec2Instances, { albIps, albIpv4Free }) : [],
     };
   }
+
+  /** What Spot, Graviton and IPv4-free ALBs save (applied) or would save (not applied). */
+  private leanSavings(
+    tasks: Array<{ vcpu?: number; gb?: number; arm: boolean; count: number; spot: number }>,
+    instances: Array<{ type: string; count: number; spot: boolean }>,
+    alb: { albIps: number; albIpv4Free: number },
+  ): LeanSaving[] {
+    const p = this.prices.prices;
+    const out: LeanSaving[] = [];
+    const known = tasks.filter((x) => x.vcpu !== undefined && x.gb !== undefined);
+    /** A task-month of one task, on-demand or Spot, x86 or arm64. */
+    const month = (x: { vcpu?: number; gb?: number }, arm: boolean, spot: boolean) => {
+      const vcpuHour = spot ? p.fargateSpotVcpuHour ?? p.fargateVcpuHour : p.fargateVcpuHour;
+      const gbHour = spot ? p.fargateSpotGbHour ?? p.fargateGbHour : p.fargateGbHour;
+      return H * (x.vcpu! * vcpuHour + x.gb! * gbHour) * (arm ? p.fargateArm64Factor : 1);
+    };
+    const cost = (x: typeof tasks[number], arm: boolean, spotShare: number) =>
+      (x.count - spotShare) * month(x, arm, false) + spotShare * month(x, arm, true);
+    if (known.length > 0 && p.fargateSpotVcpuHour !== undefined && p.fargateSpotGbHour !== undefined) {
+      const applied = known.every((x) => x.spot > 0);
+      const usd = known.reduce((sum, x) => sum + (x.spot > 0 ? cost(x, x.arm, 0) - cost(x, x.arm, x.spot) : cost(x, x.arm, 0) - cost(x, x.arm, x.count)), 0);
+      const arch = [...new Set(known.map((x) => (x.arm ? 'arm64' : 'x86')))];
+      out.push({
+        option: 'Fargate Spot', applied, monthlyUsd: round(usd, 2),
+        lineItems: arch.flatMap((a) => [`Fargate vCPU (${a})`, `Fargate memory (${a})`]),
+        note: applied ? 'the Spot share of the tasks, against the same tasks on-demand' : 'every task on Spot (Capacity.spot()), against on-demand',
+      });
+    }
+    if (known.length > 0) {
+      const applied = known.every((x) => x.arm);
+      const usd = known.reduce((sum, x) => sum + cost(x, false, x.spot) - cost(x, true, x.spot), 0);
+      const kinds = [...new Set(known.flatMap((x) => [...(x.count > x.spot ? ['Fargate'] : []), ...(x.spot > 0 ? ['Fargate Spot'] : [])]))];
+      out.push({
+        option: 'Graviton (arm64)', applied, monthlyUsd: round(usd, 2),
+        lineItems: kinds.flatMap((k) => [`${k} vCPU (x86)`, `${k} memory (x86)`]),
+        note: `Fargate arm64 at ${p.fargateArm64Factor} x the x86 price${applied ? ': the x86 lines are replaced by arm64 ones' : ''}`,
+      });
+    }
+    const gravitonPeers = instances.map((i) => ({ ...i, peer: x86Peer(i.type) }));
+    const priced = gravitonPeers.filter((i) => typeof own(p.ec2InstanceHour, i.type) === 'number' && i.peer && typeof own(p.ec2InstanceHour, i.peer) === 'number');
+    if (priced.length > 0) {
+      const arm = priced.filter((i) => isGraviton(i.type));
+      const usd = arm.reduce((sum, i) => sum + i.count * H * (own(p.ec2InstanceHour, i.peer!) as number - (own(p.ec2InstanceHour, i.type) as number)), 0);
+      if (arm.length > 0) {
+        out.push({
+          option: 'Graviton (arm64)', applied: arm.length === instances.length, monthlyUsd: round(usd, 2),
+          lineItems: arm.map((i) => `EC2 ${i.type}${i.spot ? ' (Spot)' : ''}`),
+          note: `container instances ${arm.map((i) => `${i.type} instead of ${i.peer}`).join(', ')}`,
+        });
+      }
+    }
+    if (alb.albIps + alb.albIpv4Free > 0) {
+      const applied = alb.albIps === 0;
+      out.push({
+        option: 'ALB dualstack-without-public-ipv4', applied,
+        monthlyUsd: round((applied ? alb.albIpv4Free : alb.albIps) * H * p.publicIpv4Hour, 2),
+        lineItems: ['Public IPv4 addresses'],
+        note: applied
+          ? `${alb.albIpv4Free} ALB node(s) without a public IPv4 address (IPv6 clients only)`
+          : `${alb.albIps} ALB node public IPv4 address(es) a dual-stack network and an IPv6-only public side would drop`,
+      });
+    }
+    return out;
+  }
+}
+
+/**
+ * Tasks of a service on Fargate Spot from its capacity-provider strategy, as ECS places
+ * them: the `Base` tasks on their provider first, the rest by weight.
+ */
+function spotTasks(t: TemplateIndex, strategy: any[], count: number): number {
+  if (strategy.length === 0) return 0;
+  const items = strategy.map((s) => ({
+    spot: String(t.scalar(s, 'CapacityProvider')) === 'FARGATE_SPOT',
+    base: t.number(t.get(s, 'Base')) ?? 0,
+    weight: t.number(t.get(s, 'Weight')) ?? 0,
+  }));
+  let left = count;
+  let spot = 0;
+  for (const i of items) {
+    const base = Math.min(left, i.base);
+    left -= base;
+    if (i.spot) spot += base;
+  }
+  const total = items.reduce((sum, i) => sum + i.weight, 0);
+  if (total > 0) spot += left * items.filter((i) => i.spot).reduce((sum, i) => sum + i.weight, 0) / total;
+  return spot;
+}
+
+/** Graviton instance families: a `g` right after the generation (t4g, m7g, c7gn, r8g). */
+function isGraviton(type: string): boolean {
+  return /^[a-z]+\d+g/.test(type);
+}
+
+/** The x86 instance type a Graviton type replaces, for the types whose peer is clear. */
+function x86Peer(type: string): string | undefined {
+  const [family, size] = type.split('.');
+  const peers: Record<string, string> = { t4g: 't3', m6g: 'm6i', c6g: 'c6i', r6g: 'r6i', m7g: 'm7i', c7g: 'c7i', r7g: 'r7i' };
+  return peers[family] && size ? `${peers[family]}.${size}` : undefined;
 }
 
 /**

@@ -13,6 +13,19 @@ export interface Prices {
   readonly fargateGbHour: number;
   /** Fargate arm64 price as a fraction of x86 (about 0.8). */
   readonly fargateArm64Factor: number;
+  /**
+   * Fargate Spot, Linux x86, per vCPU-hour (arm64 Spot: times `fargateArm64Factor`). Spot
+   * prices move with supply and demand: this is the dated price of the table.
+   *
+   * @default - Fargate Spot is not priced (its lines say so)
+   */
+  readonly fargateSpotVcpuHour?: number;
+  /**
+   * Fargate Spot, Linux x86, per GB-hour.
+   *
+   * @default - Fargate Spot is not priced
+   */
+  readonly fargateSpotGbHour?: number;
   /** EC2 on-demand hourly price per instance type. */
   readonly ec2InstanceHour: Record<string, number>;
   readonly ebsGp3GbMonth: number;
@@ -73,7 +86,7 @@ export interface Prices {
 }
 
 /** The optional prices: absent means "not priced", never zero. */
-const OPTIONAL_PRICES = new Set(['cloudwatchAlarmMetricMonth', 'cloudwatchHighResolutionAlarmMetricMonth', 'cloudwatchCompositeAlarmMonth', 'cloudwatchDashboardMonth', 'kmsKeyMonth']);
+const OPTIONAL_PRICES = new Set(['cloudwatchAlarmMetricMonth', 'cloudwatchHighResolutionAlarmMetricMonth', 'cloudwatchCompositeAlarmMonth', 'cloudwatchDashboardMonth', 'kmsKeyMonth', 'fargateSpotVcpuHour', 'fargateSpotGbHour']);
 
 /**
  * CloudFront pay-as-you-go prices of one price class. A class spans several edge regions
@@ -122,6 +135,11 @@ export class PriceTable {
       fargateVcpuHour: 0.04048,
       fargateGbHour: 0.004445,
       fargateArm64Factor: 0.8,
+      // Fargate Spot, Linux x86, us-east-1, as listed on https://aws.amazon.com/fargate/pricing/
+      // ("Spot" tab) for the table's date: 70% below on-demand. Spot prices change with supply
+      // and demand; override them with withOverrides() for another date.
+      fargateSpotVcpuHour: 0.012144,
+      fargateSpotGbHour: 0.0013335,
       ec2InstanceHour: {
         'c5.xlarge': 0.17,
         // list prices of the types Portcullis defaults to (not in the seed table)
@@ -228,6 +246,8 @@ export interface PriceOverrides {
   readonly publicIpv4Hour?: number;
   readonly fargateVcpuHour?: number;
   readonly fargateGbHour?: number;
+  readonly fargateSpotVcpuHour?: number;
+  readonly fargateSpotGbHour?: number;
   readonly ec2InstanceHour?: Record<string, number>;
   readonly httpApiMillionRequests?: number;
   readonly interfaceEndpointAzHour?: number;
@@ -241,6 +261,7 @@ export interface PriceOverrides {
   /** CloudFront prices of the price classes to replace (the others stay). */
   readonly cloudFront?: { [priceClass: string]: CloudFrontPrices };
 }
+
 
 /** Whether `date` is YYYY-MM-DD and a day of the calendar (not 2026-02-30). */
 function isIsoDate(date: unknown): boolean {

@@ -1,4 +1,4 @@
-import { Annotations, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -12,6 +12,8 @@ import { ClusterCapacity, IApiCluster } from './api-cluster';
 import { Deployment } from './deployment';
 import { checkDeployment, strategyProps } from './private/deployment-checks';
 import { RollbackAlarmList } from './private/rollback-alarms';
+import { Capacity } from './capacity';
+import { SPOT_STOP_TIMEOUT_SECONDS } from './private/spot';
 import { ecsTasksOfThisAccount } from './private/cluster-common';
 import { validateFargateSize } from './private/fargate-sizes';
 import {
@@ -204,6 +206,16 @@ export interface ApiServiceProps {
    * @default true
    */
   readonly rollbackAlarms?: boolean;
+   * Where the Fargate tasks run: `Capacity.onDemand()`, `Capacity.spot()` (about 70% cheaper,
+   * interruptible with a two-minute warning: see the README's "Fargate Spot" section before
+   * using it) or `Capacity.mixed(...)`. Spot and mixed set the service's capacity-provider
+   * strategy over the cluster's `FARGATE` and `FARGATE_SPOT` providers instead of the
+   * `FARGATE` launch type, which CloudFormation applies by replacing the service. Fargate
+   * clusters only: on an `Ec2Cluster` use its `spot` prop.
+   *
+   * @default Capacity.onDemand() - the `FARGATE` launch type
+   */
+  readonly capacity?: Capacity;
 }
 
 const DEFAULT_IMAGE = 'public.ecr.aws/docker/library/nginx:latest';
@@ -298,6 +310,9 @@ export class ApiService extends Construct implements ec2.IConnectable {
     wholeNumber('memory', memory, { min: 128 });
     if (known(minHealthyPercent, maxHealthyPercent) && minHealthyPercent > maxHealthyPercent) {
       throw new Error(`\`minHealthyPercent\` (${minHealthyPercent}) must be <= \`maxHealthyPercent\` (${maxHealthyPercent})`);
+    }
+    if (!fargate && props.capacity !== undefined) {
+      throw new Error(`\`capacity\` (${props.capacity.kind}) is for Fargate clusters; this service runs on an Ec2Cluster, whose instances decide on-demand or Spot: remove \`capacity\` and set \`spot: true\` on the Ec2Cluster for Spot instances`);
     }
     if (fargate && known(cpu, memory)) validateFargateSize(cpu, memory);
     if (!fargate) validateTaskFitsInstance(cpu, memory, props.cluster.instanceType?.toString());
@@ -398,6 +413,9 @@ export class ApiService extends Construct implements ec2.IConnectable {
       secrets: props.secrets,
       healthCheck: props.healthCheck,
       readonlyRootFilesystem: settings.readonlyRootFilesystem,
+      // On Spot, the whole two-minute warning to finish in-flight work after SIGTERM (ECS's
+      // default is 30 s, its maximum on Fargate 120 s).
+      stopTimeout: props.capacity?.usesSpot ? Duration.seconds(SPOT_STOP_TIMEOUT_SECONDS) : undefined,
       portMappings: [{ containerPort, hostPort: containerPort, protocol: ecs.Protocol.TCP }],
       // The seed's awslogs options, verbatim ('25m', where the awsLogs helper writes bytes).
       logging: new ecs.GenericLogDriver({
@@ -472,7 +490,7 @@ export class ApiService extends Construct implements ec2.IConnectable {
       ...strategyProps(this.deployment),
     };
     const service = settings.fargate
-      ? new ecs.FargateService(this, 'Service', { ...common, assignPublicIp: this.assignPublicIp })
+      ? new ecs.FargateService(this, 'Service', { ...common, assignPublicIp: this.assignPublicIp, ...fargateCapacity(props.capacity) })
       : new ecs.Ec2Service(this, 'Service', {
         ...common,
         capacityProviderStrategies: [{ capacityProvider: props.cluster.capacityProviderName!, base: 0, weight: 1 }],
@@ -574,6 +592,16 @@ interface ServiceSettings {
   /** The network has no internet egress (`Egress.none()`). */
   readonly isolated: boolean;
   readonly scaling?: ApiServiceAutoScaling;
+}
+
+/**
+ * Spot or mixed: the capacity-provider strategy, which aws-cdk-lib writes instead of the
+ * `FARGATE` launch type. On-demand: nothing, so the template keeps `LaunchType: FARGATE`
+ * (LaunchType is create-only on AWS::ECS::Service: dropping it would replace the service).
+ */
+function fargateCapacity(capacity: Capacity | undefined): { capacityProviderStrategies?: ecs.CapacityProviderStrategy[] } {
+  const strategies = capacity?.capacityProviderStrategies() ?? [];
+  return strategies.length > 0 ? { capacityProviderStrategies: strategies } : {};
 }
 
 function archName(a: ecs.CpuArchitecture): string {

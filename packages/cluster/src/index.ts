@@ -3,3 +3,4 @@ export * from './fargate-cluster';
 export * from './ec2-cluster';
 export * from './api-service';
 export * from './deployment';
+export * from './capacity';

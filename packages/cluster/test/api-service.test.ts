@@ -10,7 +10,8 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Egress, Network } from '@portcullis/network';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import * as fc from 'fast-check';
-import { ApiService, ApiServiceProps, Deployment, Ec2Cluster, FargateCluster } from '../src';
+import { ExposureChecks } from '@portcullis/audit';
+import { ApiService, ApiServiceProps, Capacity, Deployment, Ec2Cluster, FargateCluster } from '../src';
 
 function fargate(props: Partial<ApiServiceProps> = {}, egress?: Egress) {
   const stack = new Stack(new App(), 'Test');
@@ -247,7 +248,7 @@ test('property: random valid services synthesize; tasks get public IPs only on a
   const sizes: Array<[number, number]> = [[256, 512], [256, 1024], [512, 1024], [512, 4096], [1024, 2048], [2048, 8192], [4096, 16384], [16384, 122880]];
   // on the default t3.medium / t4g.medium instances (2 vCPU, 4 GiB)
   const ec2Sizes: Array<[number, number]> = [[256, 512], [256, 1024], [512, 1024], [1024, 2048], [2048, 3072]];
-  const hits = { publicOnly: 0, ec2: 0, alb: 0, cloudMap: 0, autoScale: 0, arm: 0, trafficShift: 0, trafficShiftWithoutAlb: 0 };
+  const hits = { publicOnly: 0, ec2: 0, alb: 0, cloudMap: 0, autoScale: 0, arm: 0, trafficShift: 0, trafficShiftWithoutAlb: 0, spot: 0, mixed: 0, ipv6: 0, spotInstances: 0 };
   const strategies = { rolling: () => Deployment.rolling(), canary: () => Deployment.canary(), linear: () => Deployment.linear(), blueGreen: () => Deployment.blueGreen() };
   fc.assert(fc.property(
     fc.record({
@@ -264,15 +265,21 @@ test('property: random valid services synthesize; tasks get public IPs only on a
       alb: fc.boolean(),
       cloudMap: fc.boolean(),
       deployment: fc.constantFrom<keyof typeof strategies>('rolling', 'rolling', 'canary', 'linear', 'blueGreen'),
+      // the lean options: Fargate capacity (EC2: Spot instances), IPv6 (not on a public-only network)
+      capacity: fc.constantFrom('default', 'onDemand', 'spot', 'mixed'),
+      ipv6: fc.boolean(),
     }),
     (p) => {
       const stack = new Stack(new App(), 'Test');
       const publicOnly = p.placement === 'public';
       const onEc2 = p.placement === 'ec2';
-      const network = new Network(stack, 'Network', { egress: publicOnly ? Egress.publicSubnetsOnly() : undefined });
+      const ipv6 = p.ipv6 && !publicOnly;
+      const network = new Network(stack, 'Network', { egress: publicOnly ? Egress.publicSubnetsOnly() : undefined, ipv6 });
       const cluster = onEc2
-        ? new Ec2Cluster(stack, 'Cluster', { network, graviton: p.arm })
+        ? new Ec2Cluster(stack, 'Cluster', { network, graviton: p.arm, spot: p.capacity === 'spot' })
         : new FargateCluster(stack, 'Cluster', { network });
+      const capacity = onEc2 || p.capacity === 'default' ? undefined
+        : p.capacity === 'spot' ? Capacity.spot() : p.capacity === 'mixed' ? Capacity.mixed() : Capacity.onDemand();
       const [cpu, memory] = onEc2 ? ec2Sizes[p.size % ec2Sizes.length] : sizes[p.size];
       const service = new ApiService(stack, 'Api', {
         cluster, cpu, memory, containerPort: p.containerPort, desiredCount: p.desiredCount,
@@ -281,6 +288,7 @@ test('property: random valid services synthesize; tasks get public IPs only on a
         runtimePlatform: onEc2 ? undefined : { cpuArchitecture: p.arm ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64 },
         assignPublicIp: publicOnly ? true : undefined,
         deployment: strategies[p.deployment](),
+        capacity,
       });
       const shift = p.deployment !== 'rolling';
       if (p.alb) {
@@ -321,6 +329,27 @@ test('property: random valid services synthesize; tasks get public IPs only on a
       hits.trafficShift += shift ? 1 : 0;
       const awsvpc = svc.Properties.NetworkConfiguration.AwsvpcConfiguration;
       expect(awsvpc.AssignPublicIp).toBe(publicOnly ? 'ENABLED' : 'DISABLED');
+      // Fargate: a launch type on-demand, a capacity-provider strategy (and no launch type) with Spot
+      if (!onEc2) {
+        const spot = capacity?.usesSpot ?? false;
+        expect(svc.Properties.LaunchType).toBe(spot ? undefined : 'FARGATE');
+        expect((svc.Properties.CapacityProviderStrategy ?? []).some((s: any) => s.CapacityProvider === 'FARGATE_SPOT')).toBe(spot);
+      }
+      // IPv6: the private subnets route ::/0 only to the egress-only gateway, never to the internet gateway
+      const json = template.toJSON();
+      const privateTables = new Set(Object.values<any>(json.Resources)
+        .filter((r) => r.Type === 'AWS::EC2::SubnetRouteTableAssociation' && /PrivateSubnet/.test(r.Properties.SubnetId.Ref))
+        .map((r) => r.Properties.RouteTableId.Ref));
+      for (const r of Object.values<any>(json.Resources)) {
+        if (r.Type !== 'AWS::EC2::Route' || !privateTables.has(r.Properties.RouteTableId.Ref)) continue;
+        expect(r.Properties.GatewayId).toBeUndefined();
+        if (r.Properties.DestinationIpv6CidrBlock) expect(r.Properties.EgressOnlyInternetGatewayId).toBeDefined();
+      }
+      expect(Object.values<any>(json.Resources).filter((r) => r.Type === 'AWS::EC2::EgressOnlyInternetGateway').length).toBe(ipv6 ? 1 : 0);
+      // the exposure rules: only what the explicit opt-outs raise (public tasks, no circuit
+      // breaker); Spot, Graviton and IPv6 add nothing (RT1 would flag ::/0 to the internet gateway)
+      const expected = [...(publicOnly ? ['Portcullis-TASK1', 'Portcullis-TASK2'] : []), ...(p.circuitBreaker ? [] : ['Portcullis-ECS1'])];
+      expect(new ExposureChecks().checkTemplate(json).map((f) => f.ruleId).sort()).toEqual(expected.sort());
       const subnetIds: string[] = awsvpc.Subnets.map((s: any) => s.Ref);
       expect(subnetIds.length).toBeGreaterThan(0);
       for (const id of subnetIds) expect(id).toMatch(publicOnly ? /PublicSubnet/ : /PrivateSubnet/);
@@ -345,6 +374,10 @@ test('property: random valid services synthesize; tasks get public IPs only on a
       hits.cloudMap += p.cloudMap ? 1 : 0;
       hits.autoScale += p.autoScale ? 1 : 0;
       hits.arm += p.arm ? 1 : 0;
+      hits.spot += !onEc2 && p.capacity === 'spot' ? 1 : 0;
+      hits.mixed += !onEc2 && p.capacity === 'mixed' ? 1 : 0;
+      hits.ipv6 += ipv6 ? 1 : 0;
+      hits.spotInstances += onEc2 && p.capacity === 'spot' ? 1 : 0;
     },
   ), { numRuns: 200 });
   // every branch the README cites was actually generated

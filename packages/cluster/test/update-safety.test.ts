@@ -8,7 +8,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { UpdateSafety } from '@portcullis/audit';
 import { Network } from '@portcullis/network';
-import { ApiService, ApiServiceProps, Deployment, Ec2Cluster, Ec2ClusterProps, FargateCluster } from '../src';
+import { ApiService, ApiServiceProps, Capacity, Deployment, Ec2Cluster, Ec2ClusterProps, FargateCluster } from '../src';
 
 /**
  * "What a change replaces": for each change of props, synthesize before and after and ask
@@ -98,6 +98,11 @@ const CASES: Case[] = [
     service: { serviceName: 'orders' },
     replaces: ['AWS::ECS::Service REPLACE', TASK_DEFINITION],
   },
+  // LaunchType is create-only: leaving the FARGATE launch type for a capacity-provider
+  // strategy replaces the service; Spot also sets the container's stop timeout.
+  { change: '`capacity` → `Capacity.spot()`', service: { capacity: Capacity.spot() }, replaces: ['AWS::ECS::Service REPLACE', TASK_DEFINITION] },
+  { change: '`capacity` → `Capacity.mixed()`', service: { capacity: Capacity.mixed() }, replaces: ['AWS::ECS::Service REPLACE', TASK_DEFINITION] },
+  { change: '`runtimePlatform` X86_64 → ARM64 (Graviton)', service: { runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64 } }, replaces: [TASK_DEFINITION] },
   { change: 'EC2: a new ECS AMI in the public SSM parameter', ec2: true, deployTime: resolvedAmi('ami-0123456789abcdef0'), replaces: [] },
   { change: 'EC2: `instanceType` t3.medium → m7i.large', ec2: true, cluster: { instanceType: new ec2.InstanceType('m7i.large') }, replaces: [] },
   { change: 'EC2: `spot` on', ec2: true, cluster: { spot: true }, replaces: [] },

@@ -1,7 +1,8 @@
 import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct, IConstruct } from 'constructs';
+import { Construct, IConstruct, IDependable } from 'constructs';
+import { addDualStack } from './private/dual-stack';
 import { Egress, EgressKind } from './egress';
 import { CHECKED_NAT_FAMILIES, parseInstanceType } from './private/instance-type';
 import { cidrV4, retention, show, synthTimeValue, wholeNumber } from './private/validate';
@@ -40,6 +41,20 @@ export interface INetwork extends IConstruct {
    * @default - unknown (e.g. a VPC imported with {@link Network.fromVpc})
    */
   readonly egress?: Egress;
+  /**
+   * True when the VPC is dual-stack (an IPv6 block, a /64 per subnet): what an
+   * internet-facing ALB needs for `dualstack` and `dualstack-without-public-ipv4`.
+   *
+   * @default - unknown, treat as false (e.g. a VPC imported with {@link Network.fromVpc})
+   */
+  readonly ipv6Enabled?: boolean;
+  /**
+   * With IPv6: the IPv6 blocks of the VPC and its subnets. A dual-stack load balancer
+   * depends on it, so that it is created (or switched) only once its subnets have IPv6.
+   *
+   * @default - nothing to wait for
+   */
+  readonly ipv6Established?: IDependable;
 }
 
 /** Properties of a {@link Network}. All optional: the default is the seed patterns' large VPC. */
@@ -125,6 +140,22 @@ export interface NetworkProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly flowLogRetention?: logs.RetentionDays;
+
+  /**
+   * Dual-stack VPC: an Amazon-provided IPv6 block (/56), a /64 in every subnet, `::/0` to the internet gateway from the public subnets
+   * and `::/0` to an egress-only internet gateway (free) from the private subnets only, so
+   * nothing on the internet can open a connection to a task's IPv6 address. The IPv4 side,
+   * NAT and `egressIps`, does not change; IPv6 egress leaves from the tasks' own addresses
+   * (inside {@link Network.ipv6Cidr}), not from the NAT. No DNS64/NAT64: the private subnets keep
+   * IPv4 egress through the NAT. Not with `Egress.publicSubnetsOnly()` (tasks there would get
+   * internet-routable IPv6 addresses).
+   *
+   * Turning it on for a deployed network updates the VPC and subnets in place (see the
+   * README's "What a change replaces").
+   *
+   * @default false
+   */
+  readonly ipv6?: boolean;
 }
 
 const DEFAULT_CIDR = '10.0.0.0/16';
@@ -152,6 +183,7 @@ interface Layout {
   /** NAT gateways (or NAT instances) per aws-cdk-lib's count. */
   readonly natCount: number;
   readonly natInstanceProvider?: ec2.NatInstanceProviderV2;
+  readonly ipv6: boolean;
 }
 
 /**
@@ -197,6 +229,15 @@ export class Network extends Construct implements INetwork {
   public readonly s3Endpoint?: ec2.GatewayVpcEndpoint;
   /** The flow log, when `flowLogs` is on. */
   public readonly flowLog?: ec2.FlowLog;
+  /** Whether the VPC is dual-stack (`ipv6`). Always set on a `Network`; optional in type only, as on `INetwork`. */
+  public readonly ipv6Enabled?: boolean;
+  /**
+   * The VPC's IPv6 block (a token, /56), with `ipv6`: IPv6 connections from the private
+   * subnets leave from addresses inside it, so it is what partners allow-list for IPv6.
+   */
+  public readonly ipv6Cidr?: string;
+  /** With `ipv6`: the IPv6 blocks of the VPC and of every subnet, for what needs them to exist first. */
+  public readonly ipv6Established?: IDependable;
 
   private readonly endpointSubnets: ec2.SubnetSelection;
   /** The VPC's own address range, as a literal (policy checks can read it). */
@@ -216,6 +257,12 @@ export class Network extends Construct implements INetwork {
 
     const vpc = this.createVpc(layout, egress);
     this.vpc = vpc;
+    this.ipv6Enabled = layout.ipv6;
+    // Not ec2.Vpc's ipProtocol DUAL_STACK: it sets the subnets' Ipv6CidrBlock, which may
+    // replace the subnets of a deployed network; addDualStack only adds resources.
+    const dualStack = layout.ipv6 ? addDualStack(this, vpc) : undefined;
+    this.ipv6Cidr = dualStack?.ipv6Cidr;
+    this.ipv6Established = dualStack?.established;
     this.availabilityZones = vpc.availabilityZones;
     this.natGatewayCount = layout.natInstanceProvider ? 0 : layout.natCount;
     this.publicSubnets = { subnets: vpc.publicSubnets };
@@ -315,6 +362,14 @@ export class Network extends Construct implements INetwork {
     if ((props.interfaceEndpoints ?? []).length > 0 && !hasPrivate) {
       throw new Error('`interfaceEndpoints` needs private subnets, but `egress` is Egress.publicSubnetsOnly(): pick another egress strategy or remove `interfaceEndpoints`');
     }
+    const ipv6 = props.ipv6 ?? false;
+    if (Token.isUnresolved(ipv6)) {
+      throw new Error('`ipv6` must be true or false at synth (it decides the subnets\' IPv6 blocks and routes), got a token: write true or false');
+    }
+    if (ipv6 && egress.kind === EgressKind.PUBLIC_SUBNETS_ONLY) {
+      throw new Error('`ipv6: true` cannot be used with `egress: Egress.publicSubnetsOnly()`: the tasks would run in public subnets with internet-routable IPv6 addresses. ' +
+        'Use an egress with private subnets (e.g. Egress.natInstance()), or remove `ipv6`');
+    }
     retention('flowLogRetention', props.flowLogRetention);
     if (props.flowLogTrafficType !== undefined && !FLOW_LOG_TRAFFIC_TYPES.includes(props.flowLogTrafficType)) {
       throw new Error(`\`flowLogTrafficType\` must be one of ${FLOW_LOG_TRAFFIC_TYPES.join(', ')}, got ${show(props.flowLogTrafficType)}: use ec2.FlowLogTrafficType.REJECT, ACCEPT or ALL`);
@@ -346,7 +401,7 @@ export class Network extends Construct implements INetwork {
         'which every other Elastic IP of the account in that Region shares: request an increase of "EC2-VPC Elastic IPs" in Service Quotas before deploying, ' +
         'or use fewer AZs or Egress.singleNatGateway() (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).');
     }
-    return { cidr, maxAzs, explicitAzs, hasPublic, hasPrivate, azCount, cidrMask, natCount, natInstanceProvider };
+    return { cidr, maxAzs, explicitAzs, hasPublic, hasPrivate, azCount, cidrMask, natCount, natInstanceProvider, ipv6 };
   }
 
   /**

@@ -71,6 +71,11 @@ const CASES: Case[] = [
     replaces: [EIP_REMOVE, NAT_REMOVE],
     breaking: true,
   },
+  // Partners' IPv4 allow-lists must survive: no EIP or NAT gateway may go.
+  // Only added resources (VPCCidrBlock, SubnetCidrBlock, routes, the egress-only gateway):
+  // no subnet, NAT gateway or Elastic IP is touched, so partners' IPv4 allow-lists hold.
+  { change: '`ipv6` on', set: { ipv6: true }, replaces: [], breaking: false },
+  { change: '`ipv6` on (`natInstance()`)', before: NAT_INSTANCE, set: { ipv6: true }, replaces: [], breaking: false },
   { change: '`egress` `singleNatGateway()` → `natGatewayPerAz()`', before: SINGLE, set: PER_AZ, replaces: [], breaking: false },
   {
     change: '`egress` `natGatewayPerAz()` → `natInstance()`',
