@@ -26,6 +26,7 @@ export interface ReferenceContext {
   readonly deployment?: Deployment;
   /** An address the alarms' SNS topic sends to (an email subscription, confirmed by its owner). */
   readonly alarmEmail?: string;
+  /**
    * Where the tasks run: `onDemand` (default), `spot` (Fargate Spot, or Spot instances on the
    * EC2 app) or `mixed` (Fargate only: one task on-demand, the rest 3:1 on Spot).
    */

@@ -205,6 +205,7 @@ export interface AlbIngressProps {
    * @default - nobody: the security group has no rule for the test port
    */
   readonly testListenerCidrs?: string[];
+  /**
    * The addresses the load balancer answers on: `IPV4`, `DUAL_STACK` (IPv4 and IPv6), or
    * `DUAL_STACK_WITHOUT_PUBLIC_IPV4` (internet-facing only: IPv6 from the internet, no public
    * IPv4 address, so none of the $3.65/month per AZ; IPv4-only clients cannot reach it).

@@ -206,6 +206,7 @@ export interface ApiServiceProps {
    * @default true
    */
   readonly rollbackAlarms?: boolean;
+  /**
    * Where the Fargate tasks run: `Capacity.onDemand()`, `Capacity.spot()` (about 70% cheaper,
    * interruptible with a two-minute warning: see the README's "Fargate Spot" section before
    * using it) or `Capacity.mixed(...)`. Spot and mixed set the service's capacity-provider
