@@ -347,8 +347,12 @@ test('property: random valid services synthesize; tasks get public IPs only on a
       }
       expect(Object.values<any>(json.Resources).filter((r) => r.Type === 'AWS::EC2::EgressOnlyInternetGateway').length).toBe(ipv6 ? 1 : 0);
       // the exposure rules: only what the explicit opt-outs raise (public tasks, no circuit
-      // breaker); Spot, Graviton and IPv6 add nothing (RT1 would flag ::/0 to the internet gateway)
-      const expected = [...(publicOnly ? ['Portcullis-TASK1', 'Portcullis-TASK2'] : []), ...(p.circuitBreaker ? [] : ['Portcullis-ECS1'])];
+      // breaker), and ECS2 for a service behind a load balancer that no alarm watches (this test
+      // attaches it by hand, without AlbIngress's rollback alarms); Spot, Graviton and IPv6 add
+      // nothing (RT1 would flag ::/0 to the internet gateway)
+      const expected = [
+        ...(publicOnly ? ['Portcullis-TASK1', 'Portcullis-TASK2'] : []), ...(p.circuitBreaker ? [] : ['Portcullis-ECS1']), ...(p.alb ? ['Portcullis-ECS2'] : []),
+      ];
       expect(new ExposureChecks().checkTemplate(json).map((f) => f.ruleId).sort()).toEqual(expected.sort());
       const subnetIds: string[] = awsvpc.Subnets.map((s: any) => s.Ref);
       expect(subnetIds.length).toBeGreaterThan(0);
