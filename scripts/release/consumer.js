@@ -3,7 +3,7 @@
 const assert = require('assert');
 const { App, Stack } = require('aws-cdk-lib');
 const { Egress, Network } = require('@portcullis/network');
-const { ApiService, FargateCluster } = require('@portcullis/cluster');
+const { ApiService, Deployment, FargateCluster } = require('@portcullis/cluster');
 const { AlbIngress } = require('@portcullis/alb-ingress');
 const { ApiGatewayIngress } = require('@portcullis/apigw-ingress');
 const { CloudFrontIngress } = require('@portcullis/cloudfront-ingress');
@@ -15,14 +15,18 @@ const app = new App();
 const stack = new Stack(app, 'Consumer');
 const network = new Network(stack, 'Network', { egress: Egress.singleNatGateway() });
 const cluster = new FargateCluster(stack, 'Cluster', { network });
-const service = new ApiService(stack, 'Api', { cluster });
+// a canary service behind the public ALB (ECS shifts traffic between two target groups, rolled
+// back on the ALB's alarms), a rolling one behind the HTTP API (Cloud Map cannot shift traffic)
+const service = new ApiService(stack, 'Api', { cluster, deployment: Deployment.canary() });
 const alb = new AlbIngress(stack, 'Alb', { network, service });
-const httpApi = new ApiGatewayIngress(stack, 'HttpApi', { network, service });
+const httpApiService = new ApiService(stack, 'HttpApiService', { cluster });
+const httpApi = new ApiGatewayIngress(stack, 'HttpApi', { network, service: httpApiService });
 // the peer dependency cdk-monitoring-constructs draws the dashboards
 const albMonitoring = new ApiMonitoring(stack, 'AlbMonitoring', { service, ingress: alb });
-const httpApiMonitoring = new ApiMonitoring(stack, 'HttpApiMonitoring', { service, ingress: httpApi });
-// a second service behind CloudFront: its own internal ALB, reached through a VPC origin
-const edge = new CloudFrontIngress(stack, 'Edge', { network, service: new ApiService(stack, 'EdgeApi', { cluster }) });
+const httpApiMonitoring = new ApiMonitoring(stack, 'HttpApiMonitoring', { service: httpApiService, ingress: httpApi });
+// a third service behind CloudFront: its own internal ALB, reached through a VPC origin
+const edgeService = new ApiService(stack, 'EdgeApi', { cluster });
+const edge = new CloudFrontIngress(stack, 'Edge', { network, service: edgeService });
 const template = app.synth().getStackArtifact(stack.artifactId).template;
 const count = (type) => Object.values(template.Resources).filter((r) => r.Type === type).length;
 assert.strictEqual(count('AWS::EC2::NatGateway'), 1);
@@ -33,8 +37,24 @@ assert.deepStrictEqual(schemes, ['internal', 'internet-facing']);
 assert.ok(String(stack.resolve(edge.url)['Fn::Join'][1][0]) === 'https://');
 assert.strictEqual(count('AWS::ApiGatewayV2::VpcLink'), 1);
 assert.strictEqual(count('AWS::CloudWatch::Dashboard'), 2);
-assert.strictEqual(count('AWS::CloudWatch::Alarm'), albMonitoring.alarms.length + httpApiMonitoring.alarms.length);
-assert.ok(albMonitoring.alarms.length === 8 && httpApiMonitoring.alarms.length === 7);
+// ApiMonitoring's alarms: CPU, memory, running tasks, and per ingress ALB 5xx rate, unhealthy
+// targets, p99 (3) or HTTP API 5xx rate, p99 latency (2), plus 2 for the one NAT gateway (found
+// through the service's network); and the rollback alarms ECS watches:
+// two for the canary service (one per target group), the stage's for the HTTP API, one for the
+// rolling service behind CloudFront's internal ALB.
+const rollback = [...alb.rollbackAlarmsFor(service), httpApi.rollbackAlarm, ...edge.alb.rollbackAlarmsFor(edgeService)];
+assert.deepStrictEqual([albMonitoring.alarms.length, httpApiMonitoring.alarms.length, rollback.length], [3 + 3 + 2, 3 + 2 + 2, 4]);
+assert.strictEqual(count('AWS::CloudWatch::Alarm'), albMonitoring.alarms.length + httpApiMonitoring.alarms.length + rollback.length);
+const canary = template.Resources[stack.getLogicalId(service.service.node.defaultChild)].Properties;
+assert.strictEqual(canary.DeploymentConfiguration.Strategy, 'CANARY');
+assert.deepStrictEqual(
+  canary.DeploymentConfiguration.Alarms,
+  { AlarmNames: alb.rollbackAlarmsFor(service).map((a) => ({ Ref: stack.getLogicalId(a.node.defaultChild) })), Enable: true, Rollback: true },
+);
+assert.ok(canary.LoadBalancers[0].AdvancedConfiguration.AlternateTargetGroupArn);
+const rolling = template.Resources[stack.getLogicalId(httpApiService.service.node.defaultChild)].Properties;
+assert.strictEqual(rolling.DeploymentConfiguration.Strategy, undefined); // rolling, ECS's default
+assert.deepStrictEqual(rolling.DeploymentConfiguration.Alarms.AlarmNames, [{ Ref: stack.getLogicalId(httpApi.rollbackAlarm.node.defaultChild) }]);
 assert.deepStrictEqual(new ExposureChecks().checkTemplate(template), []);
 const cost = CostEstimator.estimateTemplate(template);
 assert.ok(cost.totalMonthlyUsd > 0);

@@ -43,6 +43,8 @@ export class Ec2AlbApiStack extends Stack {
     acknowledgeCluster(this.cluster);
     acknowledgeService(this.service);
     acknowledgeAlb(this.ingress);
-    addReferenceOutputs(this, { url: this.ingress.url, network: this.network, cluster: this.cluster, service: this.service });
+    addReferenceOutputs(this, {
+      url: this.ingress.url, network: this.network, cluster: this.cluster, service: this.service, dashboard: this.monitoring.dashboard,
+    });
   }
 }

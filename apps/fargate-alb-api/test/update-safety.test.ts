@@ -25,7 +25,23 @@ interface Case {
 }
 
 const TASK_DEFINITION = 'AWS::ECS::TaskDefinition REPLACE';
+/** The per-NAT-gateway alarms of ApiMonitoring (ErrorPortAllocation, PacketsDropCount) of `n` NAT gateways. */
+const natAlarms = (n: number) => Array(2 * n).fill('AWS::CloudWatch::Alarm REMOVE');
 const CASES: Case[] = [
+  // Safe deployments (README "Safe deployments"): canary is the default.
+  {
+    change: '`deployment` canary → rolling (clients: traffic moves between target groups; see below)',
+    context: { deployment: 'rolling' },
+    // What only traffic shifting needs goes: the alternate target group, its rollback alarm,
+    // the production listener rule ECS shifts weights on, and the role ECS assumes to do it.
+    replaces: [
+      'AWS::CloudWatch::Alarm REMOVE', 'AWS::ElasticLoadBalancingV2::ListenerRule REMOVE',
+      'AWS::ElasticLoadBalancingV2::TargetGroup REMOVE', 'AWS::IAM::Role REMOVE',
+    ],
+  },
+  { change: '`deployment` canary → linear', context: { deployment: 'linear' }, replaces: [] },
+  { change: '`deployment` canary → blueGreen', context: { deployment: 'blueGreen' }, replaces: [] },
+  { change: '`alarmEmail` added', context: { alarmEmail: 'oncall@example.com' }, replaces: [] },
   // The lean options (README "Idle cost", lean row).
   // LaunchType is create-only: Spot (a capacity-provider strategy) replaces the service.
   { change: '`capacity` onDemand → spot', context: { capacity: 'spot' }, replaces: ['AWS::ECS::Service REPLACE', TASK_DEFINITION] },
@@ -37,24 +53,35 @@ const CASES: Case[] = [
   {
     change: '`containerPort` 80 → 8080',
     context: { containerPort: '8080', image: HTTPD },
-    // Port is create-only on a target group; the rule pair between the ALB's group and the
-    // tasks' group has the port in its logical id, so the 80 pair is removed (an 8080 pair added).
-    replaces: [TASK_DEFINITION, 'AWS::ElasticLoadBalancingV2::TargetGroup REPLACE', 'AWS::EC2::SecurityGroupEgress REMOVE', 'AWS::EC2::SecurityGroupIngress REMOVE'],
+    // Port is create-only on a target group (both of them: production and alternate); the rule
+    // pair between the ALB's group and the tasks' group has the port in its logical id, so the
+    // 80 pair is removed (an 8080 pair added).
+    replaces: [
+      TASK_DEFINITION, ...Array(2).fill('AWS::ElasticLoadBalancingV2::TargetGroup REPLACE'),
+      'AWS::EC2::SecurityGroupEgress REMOVE', 'AWS::EC2::SecurityGroupIngress REMOVE',
+    ],
   },
   {
     change: '`egress` natGatewayPerAz → singleNatGateway (breaking)',
     context: { egress: 'singleNatGateway' },
     // The second AZ's NAT gateway and its Elastic IP go: a partner's allow-list loses an address.
-    replaces: ['AWS::EC2::EIP REMOVE', 'AWS::EC2::NatGateway REMOVE'],
+    // Its two alarms go with it.
+    replaces: ['AWS::EC2::EIP REMOVE', 'AWS::EC2::NatGateway REMOVE', ...natAlarms(1)],
     breaks: true,
   },
   {
     change: '`egress` natGatewayPerAz → natInstance (breaking)',
     context: { egress: 'natInstance' },
-    replaces: [...Array(2).fill('AWS::EC2::EIP REMOVE'), ...Array(2).fill('AWS::EC2::NatGateway REMOVE')],
+    replaces: [...Array(2).fill('AWS::EC2::EIP REMOVE'), ...Array(2).fill('AWS::EC2::NatGateway REMOVE'), ...natAlarms(2)],
     breaks: true,
   },
-  { change: 'HTTPS added (`domainName`, `hostedZoneId`)', context: ZONE, replaces: [] },
+  {
+    change: 'HTTPS added (`domainName`, `hostedZoneId`; clients: the production listener rule is replaced, see below)',
+    context: ZONE,
+    // The rule ECS shifts traffic on moves from the HTTP listener to the HTTPS one (ListenerArn
+    // is create-only): a new rule, then the old one goes; HTTP then redirects to HTTPS.
+    replaces: ['AWS::ElasticLoadBalancingV2::ListenerRule REPLACE'],
+  },
   { change: '`healthCheckPath` `/` → `/health`', context: { healthCheckPath: '/health' }, replaces: [] },
   {
     change: '`availabilityZones` pinned (breaking; see below)',

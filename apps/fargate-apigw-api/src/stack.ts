@@ -51,7 +51,9 @@ export class FargateApigwApiStack extends Stack {
     acknowledgeCluster(this.cluster);
     acknowledgeService(this.service);
     acknowledgeApiGateway(this.ingress);
-    addReferenceOutputs(this, { url: this.ingress.url, network: this.network, cluster: this.cluster, service: this.service });
+    addReferenceOutputs(this, {
+      url: this.ingress.url, network: this.network, cluster: this.cluster, service: this.service, dashboard: this.monitoring.dashboard,
+    });
   }
 }
 

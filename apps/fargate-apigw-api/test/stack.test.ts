@@ -1,4 +1,4 @@
-import { App } from 'aws-cdk-lib';
+import { App, CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { readReferenceContext } from '@portcullis-apps/reference-kit';
 import { ExposureChecks } from '@portcullis/audit';
@@ -41,8 +41,8 @@ describe('seed parity (PATTERNS.md), tasks kept private', () => {
   });
 });
 
-test('outputs: URL, egress IPs, cluster, service, log group', () => {
-  expect(Object.keys(json.Outputs).sort()).toEqual(['ClusterName', 'EgressIps', 'LogGroup', 'ServiceName', 'Url']);
+test('outputs: URL, egress IPs, cluster, service, log group, dashboard', () => {
+  expect(Object.keys(json.Outputs).sort()).toEqual(['ClusterName', 'Dashboard', 'EgressIps', 'LogGroup', 'ServiceName', 'Url']);
 });
 
 test('policy packs: no unacknowledged cdk-nag finding; no Portcullis finding', () => {
@@ -51,8 +51,12 @@ test('policy packs: no unacknowledged cdk-nag finding; no Portcullis finding', (
   expect(new ExposureChecks().checkTemplate(json)).toEqual([]);
 });
 
-test('template stays under 51,200 bytes', () => {
-  expect(Buffer.byteLength(JSON.stringify(json))).toBeLessThan(51200);
+test('template size: under 80,000 bytes (budget), far below CloudFormation\'s S3 template limit', () => {
+  // Over 51,200 bytes (the TemplateBody limit) since the alarms and dashboard; `cdk deploy` then
+  // uploads the template to the bootstrap bucket (README: `npx cdk bootstrap`), where the limit
+  // is 1 MB (460,800 bytes in older quotas).
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+  expect(Buffer.byteLength(JSON.stringify(json))).toBeLessThan(80000);
 });
 
 test('context: a fully private network (egress none) with a private ECR image still serves through API Gateway; domain needs a certificate', () => {
@@ -186,5 +190,66 @@ describe('lean preset: -c capacity=spot -c architecture=arm64 -c ipv6=true', () 
     [{ ipv6: 'on' }, /Context `ipv6` must be one of true, false, got 'on'/],
   ])('bad value %j: an error naming the context key', (context, message) => {
     expect(() => readReferenceContext(new App({ context }))).toThrow(message);
+  });
+});
+
+describe('safe deployments: rolling with rollback alarms (API Gateway cannot shift traffic)', () => {
+  const serviceOf = (t: Template) => Object.values<any>(t.findResources('AWS::ECS::Service'))[0].Properties;
+
+  test('default: rolling (no strategy step), circuit breaker and rollback on the stage\'s 5xx-rate alarm', () => {
+    const config = serviceOf(template).DeploymentConfiguration;
+    expect(config.Strategy ?? 'ROLLING').toBe('ROLLING');
+    expect(config.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+    expect(config.Alarms).toEqual(expect.objectContaining({ Enable: true, Rollback: true }));
+    const rollback = stack.ingress.rollbackAlarm!;
+    expect(config.Alarms.AlarmNames).toEqual([{ Ref: stack.getLogicalId(rollback.node.defaultChild as CfnElement) }]);
+    const alarm = json.Resources[config.Alarms.AlarmNames[0].Ref].Properties;
+    expect(alarm).toEqual(expect.objectContaining({ Threshold: 1, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2 }));
+    expect(JSON.stringify(alarm.Metrics)).toMatch(/"MetricName":"5xx".*"MetricName":"Count"/);
+  });
+
+  test('-c deployment=rolling is the default\'s template', () => {
+    const app = new App({ context: { deployment: 'rolling' } });
+    const t = Template.fromStack(new FargateApigwApiStack(app, 'FargateApigwApi', readReferenceContext(app)));
+    expect(serviceOf(t).DeploymentConfiguration).toEqual(serviceOf(template).DeploymentConfiguration);
+  });
+
+  test.each(['canary', 'linear', 'blueGreen'])('-c deployment=%s fails at synth naming `deployment` and the fix', (deployment) => {
+    const app = new App({ context: { deployment } });
+    expect(() => new FargateApigwApiStack(app, 'Shift', readReferenceContext(app)))
+      .toThrow(/`deployment` Deployment\.\w+\(\) of the service .* cannot shift traffic behind API Gateway.*Deployment\.rolling\(\)/);
+  });
+
+  test('a bad value names `deployment` and the choices', () => {
+    expect(() => readReferenceContext(new App({ context: { deployment: 'bigBang' } })))
+      .toThrow(/Context `deployment` must be one of rolling, canary, linear, blueGreen, got 'bigBang'/);
+  });
+});
+
+describe('monitoring: ApiMonitoring, its topic and -c alarmEmail', () => {
+  test('alarms of the service, the HTTP API and each NAT gateway, and one dashboard (an output)', () => {
+    expect(stack.monitoring.alarms).toHaveLength(9); // CPU, memory, running tasks, HTTP API 5xx rate, p99 integration latency; 2 per NAT gateway
+    template.resourceCountIs('AWS::CloudWatch::Alarm', stack.monitoring.alarms.length + 1); // + the stage's rollback alarm
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    expect(json.Outputs.Dashboard.Value).toEqual({ Ref: expect.stringMatching(/^MonitoringDashboard/) });
+  });
+
+  test('every ApiMonitoring alarm notifies the KMS-encrypted topic; no subscription without alarmEmail', () => {
+    const topic = Object.keys(template.findResources('AWS::SNS::Topic'));
+    expect(topic).toHaveLength(1);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    for (const id of Object.keys(json.Resources).filter((k) => /^Monitoring/.test(k) && json.Resources[k].Type === 'AWS::CloudWatch::Alarm')) {
+      expect(json.Resources[id].Properties.AlarmActions).toEqual([{ Ref: topic[0] }]);
+    }
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  test('alarmEmail subscribes the address; a bad address names `alarmEmail`', () => {
+    const app = new App({ context: { alarmEmail: 'oncall@example.com' } });
+    const t = Template.fromStack(new FargateApigwApiStack(app, 'Email', readReferenceContext(app)));
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    expect(() => readReferenceContext(new App({ context: { alarmEmail: 'oncall@example' } })))
+      .toThrow(/Context `alarmEmail` must be one email address, got 'oncall@example'/);
   });
 });

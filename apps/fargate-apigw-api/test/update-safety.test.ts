@@ -25,7 +25,11 @@ interface Case {
 }
 
 const TASK_DEFINITION = 'AWS::ECS::TaskDefinition REPLACE';
+/** The per-NAT-gateway alarms of ApiMonitoring (ErrorPortAllocation, PacketsDropCount) of `n` NAT gateways. */
+const natAlarms = (n: number) => Array(2 * n).fill('AWS::CloudWatch::Alarm REMOVE');
 const CASES: Case[] = [
+  // No `deployment` row: rolling is the only strategy behind API Gateway (the others fail at synth).
+  { change: '`alarmEmail` added', context: { alarmEmail: 'oncall@example.com' }, replaces: [] },
   // The lean options (README "Idle cost", lean row).
   // LaunchType is create-only: Spot (a capacity-provider strategy) replaces the service.
   { change: '`capacity` onDemand → spot', context: { capacity: 'spot' }, replaces: ['AWS::ECS::Service REPLACE', TASK_DEFINITION] },
@@ -44,13 +48,14 @@ const CASES: Case[] = [
     change: '`egress` natGatewayPerAz → singleNatGateway (breaking)',
     context: { egress: 'singleNatGateway' },
     // The second AZ's NAT gateway and its Elastic IP go: a partner's allow-list loses an address.
-    replaces: ['AWS::EC2::EIP REMOVE', 'AWS::EC2::NatGateway REMOVE'],
+    // Its two alarms go with it.
+    replaces: ['AWS::EC2::EIP REMOVE', 'AWS::EC2::NatGateway REMOVE', ...natAlarms(1)],
     breaks: true,
   },
   {
     change: '`egress` natGatewayPerAz → natInstance (breaking)',
     context: { egress: 'natInstance' },
-    replaces: [...Array(2).fill('AWS::EC2::EIP REMOVE'), ...Array(2).fill('AWS::EC2::NatGateway REMOVE')],
+    replaces: [...Array(2).fill('AWS::EC2::EIP REMOVE'), ...Array(2).fill('AWS::EC2::NatGateway REMOVE'), ...natAlarms(2)],
     breaks: true,
   },
   { change: 'custom domain added (`domainName`, `certificateArn`)', context: DOMAIN, replaces: [] },

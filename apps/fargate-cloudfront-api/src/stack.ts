@@ -1,7 +1,7 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import {
   acknowledgeCloudFront, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
-  addReferenceOutputs, alarmTopic, albHealthCheckContext, domainContext, ReferenceContext, serviceContext,
+  addReferenceOutputs, alarmTopic, albHealthCheckContext, domainContext, fargateCapacityContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { CloudFrontIngress } from '@portcullis/cloudfront-ingress';
 import { ApiService, Deployment, FargateCluster } from '@portcullis/cluster';
@@ -27,9 +27,14 @@ export class FargateCloudFrontApiStack extends Stack {
 
   constructor(scope: Construct, id: string, props: FargateCloudFrontApiProps = {}) {
     super(scope, id, props);
-    this.network = new Network(this, 'Network', { egress: props.egress, availabilityZones: props.availabilityZones });
+    // `ipv6` makes the network dual-stack: the tasks reach IPv6 destinations through the free
+    // egress-only gateway. The ALB stays IPv4: it is internal (no public address to save) and
+    // CloudFront reaches it over the VPC origin's private IPv4 path; viewers get IPv6 at the edge.
+    this.network = new Network(this, 'Network', { egress: props.egress, availabilityZones: props.availabilityZones, ipv6: props.ipv6 });
     this.cluster = new FargateCluster(this, 'Cluster', { network: this.network });
-    this.service = new ApiService(this, 'Api', { cluster: this.cluster, ...serviceContext(props, { deployment: Deployment.canary() }) });
+    this.service = new ApiService(this, 'Api', {
+      cluster: this.cluster, ...serviceContext(props, { deployment: Deployment.canary() }), ...fargateCapacityContext(props),
+    });
     const { domainName, hostedZone, certificate } = domainContext(this, props);
     this.ingress = new CloudFrontIngress(this, 'Ingress', {
       network: this.network, service: this.service, healthCheck: albHealthCheckContext(props), domainName, hostedZone, certificate,
@@ -43,6 +48,8 @@ export class FargateCloudFrontApiStack extends Stack {
     acknowledgeCluster(this.cluster);
     acknowledgeService(this.service);
     acknowledgeCloudFront(this.ingress);
-    addReferenceOutputs(this, { url: this.ingress.url, network: this.network, cluster: this.cluster, service: this.service });
+    addReferenceOutputs(this, {
+      url: this.ingress.url, network: this.network, cluster: this.cluster, service: this.service, dashboard: this.monitoring.dashboard,
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { App } from 'aws-cdk-lib';
+import { App, CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { readReferenceContext } from '@portcullis-apps/reference-kit';
 import { CostEstimator, ExposureChecks } from '@portcullis/audit';
@@ -84,8 +84,8 @@ describe('defaults (the seed network and service, behind CloudFront)', () => {
   });
 });
 
-test('outputs: URL (https, the distribution), egress IPs, cluster, service, log group', () => {
-  expect(Object.keys(json.Outputs).sort()).toEqual(['ClusterName', 'EgressIps', 'LogGroup', 'ServiceName', 'Url']);
+test('outputs: URL (https, the distribution), egress IPs, cluster, service, log group, dashboard', () => {
+  expect(Object.keys(json.Outputs).sort()).toEqual(['ClusterName', 'Dashboard', 'EgressIps', 'LogGroup', 'ServiceName', 'Url']);
   expect(json.Outputs.Url.Value).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.stringMatching(/^IngressDistribution/), 'DomainName'] }]] });
 });
 
@@ -95,9 +95,12 @@ test('policy packs: no unacknowledged cdk-nag finding (AwsSolutions, NIST 800-53
   expect(new ExposureChecks().checkTemplate(json)).toEqual([]);
 });
 
-test('template stays under 51,200 bytes', () => {
-  const size = Buffer.byteLength(JSON.stringify(json));
-  expect(size).toBeLessThan(51200);
+test('template size: under 80,000 bytes (budget), far below CloudFormation\'s S3 template limit', () => {
+  // Over 51,200 bytes (the TemplateBody limit) since the alarms and dashboard; `cdk deploy` then
+  // uploads the template to the bootstrap bucket (README: `npx cdk bootstrap`), where the limit
+  // is 1 MB (460,800 bytes in older quotas).
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+  expect(Buffer.byteLength(JSON.stringify(json))).toBeLessThan(80000);
 });
 
 test('context: image, containerPort, desiredCount, egress, domain', () => {
@@ -176,5 +179,143 @@ describe('every egress strategy the README lists synthesizes with no unacknowled
     expect(new AwsSolutionsChecks().validateScope(s).violations).toEqual([]);
     expect(new NIST80053R5Checks().validateScope(s).violations).toEqual([]);
     expect(new ExposureChecks().validateScope(s).violations).toEqual([]);
+  });
+});
+
+describe('safe deployments: canary by default, -c deployment=rolling|canary|linear|blueGreen', () => {
+  const serviceOf = (t: Template) => Object.values<any>(t.findResources('AWS::ECS::Service'))[0].Properties;
+  const withContext = (context: Record<string, string>) => {
+    const app = new App({ context });
+    return Template.fromStack(new FargateCloudFrontApiStack(app, 'Deploy', readReferenceContext(app)));
+  };
+
+  test('default: CANARY 5 % for 3 min, bake 3 min, rollback on the internal ALB\'s two rollback alarms (both target groups), circuit breaker kept', () => {
+    const svc = serviceOf(template);
+    expect(svc.DeploymentConfiguration).toEqual(expect.objectContaining({
+      Strategy: 'CANARY', CanaryConfiguration: { CanaryPercent: 5, CanaryBakeTimeInMinutes: 3 }, BakeTimeInMinutes: 3,
+      DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+    }));
+    const { Alarms } = svc.DeploymentConfiguration;
+    expect(Alarms).toEqual(expect.objectContaining({ Enable: true, Rollback: true }));
+    // Every name ECS watches is an alarm of this template: the ingress's rollbackAlarmsFor(service).
+    const names = Alarms.AlarmNames.map((n: any) => n.Ref).sort();
+    expect(names).toEqual(stack.ingress.alb.rollbackAlarmsFor(stack.service).map((a) => stack.getLogicalId(a.node.defaultChild as CfnElement)).sort());
+    for (const id of names) expect(json.Resources[id].Type).toBe('AWS::CloudWatch::Alarm');
+    // ECS shifts traffic between two target groups on the production listener rule, with a role.
+    const lb = svc.LoadBalancers[0];
+    expect(lb.TargetGroupArn.Ref).not.toEqual(lb.AdvancedConfiguration.AlternateTargetGroupArn.Ref);
+    expect(json.Resources[lb.AdvancedConfiguration.ProductionListenerRule.Ref].Type).toBe('AWS::ElasticLoadBalancingV2::ListenerRule');
+    expect(lb.AdvancedConfiguration.RoleArn['Fn::GetAtt'][1]).toBe('Arn');
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
+  });
+
+  test('the rollback alarm: target 5xx above 1 % of requests in 2 of 3 one-minute periods', () => {
+    const id = serviceOf(template).DeploymentConfiguration.Alarms.AlarmNames[0].Ref;
+    expect(json.Resources[id].Properties).toEqual(expect.objectContaining({
+      Threshold: 1, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2,
+    }));
+    expect(JSON.stringify(json.Resources[id].Properties.Metrics)).toContain('HTTPCode_Target_5XX_Count');
+  });
+
+  test('rolling: no strategy step, no alternate target group, still rollback on the production group\'s alarm', () => {
+    const t = withContext({ deployment: 'rolling' });
+    const svc = serviceOf(t);
+    expect(svc.DeploymentConfiguration.Strategy ?? 'ROLLING').toBe('ROLLING');
+    expect(svc.DeploymentConfiguration.Alarms).toEqual(expect.objectContaining({ Enable: true, Rollback: true }));
+    expect(svc.DeploymentConfiguration.Alarms.AlarmNames).toHaveLength(1);
+    expect(svc.LoadBalancers[0].AdvancedConfiguration).toBeUndefined();
+    t.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
+  });
+
+  test.each([
+    ['linear', 'LINEAR', { LinearConfiguration: { StepPercent: 20, StepBakeTimeInMinutes: 2 } }],
+    ['blueGreen', 'BLUE_GREEN', {}],
+  ])('%s: strategy %s with rollback alarms', (deployment, strategy, extra) => {
+    const svc = serviceOf(withContext({ deployment }));
+    expect(svc.DeploymentConfiguration).toEqual(expect.objectContaining({ Strategy: strategy, BakeTimeInMinutes: 3, ...extra }));
+    expect(svc.DeploymentConfiguration.Alarms).toEqual(expect.objectContaining({ Enable: true, Rollback: true }));
+  });
+
+  test('a bad value names `deployment` and the choices', () => {
+    expect(() => readReferenceContext(new App({ context: { deployment: 'bigBang' } })))
+      .toThrow(/Context `deployment` must be one of rolling, canary, linear, blueGreen, got 'bigBang'/);
+  });
+});
+
+describe('monitoring: ApiMonitoring, its topic and -c alarmEmail', () => {
+  test('alarms of the service, the internal ALB and each NAT gateway, and one dashboard (an output)', () => {
+    expect(stack.monitoring.alarms).toHaveLength(10); // CPU, memory, running tasks, 5xx rate, unhealthy, p99; 2 per NAT gateway
+    const rollback = stack.ingress.alb.rollbackAlarmsFor(stack.service);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', stack.monitoring.alarms.length + rollback.length);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    expect(json.Outputs.Dashboard.Value).toEqual({ Ref: expect.stringMatching(/^MonitoringDashboard/) });
+  });
+
+  test('every ApiMonitoring alarm notifies the KMS-encrypted topic; no subscription without alarmEmail', () => {
+    const topic = Object.keys(template.findResources('AWS::SNS::Topic'));
+    expect(topic).toHaveLength(1);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    for (const id of Object.keys(json.Resources).filter((k) => /^Monitoring/.test(k) && json.Resources[k].Type === 'AWS::CloudWatch::Alarm')) {
+      expect(json.Resources[id].Properties.AlarmActions).toEqual([{ Ref: topic[0] }]);
+    }
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  test('alarmEmail subscribes the address; a bad address names `alarmEmail`', () => {
+    const app = new App({ context: { alarmEmail: 'oncall@example.com' } });
+    const t = Template.fromStack(new FargateCloudFrontApiStack(app, 'Email', readReferenceContext(app)));
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    expect(() => readReferenceContext(new App({ context: { alarmEmail: 'oncall at example.com' } })))
+      .toThrow(/Context `alarmEmail` must be one email address, got 'oncall at example.com'/);
+  });
+});
+
+describe('lean preset: -c capacity=spot -c architecture=arm64 -c ipv6=true', () => {
+  const LEAN = { egress: 'natInstance', capacity: 'spot', architecture: 'arm64', ipv6: 'true' };
+  const app = new App({ context: LEAN });
+  const s = new FargateCloudFrontApiStack(app, 'Lean', readReferenceContext(app));
+  const t = Template.fromStack(s);
+
+  test('Fargate Spot on arm64, tasks private with no public IP', () => {
+    const svc = Object.values<any>(t.findResources('AWS::ECS::Service'))[0].Properties;
+    expect(svc.CapacityProviderStrategy).toEqual([{ CapacityProvider: 'FARGATE_SPOT', Base: 0, Weight: 1 }]);
+    expect(svc.LaunchType).toBeUndefined();
+    expect(svc.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp).toBe('DISABLED');
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', { RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' } });
+  });
+
+  test('ipv6: a dual-stack network with an egress-only gateway (output EgressIpv6Cidr); the ALB stays internal and IPv4; viewers get IPv6 at the edge', () => {
+    t.resourceCountIs('AWS::EC2::EgressOnlyInternetGateway', 1);
+    expect(Object.keys(t.toJSON().Outputs)).toContain('EgressIpv6Cidr');
+    const alb = Object.values<any>(t.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'))[0].Properties;
+    expect(alb.Scheme).toBe('internal');
+    expect(alb.IpAddressType).toBeUndefined();
+    const config = Object.values<any>(t.findResources('AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig;
+    expect(config.IPV6Enabled).toBe(true);
+    // ipv6 alone changes no idle cost here: the internal ALB holds no public IPv4 to give up.
+    const ipv4Only = new App({ context: { egress: 'natInstance', capacity: 'spot', architecture: 'arm64' } });
+    const without = CostEstimator.estimateTemplate(Template.fromStack(new FargateCloudFrontApiStack(ipv4Only, 'V4', readReferenceContext(ipv4Only))).toJSON());
+    expect(CostEstimator.estimateTemplate(t.toJSON()).totalMonthlyUsd).toBeCloseTo(without.totalMonthlyUsd, 2);
+  });
+
+  test('no unacknowledged policy finding', () => {
+    expect(new AwsSolutionsChecks().validateScope(s).violations).toEqual([]);
+    expect(new NIST80053R5Checks().validateScope(s).violations).toEqual([]);
+    expect(new ExposureChecks().validateScope(s).violations).toEqual([]);
+  });
+
+  test('capacity=mixed: one task on-demand, the rest on Spot', () => {
+    const a = new App({ context: { capacity: 'mixed' } });
+    const m = Template.fromStack(new FargateCloudFrontApiStack(a, 'Mixed', readReferenceContext(a)));
+    expect(Object.values<any>(m.findResources('AWS::ECS::Service'))[0].Properties.CapacityProviderStrategy).toHaveLength(2);
+  });
+
+  test.each([
+    [{ capacity: 'cheap' }, /Context `capacity` must be one of onDemand, spot, mixed, got 'cheap'/],
+    [{ architecture: 'arm' }, /Context `architecture` must be one of x86_64, arm64, got 'arm'/],
+    [{ ipv6: 'yes' }, /Context `ipv6` must be one of true, false, got 'yes'/],
+  ])('bad value %j: an error naming the context key', (context, message) => {
+    expect(() => readReferenceContext(new App({ context }))).toThrow(message);
   });
 });

@@ -1,5 +1,6 @@
 import { CfnOutput, Fn, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -88,8 +89,14 @@ export function domainContext(scope: Construct, ctx: ReferenceContext) {
   return { domainName: ctx.domainName, hostedZone, certificate };
 }
 
-/** The outputs every app has: URL, egress IPs for allow-lists, cluster, service, log group. */
-export function addReferenceOutputs(stack: Stack, parts: { url: string; network: Network; cluster: IApiCluster; service: ApiService }): void {
+/**
+ * The outputs every app has: URL, egress IPs for allow-lists, cluster, service, log group, and
+ * the CloudWatch dashboard's name when the app has one (`ApiMonitoring`'s `dashboard`).
+ */
+export function addReferenceOutputs(
+  stack: Stack,
+  parts: { url: string; network: Network; cluster: IApiCluster; service: ApiService; dashboard?: cloudwatch.Dashboard },
+): void {
   new CfnOutput(stack, 'Url', { description: 'The public URL of the API', value: parts.url });
   new CfnOutput(stack, 'EgressIps', {
     description: 'Every outbound connection from the private subnets leaves from these addresses: give them to partners to allow-list',
@@ -104,6 +111,12 @@ export function addReferenceOutputs(stack: Stack, parts: { url: string; network:
   new CfnOutput(stack, 'ClusterName', { value: parts.cluster.cluster.clusterName });
   new CfnOutput(stack, 'ServiceName', { value: parts.service.service.serviceName });
   new CfnOutput(stack, 'LogGroup', { value: parts.service.logGroup.logGroupName });
+  if (parts.dashboard) {
+    new CfnOutput(stack, 'Dashboard', {
+      description: 'CloudWatch dashboard of the API (CloudWatch console > Dashboards): alarms, service, ingress and NAT metrics',
+      value: parts.dashboard.dashboardName,
+    });
+  }
 }
 
 /**
