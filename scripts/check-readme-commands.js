@@ -8,7 +8,8 @@
 //    is run. RULES below say which commands are not run here, and why: they need an AWS
 //    account, or `npm test` already runs exactly them (named), or they rewrite files.
 // 2. Asserts every idle cost quoted in those READMEs and in the audit README to the cent
-//    against @portcullis/audit's CostEstimator: the root table and each app's per-egress
+//    against @portcullis/audit's CostEstimator: the root table (default, singleNatGateway, lean)
+//    and each app's per-egress table and lean paragraph ("idles at $X"); each app's per-egress
 //    table (cost, NAT gateways, public IPv4) on the apps' stacks synthesized in-process with
 //    that context (a row naming `key=value` pairs, like the lean row, is synthesized with exactly those) (the default is cross-checked against apps/<app>/cdk.out, the CLI's synth),
 //    the audit README's reference figures on the same aws-ecs-patterns stack as its tests.
@@ -200,6 +201,9 @@ function cdkOutTemplates(app) {
     .map((a) => JSON.parse(fs.readFileSync(path.join(out, a.properties.templateFile), 'utf8')));
 }
 
+/** The lean preset of issue 15, as the app READMEs' lean rows and the root README's lean column give it. */
+const LEAN = { egress: 'natInstance', capacity: 'spot', architecture: 'arm64', ipv6: 'true' };
+
 function checkCosts() {
   process.env.CDK_VALIDATION = 'false'; // in-process synths for costs only; the policy packs ran in npm test's synth
   const { CostEstimator } = loadAudit();
@@ -247,15 +251,18 @@ function checkCosts() {
       expectEqual(readme, `${label} public IPv4`, ipv4, String(e.publicIpv4Count));
       if (e.notPriced.length) problems.push(`${readme}: ${label} has lines the estimator cannot price: ${e.notPriced.join(', ')}`);
     }
+    // The lean paragraph under the table: "idles at $X" is the lean preset's total.
+    for (const [, quoted] of text.matchAll(/idles at \$([\d.]+)/g)) expectEqual(readme, 'lean paragraph ("idles at") $/month', quoted, usd(estimate(app, LEAN)));
   }
 
-  // Root README: | [apps/<app>](apps/<app>) | ... | default / egress=singleNatGateway |
-  const rootRows = [...fs.readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/^\| \[apps\/([\w-]+)\]\([^)]*\) \|.*\| ([\d.]+) \/ ([\d.]+) \|$/gm)];
-  if (rootRows.length !== apps.length) problems.push(`README.md: ${rootRows.length} app rows with "default / singleNatGateway" costs, expected one per app (${apps.join(', ')})`);
-  for (const [, app, def, single] of rootRows) {
+  // Root README: | [apps/<app>](apps/<app>) | ... | default / egress=singleNatGateway | lean (target) |
+  const rootRows = [...fs.readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/^\| \[apps\/([\w-]+)\]\([^)]*\) \|.*\| ([\d.]+) \/ ([\d.]+) \| ([\d.]+)[^|]* \|$/gm)];
+  if (rootRows.length !== apps.length) problems.push(`README.md: ${rootRows.length} app rows with "default / singleNatGateway | lean" costs, expected one per app (${apps.join(', ')})`);
+  for (const [, app, def, single, lean] of rootRows) {
     if (!apps.includes(app)) { problems.push(`README.md: row for unknown app ${app}`); continue; }
     expectEqual('README.md', `${app} default idle $/month`, def, usd(estimate(app, 'default')));
     expectEqual('README.md', `${app} egress=singleNatGateway idle $/month`, single, usd(estimate(app, 'singleNatGateway')));
+    expectEqual('README.md', `${app} lean idle $/month`, lean, usd(estimate(app, LEAN)));
   }
 
   // Root README "Which ingress?": each ingress at idle and 1/10/100 M requests of 2 KB, and the break-evens.
