@@ -108,7 +108,9 @@ export interface AlbIngressProps {
   readonly internetFacing?: boolean;
   /**
    * Who may reach the listeners: IPv4 or IPv6 CIDR blocks on their boundary
-   * (`'203.0.113.0/24'`, `'2001:db8::/32'`).
+   * (`'203.0.113.0/24'`, `'2001:db8::/32'`). An internal load balancer may take an empty list:
+   * no CIDR rule at all, only the security groups admitted through `connections` (e.g.
+   * CloudFront's VPC origin). An internet-facing one may not.
    *
    * @default ['0.0.0.0/0', '::/0'] - anyone (a public API)
    */
@@ -494,7 +496,7 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
     }
     if (props.hostedZone) domainInZone('domainName', props.domainName, zoneNameOf(props.hostedZone));
     duration('idleTimeout', props.idleTimeout, { minSeconds: 1, maxSeconds: 4000 });
-    if (props.allowedCidrs !== undefined) validateAllowedCidrs('allowedCidrs', props.allowedCidrs);
+    if (props.allowedCidrs !== undefined) validateAllowedCidrs('allowedCidrs', props.allowedCidrs, { allowEmpty: props.internetFacing === false });
     validateTargetGroupSettings(props.healthCheck, props.deregistrationDelay);
     validateTestListener(props.testListenerPort, props.testListenerCidrs, [80, 443]);
     arn('webAclArn', props.webAclArn, { service: 'wafv2', resourcePrefix: 'regional/webacl/', description: 'the ARN of a WAFv2 web ACL of scope REGIONAL' });

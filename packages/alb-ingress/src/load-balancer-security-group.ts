@@ -15,7 +15,8 @@ export interface LoadBalancerSecurityGroupProps {
   readonly listenerPorts?: number[];
   /**
    * The IPv4 and IPv6 ranges allowed to reach the listeners: CIDR blocks on their boundary
-   * (`'203.0.113.0/24'`, `'2001:db8::/32'`).
+   * (`'203.0.113.0/24'`, `'2001:db8::/32'`). An empty list writes no CIDR rule at all: then
+   * only the security groups you admit through `connections` reach the listeners.
    *
    * @default ['0.0.0.0/0', '::/0'] - anyone (a public API)
    */
@@ -47,7 +48,7 @@ export class LoadBalancerSecurityGroup extends Construct implements ec2.IConnect
       throw new Error('`listenerPorts` is empty: give at least one listener port, e.g. [80] or [80, 443]');
     }
     ports.forEach((port, i) => validatePort(`listenerPorts[${i}]`, port));
-    const blocks = validateAllowedCidrs('allowedCidrs', cidrs);
+    const blocks = validateAllowedCidrs('allowedCidrs', cidrs, { allowEmpty: true });
 
     const group = new ec2.SecurityGroup(this, 'Resource', {
       vpc: props.vpc,

@@ -184,6 +184,17 @@ describe('several services', () => {
 });
 
 describe('options', () => {
+  test('an internal load balancer with `allowedCidrs: []` has no CIDR rule: only the groups admitted through `connections` reach it', () => {
+    const bare = build({ internetFacing: false, allowedCidrs: [] });
+    expect(groupRules(bare.template, /^Load balancer/).ingress).toEqual([]);
+    bare.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' });
+    const { stack, ingress } = build({ internetFacing: false, allowedCidrs: [] });
+    const peer = new ec2.SecurityGroup(stack, 'Peer', { vpc: ingress.loadBalancer.vpc! });
+    ingress.connections.allowFrom(peer, ec2.Port.tcp(80), 'from the peer');
+    const rules = groupRules(Template.fromStack(stack), /^Load balancer/).ingress;
+    expect(rules).toEqual([expect.objectContaining({ FromPort: 80, ToPort: 80, SourceSecurityGroupId: stack.resolve(peer.securityGroupId) })]);
+  });
+
   test('allowedCidrs, deregistration delay, deletion protection, WAF, access logs, internal', () => {
     const { template } = build({
       allowedCidrs: ['203.0.113.0/24'], deregistrationDelay: Duration.seconds(30), deletionProtection: true,

@@ -13,7 +13,6 @@ import { ApiService } from '@portcullis/cluster';
 import { INetwork } from '@portcullis/network';
 import { arn, domainInZone, domainName as checkDomainName, duration } from '@portcullis/network/lib/private/validate';
 import { Construct } from 'constructs';
-import { removeIngressCidr } from './private/security-group';
 
 /** Properties of a {@link CloudFrontIngress}. */
 export interface CloudFrontIngressProps {
@@ -98,12 +97,6 @@ const VPC_ORIGINS_SERVICE_SECURITY_GROUP = 'CloudFront-VPCOrigins-Service-SG';
 /** CloudFront's origin response timeout: 1-60 s by default quota, up to 180 s with a quota increase. */
 const READ_TIMEOUT = { min: 1, max: 180, defaultQuota: 60, default: 30 };
 
-/**
- * A TEST-NET-1 address (RFC 5737, never routed) given to `AlbIngress.allowedCidrs`, which
- * cannot be empty; its rule is then removed from the template (see `removeIngressCidr`).
- */
-const PLACEHOLDER_CIDR = '192.0.2.0/32';
-
 /** The construct id aws-cdk-lib gives the singleton Lambda of every AwsCustomResource in a stack. */
 const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
 
@@ -149,13 +142,11 @@ export class CloudFrontIngress extends Construct {
       network: props.network,
       service: props.service,
       internetFacing: false,
-      // AlbIngress refuses an empty list; the placeholder's rule is removed below, so the
-      // group ends with no CIDR rule at all (only CloudFront's group, added below).
-      allowedCidrs: [PLACEHOLDER_CIDR],
+      // no CIDR rule at all: only CloudFront's VPC-origin group, admitted below
+      allowedCidrs: [],
       idleTimeout: Duration.seconds(idleSeconds),
       healthCheck: props.healthCheck,
     });
-    removeIngressCidr(this.alb.securityGroup, PLACEHOLDER_CIDR);
 
     // ---- VPC origin and distribution
     // HTTP from CloudFront to the load balancer: the traffic stays on AWS's network inside the

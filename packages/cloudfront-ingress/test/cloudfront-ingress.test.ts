@@ -122,7 +122,7 @@ describe('security groups, rule by rule', () => {
   const albGroup = template.toJSON().Resources[albGroupLogicalId];
   const standalone = Object.values<any>(template.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
 
-  test('the load balancer group has no inline ingress rule (the placeholder CIDR rule is removed)', () => {
+  test('the load balancer group has no inline ingress rule (the internal AlbIngress gets `allowedCidrs: []`)', () => {
     expect(albGroup.Properties.SecurityGroupIngress).toBeUndefined();
   });
 
@@ -174,7 +174,7 @@ describe('security groups, rule by rule', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  test('a rule added later by the user stays (only the placeholder is removed)', () => {
+  test('a rule added later by the user is written as given', () => {
     const p = parts();
     const i = new CloudFrontIngress(p.stack, 'Ingress', { network: p.network, service: p.service });
     i.alb.connections.allowFrom(ec2.Peer.ipv4('10.9.0.0/16'), ec2.Port.tcp(80), 'mine');

@@ -132,9 +132,10 @@ export interface AllowedCidr {
  * upper-case or dotted-quad form is handed to it compressed ('::ffff:203.0.113.0/120' becomes
  * '::ffff:cb00:7100/120', the same block). A token is taken as IPv4, as `Peer.ipv4` takes one.
  */
-export function validateAllowedCidrs(prop: string, cidrs: string[]): AllowedCidr[] {
-  if (cidrs.length === 0) {
-    throw new Error(`\`${prop}\` is empty: nobody could reach the load balancer; use ['0.0.0.0/0', '::/0'] for a public API`);
+export function validateAllowedCidrs(prop: string, cidrs: string[], options: { allowEmpty?: boolean } = {}): AllowedCidr[] {
+  if (cidrs.length === 0 && !options.allowEmpty) {
+    throw new Error(`\`${prop}\` is empty: nobody could reach the load balancer; use ['0.0.0.0/0', '::/0'] for a public API, ` +
+      'or make it internal (`internetFacing: false`) and admit security groups through its `connections`');
   }
   return cidrs.map((c, i) => {
     const family = cidr(`${prop}[${i}]`, c) ?? 'ipv4';
