@@ -31,7 +31,7 @@ export default tseslint.config(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
   {
-    files: ["packages/*/test/**/*.ts","apps/*/test/**/*.ts","packages/audit/src/**/*.ts"],
+    files: ["packages/*/test/**/*.ts","apps/*/test/**/*.ts","apps/reference-kit/src/testing.ts","packages/audit/src/**/*.ts"],
     rules: {
       // tests and the audit package read synthesized CloudFormation templates, which are untyped JSON (aws-cdk-lib's Template.toJSON() is `{ [key: string]: any }`); a typed model of every template path is follow-up work (issue 16)
       "@typescript-eslint/no-explicit-any": 'off',

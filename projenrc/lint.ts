@@ -22,7 +22,8 @@ const TS_FILES = [
   '.projenrc.ts',
   'bench/*.ts',
 ];
-const TEST_FILES = ['packages/*/test/**/*.ts', 'apps/*/test/**/*.ts'];
+// apps/reference-kit/src/testing.ts: the jest suites the apps' tests share.
+const TEST_FILES = ['packages/*/test/**/*.ts', 'apps/*/test/**/*.ts', 'apps/reference-kit/src/testing.ts'];
 const CONSTRUCT_SOURCES = ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'];
 
 /** The unsafe-`any` family of typescript-eslint's type-checked rules. */
@@ -160,6 +161,7 @@ export function repoLint(root: javascript.NodeProject) {
           '@portcullis/network/lib/*': ['./packages/network/src/*'],
           '@portcullis/*': ['./packages/*/src'],
           '@portcullis-apps/reference-kit': ['./apps/reference-kit/src'],
+          '@portcullis-apps/reference-kit/lib/*': ['./apps/reference-kit/src/*'],
         },
       },
       include: TS_FILES,

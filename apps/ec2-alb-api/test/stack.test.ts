@@ -1,6 +1,7 @@
-import { App, CfnElement } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { readReferenceContext } from '@portcullis-apps/reference-kit';
+import { AppUnderTest, describeAlbDeployments, describeMonitoring } from '@portcullis-apps/reference-kit/lib/testing';
 import { ExposureChecks } from '@portcullis/audit';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { Ec2AlbApiStack } from '../src/stack';
@@ -141,92 +142,11 @@ describe('lean preset: -c capacity=spot -c architecture=arm64 -c ipv6=true', () 
   });
 });
 
-describe('safe deployments: canary by default, -c deployment=rolling|canary|linear|blueGreen', () => {
-  const serviceOf = (t: Template) => Object.values<any>(t.findResources('AWS::ECS::Service'))[0].Properties;
-  const withContext = (context: Record<string, string>) => {
-    const app = new App({ context });
-    return Template.fromStack(new Ec2AlbApiStack(app, 'Deploy', readReferenceContext(app)));
-  };
-
-  test('default: CANARY 5 % for 3 min, bake 3 min, rollback on the ALB\'s two rollback alarms (both target groups), circuit breaker kept', () => {
-    const svc = serviceOf(template);
-    expect(svc.DeploymentConfiguration).toEqual(expect.objectContaining({
-      Strategy: 'CANARY', CanaryConfiguration: { CanaryPercent: 5, CanaryBakeTimeInMinutes: 3 }, BakeTimeInMinutes: 3,
-      DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-    }));
-    const { Alarms } = svc.DeploymentConfiguration;
-    expect(Alarms).toEqual(expect.objectContaining({ Enable: true, Rollback: true }));
-    // Every name ECS watches is an alarm of this template: the ingress's rollbackAlarmsFor(service).
-    const names = Alarms.AlarmNames.map((n: any) => n.Ref).sort();
-    expect(names).toEqual(stack.ingress.rollbackAlarmsFor(stack.service).map((a) => stack.getLogicalId(a.node.defaultChild as CfnElement)).sort());
-    expect(names).toHaveLength(2);
-    for (const id of names) expect(json.Resources[id].Type).toBe('AWS::CloudWatch::Alarm');
-    // ECS shifts traffic between two target groups on the production listener rule, with a role.
-    const lb = svc.LoadBalancers[0];
-    expect(lb.TargetGroupArn.Ref).not.toEqual(lb.AdvancedConfiguration.AlternateTargetGroupArn.Ref);
-    expect(json.Resources[lb.AdvancedConfiguration.ProductionListenerRule.Ref].Type).toBe('AWS::ElasticLoadBalancingV2::ListenerRule');
-    expect(lb.AdvancedConfiguration.RoleArn['Fn::GetAtt'][1]).toBe('Arn');
-    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
-  });
-
-  test('the rollback alarm: target 5xx above 1 % of requests in 2 of 3 one-minute periods', () => {
-    const id = serviceOf(template).DeploymentConfiguration.Alarms.AlarmNames[0].Ref;
-    expect(json.Resources[id].Properties).toEqual(expect.objectContaining({
-      Threshold: 1, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2,
-    }));
-    expect(JSON.stringify(json.Resources[id].Properties.Metrics)).toContain('HTTPCode_Target_5XX_Count');
-  });
-
-  test('rolling: no strategy step, no alternate target group, still rollback on the production group\'s alarm', () => {
-    const t = withContext({ deployment: 'rolling' });
-    const svc = serviceOf(t);
-    expect(svc.DeploymentConfiguration.Strategy ?? 'ROLLING').toBe('ROLLING');
-    expect(svc.DeploymentConfiguration.Alarms).toEqual(expect.objectContaining({ Enable: true, Rollback: true }));
-    expect(svc.DeploymentConfiguration.Alarms.AlarmNames).toHaveLength(1);
-    expect(svc.LoadBalancers[0].AdvancedConfiguration).toBeUndefined();
-    t.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
-  });
-
-  test.each([
-    ['linear', 'LINEAR', { LinearConfiguration: { StepPercent: 20, StepBakeTimeInMinutes: 2 } }],
-    ['blueGreen', 'BLUE_GREEN', {}],
-  ])('%s: strategy %s with rollback alarms', (deployment, strategy, extra) => {
-    const svc = serviceOf(withContext({ deployment }));
-    expect(svc.DeploymentConfiguration).toEqual(expect.objectContaining({ Strategy: strategy, BakeTimeInMinutes: 3, ...extra }));
-    expect(svc.DeploymentConfiguration.Alarms).toEqual(expect.objectContaining({ Enable: true, Rollback: true }));
-  });
-
-  test('a bad value names `deployment` and the choices', () => {
-    expect(() => readReferenceContext(new App({ context: { deployment: 'bigBang' } })))
-      .toThrow(/Context `deployment` must be one of rolling, canary, linear, blueGreen, got 'bigBang'/);
-  });
-});
-
-describe('monitoring: ApiMonitoring, its topic and -c alarmEmail', () => {
-  test('alarms of the service, the ALB and each NAT gateway, and one dashboard (an output)', () => {
-    expect(stack.monitoring.alarms).toHaveLength(10); // CPU, memory, running tasks, 5xx rate, unhealthy, p99; 2 per NAT gateway
-    const rollback = stack.ingress.rollbackAlarmsFor(stack.service);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', stack.monitoring.alarms.length + rollback.length);
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    expect(json.Outputs.Dashboard.Value).toEqual({ Ref: expect.stringMatching(/^MonitoringDashboard/) });
-  });
-
-  test('every ApiMonitoring alarm notifies the KMS-encrypted topic; no subscription without alarmEmail', () => {
-    const topic = Object.keys(template.findResources('AWS::SNS::Topic'));
-    expect(topic).toHaveLength(1);
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    for (const id of Object.keys(json.Resources).filter((k) => /^Monitoring/.test(k) && json.Resources[k].Type === 'AWS::CloudWatch::Alarm')) {
-      expect(json.Resources[id].Properties.AlarmActions).toEqual([{ Ref: topic[0] }]);
-    }
-    template.resourceCountIs('AWS::SNS::Subscription', 0);
-  });
-
-  test('alarmEmail subscribes the address; a bad address names `alarmEmail`', () => {
-    const app = new App({ context: { alarmEmail: 'oncall@example.com' } });
-    const t = Template.fromStack(new Ec2AlbApiStack(app, 'Email', readReferenceContext(app)));
-    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
-    expect(() => readReferenceContext(new App({ context: { alarmEmail: 'oncall at example.com' } })))
-      .toThrow(/Context `alarmEmail` must be one email address, got 'oncall at example.com'/);
-  });
-});
+const subject: AppUnderTest<Ec2AlbApiStack> = {
+  create: (app, id, props) => new Ec2AlbApiStack(app, id, props),
+  ingressName: 'the ALB',
+  rollbackAlarms: (s) => s.ingress.rollbackAlarmsFor(s.service),
+  monitoringAlarms: { count: 10, what: 'CPU, memory, running tasks, target 5xx rate, unhealthy targets, p99; 2 per NAT gateway' },
+};
+describeAlbDeployments(subject);
+describeMonitoring(subject);

@@ -1,6 +1,7 @@
 import { App, CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { readReferenceContext } from '@portcullis-apps/reference-kit';
+import { AppUnderTest, describeMonitoring } from '@portcullis-apps/reference-kit/lib/testing';
 import { ExposureChecks } from '@portcullis/audit';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { FargateApigwApiStack } from '../src/stack';
@@ -226,30 +227,11 @@ describe('safe deployments: rolling with rollback alarms (API Gateway cannot shi
   });
 });
 
-describe('monitoring: ApiMonitoring, its topic and -c alarmEmail', () => {
-  test('alarms of the service, the HTTP API and each NAT gateway, and one dashboard (an output)', () => {
-    expect(stack.monitoring.alarms).toHaveLength(9); // CPU, memory, running tasks, HTTP API 5xx rate, p99 integration latency; 2 per NAT gateway
-    template.resourceCountIs('AWS::CloudWatch::Alarm', stack.monitoring.alarms.length + 1); // + the stage's rollback alarm
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    expect(json.Outputs.Dashboard.Value).toEqual({ Ref: expect.stringMatching(/^MonitoringDashboard/) });
-  });
+const subject: AppUnderTest<FargateApigwApiStack> = {
+  create: (app, id, props) => new FargateApigwApiStack(app, id, props),
+  ingressName: 'the HTTP API stage',
+  rollbackAlarms: (s) => (s.ingress.rollbackAlarm ? [s.ingress.rollbackAlarm] : []),
+  monitoringAlarms: { count: 9, what: 'CPU, memory, running tasks, HTTP API 5xx rate, p99 integration latency; 2 per NAT gateway' },
+};
 
-  test('every ApiMonitoring alarm notifies the KMS-encrypted topic; no subscription without alarmEmail', () => {
-    const topic = Object.keys(template.findResources('AWS::SNS::Topic'));
-    expect(topic).toHaveLength(1);
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    for (const id of Object.keys(json.Resources).filter((k) => /^Monitoring/.test(k) && json.Resources[k].Type === 'AWS::CloudWatch::Alarm')) {
-      expect(json.Resources[id].Properties.AlarmActions).toEqual([{ Ref: topic[0] }]);
-    }
-    template.resourceCountIs('AWS::SNS::Subscription', 0);
-  });
-
-  test('alarmEmail subscribes the address; a bad address names `alarmEmail`', () => {
-    const app = new App({ context: { alarmEmail: 'oncall@example.com' } });
-    const t = Template.fromStack(new FargateApigwApiStack(app, 'Email', readReferenceContext(app)));
-    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
-    expect(() => readReferenceContext(new App({ context: { alarmEmail: 'oncall@example' } })))
-      .toThrow(/Context `alarmEmail` must be one email address, got 'oncall@example'/);
-  });
-});
+describeMonitoring(subject);

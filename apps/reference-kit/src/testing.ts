@@ -1,0 +1,142 @@
+/// <reference types="jest" />
+/**
+ * The jest suites every reference app runs on its own stack (safe deployments, monitoring):
+ * one copy of the assertions, each app naming what differs. Imported by the apps' tests only
+ * (`@portcullis-apps/reference-kit/lib/testing`), never by their CDK apps.
+ */
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { ApiService } from '@portcullis/cluster';
+import { readReferenceContext, ReferenceContext } from './context';
+
+/** What the shared suites read of a reference app's stack. */
+export interface AppStackUnderTest extends Stack {
+  readonly service: ApiService;
+  readonly monitoring: { readonly alarms: readonly cloudwatch.IAlarm[] };
+}
+
+/** A reference app, as the shared suites exercise it. */
+export interface AppUnderTest<S extends AppStackUnderTest> {
+  /** Creates the app's stack (its stack class) with props read from the context. */
+  readonly create: (app: App, id: string, props: ReferenceContext) => S;
+  /** The ingress the rollback alarms come from, in test names: 'the ALB', 'the HTTP API stage'. */
+  readonly ingressName: string;
+  /** The alarms the ingress created for ECS to roll back on (e.g. `AlbIngress.rollbackAlarmsFor(service)`). */
+  readonly rollbackAlarms: (stack: S) => cloudwatch.IAlarm[];
+  /** How many alarms `ApiMonitoring` has on the default stack, and what they are. */
+  readonly monitoringAlarms: { readonly count: number; readonly what: string };
+}
+
+/** Synthesizes the app with `context` (`-c key=value`). */
+export function synthWith<S extends AppStackUnderTest>(subject: AppUnderTest<S>, context: Record<string, string>, id = 'Test') {
+  const app = new App({ context });
+  const stack = subject.create(app, id, readReferenceContext(app));
+  const template = Template.fromStack(stack);
+  return { stack, template, json: template.toJSON() };
+}
+
+const serviceOf = (template: Template) => Object.values<any>(template.findResources('AWS::ECS::Service'))[0].Properties;
+
+/** The logical ids of `alarms` in `stack`. */
+const logicalIds = (stack: Stack, alarms: cloudwatch.IAlarm[]) => alarms.map((a) => stack.getLogicalId(a.node.defaultChild as CfnElement)).sort();
+
+/**
+ * Safe deployments of an app behind an ALB (its own, or CloudFront's internal one): canary by
+ * default, rollback on the ingress's alarms, `-c deployment=` for the other strategies.
+ */
+export function describeAlbDeployments<S extends AppStackUnderTest>(subject: AppUnderTest<S>): void {
+  describe('safe deployments: canary by default, -c deployment=rolling|canary|linear|blueGreen', () => {
+    const { stack, template, json } = synthWith(subject, {}, 'Deploy');
+
+    test(`default: CANARY 5 % for 3 min, bake 3 min, rollback on ${subject.ingressName}'s two rollback alarms (both target groups), circuit breaker kept`, () => {
+      const svc = serviceOf(template);
+      expect(svc.DeploymentConfiguration).toEqual(expect.objectContaining({
+        Strategy: 'CANARY', CanaryConfiguration: { CanaryPercent: 5, CanaryBakeTimeInMinutes: 3 }, BakeTimeInMinutes: 3,
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      }));
+      const { Alarms } = svc.DeploymentConfiguration;
+      expect(Alarms).toEqual(expect.objectContaining({ Enable: true, Rollback: true }));
+      // Every name ECS watches is an alarm of this template: the ingress's rollback alarms.
+      const names = Alarms.AlarmNames.map((n: any) => n.Ref).sort();
+      expect(names).toEqual(logicalIds(stack, subject.rollbackAlarms(stack)));
+      expect(names).toHaveLength(2);
+      for (const id of names) expect(json.Resources[id].Type).toBe('AWS::CloudWatch::Alarm');
+      // ECS shifts traffic between two target groups on the production listener rule, with a role.
+      const lb = svc.LoadBalancers[0];
+      expect(lb.TargetGroupArn.Ref).not.toEqual(lb.AdvancedConfiguration.AlternateTargetGroupArn.Ref);
+      expect(json.Resources[lb.AdvancedConfiguration.ProductionListenerRule.Ref].Type).toBe('AWS::ElasticLoadBalancingV2::ListenerRule');
+      expect(lb.AdvancedConfiguration.RoleArn['Fn::GetAtt'][1]).toBe('Arn');
+      template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
+    });
+
+    test('the rollback alarm: target 5xx above 1 % of requests in 2 of 3 one-minute periods', () => {
+      const id = serviceOf(template).DeploymentConfiguration.Alarms.AlarmNames[0].Ref;
+      expect(json.Resources[id].Properties).toEqual(expect.objectContaining({
+        Threshold: 1, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2,
+      }));
+      expect(JSON.stringify(json.Resources[id].Properties.Metrics)).toContain('HTTPCode_Target_5XX_Count');
+    });
+
+    test('rolling: no strategy step, no alternate target group, still rollback on the production group\'s alarm', () => {
+      const t = synthWith(subject, { deployment: 'rolling' }).template;
+      const svc = serviceOf(t);
+      expect(svc.DeploymentConfiguration.Strategy ?? 'ROLLING').toBe('ROLLING');
+      expect(svc.DeploymentConfiguration.Alarms).toEqual(expect.objectContaining({ Enable: true, Rollback: true }));
+      expect(svc.DeploymentConfiguration.Alarms.AlarmNames).toHaveLength(1);
+      expect(svc.LoadBalancers[0].AdvancedConfiguration).toBeUndefined();
+      t.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
+    });
+
+    test.each([
+      ['linear', 'LINEAR', { LinearConfiguration: { StepPercent: 20, StepBakeTimeInMinutes: 2 } }],
+      ['blueGreen', 'BLUE_GREEN', {}],
+    ])('%s: strategy %s with rollback alarms', (deployment, strategy, extra) => {
+      const svc = serviceOf(synthWith(subject, { deployment }).template);
+      expect(svc.DeploymentConfiguration).toEqual(expect.objectContaining({ Strategy: strategy, BakeTimeInMinutes: 3, ...extra }));
+      expect(svc.DeploymentConfiguration.Alarms).toEqual(expect.objectContaining({ Enable: true, Rollback: true }));
+    });
+
+    test('a bad value names `deployment` and the choices', () => {
+      expect(() => readReferenceContext(new App({ context: { deployment: 'bigBang' } })))
+        .toThrow(/Context `deployment` must be one of rolling, canary, linear, blueGreen, got 'bigBang'/);
+    });
+  });
+}
+
+/** `ApiMonitoring` in an app: its alarms next to the ingress's rollback alarms, the dashboard, the topic, `-c alarmEmail`. */
+export function describeMonitoring<S extends AppStackUnderTest>(subject: AppUnderTest<S>): void {
+  describe('monitoring: ApiMonitoring, its topic and -c alarmEmail', () => {
+    const { stack, template, json } = synthWith(subject, {}, 'Monitored');
+
+    test(`ApiMonitoring's alarms (${subject.monitoringAlarms.what}), ${subject.ingressName}'s rollback alarms, and one dashboard (an output)`, () => {
+      expect(stack.monitoring.alarms).toHaveLength(subject.monitoringAlarms.count);
+      template.resourceCountIs('AWS::CloudWatch::Alarm', stack.monitoring.alarms.length + subject.rollbackAlarms(stack).length);
+      template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+      expect(json.Outputs.Dashboard.Value).toEqual({ Ref: expect.stringMatching(/^MonitoringDashboard/) });
+    });
+
+    test('every ApiMonitoring alarm notifies the KMS-encrypted topic; no subscription without alarmEmail', () => {
+      const topic = Object.keys(template.findResources('AWS::SNS::Topic'));
+      expect(topic).toHaveLength(1);
+      template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+      template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+      const monitoringAlarms = logicalIds(stack, [...stack.monitoring.alarms]);
+      expect(monitoringAlarms).toHaveLength(subject.monitoringAlarms.count);
+      for (const id of monitoringAlarms) {
+        expect(json.Resources[id].Properties.AlarmActions).toEqual([{ Ref: topic[0] }]);
+        expect(json.Resources[id].Properties.OKActions).toEqual([{ Ref: topic[0] }]);
+      }
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+    });
+
+    test('alarmEmail subscribes the address; a bad address names `alarmEmail`', () => {
+      synthWith(subject, { alarmEmail: 'oncall@example.com' }).template
+        .hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+      for (const bad of ['oncall at example.com', 'oncall@example', 'a@example.com,b@example.com']) {
+        expect(() => readReferenceContext(new App({ context: { alarmEmail: bad } })))
+          .toThrow(new RegExp(`Context \`alarmEmail\` must be one email address, got '${bad.replace(/[.]/g, '\\.')}'`));
+      }
+    });
+  });
+}
