@@ -39,6 +39,15 @@ test('listener ports and allowed CIDRs', () => {
   ]);
 });
 
+test('allowedCidrs empty: no CIDR rule at all (an internal load balancer admits groups through `connections`)', () => {
+  const { stack, lb, target } = build({ allowedCidrs: [] });
+  lb.connections.allowFrom(target, ec2.Port.tcp(80), 'from a group');
+  expect(groupOf(stack, lb).Properties.SecurityGroupIngress).toBeUndefined();
+  const rules = Object.values<any>(Template.fromStack(stack).findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties)
+    .filter((r) => JSON.stringify(r.GroupId) === JSON.stringify(stack.resolve(lb.securityGroup.securityGroupId)));
+  expect(rules).toEqual([expect.objectContaining({ FromPort: 80, ToPort: 80, SourceSecurityGroupId: stack.resolve(target.securityGroupId) })]);
+});
+
 test('the description does not depend on the ports or CIDRs (GroupDescription is create-only: adding HTTPS must not replace the group)', () => {
   const descriptions = [
     {},
@@ -70,7 +79,6 @@ test.each<[string, Partial<LoadBalancerSecurityGroupProps>, RegExp]>([
   ['listenerPorts NaN', { listenerPorts: [NaN] }, /`listenerPorts\[0\]` must be a whole number from 1 to 65535, got NaN/],
   ['listenerPorts Infinity', { listenerPorts: [Infinity] }, /`listenerPorts\[0\]` must be a whole number from 1 to 65535, got Infinity/],
   ['listenerPorts 80.5', { listenerPorts: [80.5] }, /`listenerPorts\[0\]` must be a whole number from 1 to 65535, got 80.5/],
-  ['allowedCidrs empty', { allowedCidrs: [] }, /`allowedCidrs` is empty/],
   ['allowedCidrs not a CIDR', { allowedCidrs: ['anywhere'] }, /`allowedCidrs\[0\]` must be a CIDR block, IPv4 like '203.0.113.0\/24' or IPv6 like '2001:db8::\/32', got 'anywhere'/],
   ['allowedCidrs prefix /33', { allowedCidrs: ['10.0.0.0/33'] }, /`allowedCidrs\[0\]` must be an IPv4 CIDR block.*got '10.0.0.0\/33'/],
   ['allowedCidrs octet 300', { allowedCidrs: ['300.1.1.1/16'] }, /`allowedCidrs\[0\]` must be an IPv4 CIDR block.*got '300.1.1.1\/16'/],
