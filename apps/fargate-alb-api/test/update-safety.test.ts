@@ -1,7 +1,7 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { auditDiff, readReferenceContext, replacementTableRow, synthesizeApp } from '@portcullis-apps/reference-kit';
+import { readReferenceContext } from '@portcullis-apps/reference-kit';
+import { describeUpdateSafety, UpdateSafetyCase } from '@portcullis-apps/reference-kit/lib/testing';
 import { UpdateSafety } from '@portcullis/audit';
 import { FargateAlbApiStack } from '../src/stack';
 
@@ -15,19 +15,11 @@ const build = (app: App) => new FargateAlbApiStack(app, STACK, readReferenceCont
 const ZONE = { domainName: 'api.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' };
 const HTTPD = 'public.ecr.aws/docker/library/httpd:2.4';
 
-interface Case {
-  readonly change: string;
-  readonly context: Record<string, string>;
-  /** `<type> <change>` of every finding, sorted; [] = updated in place. */
-  readonly replaces: string[];
-  /** The change breaks clients (the report does not pass, `portcullis-audit diff` exits 1). */
-  readonly breaks?: boolean;
-}
 
 const TASK_DEFINITION = 'AWS::ECS::TaskDefinition REPLACE';
 /** The per-NAT-gateway alarms of ApiMonitoring (ErrorPortAllocation, PacketsDropCount) of `n` NAT gateways. */
 const natAlarms = (n: number) => Array(2 * n).fill('AWS::CloudWatch::Alarm REMOVE');
-const CASES: Case[] = [
+const CASES: UpdateSafetyCase[] = [
   // Safe deployments (README "Safe deployments"): canary is the default.
   {
     change: '`deployment` canary → rolling (clients: traffic moves between target groups; see below)',
@@ -96,56 +88,11 @@ const CASES: Case[] = [
   },
 ];
 
-const assemblies = new Map<string, string>();
-/** The cloud assembly of the app with this context, synthesized once. */
-function assembly(context: Record<string, string> = {}): string {
-  const key = JSON.stringify(context);
-  if (!assemblies.has(key)) assemblies.set(key, synthesizeApp(build, context));
-  return assemblies.get(key)!;
-}
-const baseline = assembly();
-
-const rows = (report: ReturnType<typeof UpdateSafety.compareAssemblies>) => report.findings.map((f) => `${f.resourceType} ${f.change}`).sort();
-
-test.each(CASES.map((c) => [c.change, c]))('%s', (_, c) => {
-  const report = UpdateSafety.compareAssemblies(baseline, assembly(c.context));
-  expect(rows(report)).toEqual([...c.replaces].sort());
-  expect(report.passed).toBe(!c.breaks);
-});
-
-test('no change of the table replaces the load balancer, and only egress and availabilityZones touch an Elastic IP or NAT gateway', () => {
-  for (const c of CASES) {
-    const found = rows(UpdateSafety.compareAssemblies(baseline, assembly(c.context)));
-    expect([c.change, found.filter((r) => r.startsWith('AWS::ElasticLoadBalancingV2::LoadBalancer '))]).toEqual([c.change, []]);
-    if (!/egress|availabilityZones/.test(c.change)) {
-      expect([c.change, found.filter((r) => /AWS::EC2::(EIP|NatGateway) /.test(r))]).toEqual([c.change, []]);
-    }
-  }
-});
-
-describe('portcullis-audit diff on two synths of this app', () => {
-  const diff = (context: Record<string, string>) => auditDiff(baseline, assembly(context));
-
-  test('only desiredCount differs: exit 0, nothing replaced', () => {
-    const { status, output } = diff({ desiredCount: '3' });
-    expect(status).toBe(0);
-    expect(output).not.toMatch(/REPLACE|REMOVE/);
-  });
-
-  test('natGatewayPerAz → singleNatGateway: exit 1, naming the removed Elastic IP', () => {
-    const template = JSON.parse(fs.readFileSync(path.join(baseline, `${STACK}.template.json`), 'utf8'));
-    const eips = Object.keys(template.Resources).filter((id) => template.Resources[id].Type === 'AWS::EC2::EIP').sort();
-    expect(eips).toHaveLength(2);
-    const { status, output } = diff({ egress: 'singleNatGateway' });
-    expect(status).toBe(1);
-    expect(output).toContain(eips[1]); // the second AZ's Elastic IP goes
-    expect(output).not.toContain(eips[0]); // the first one stays
-  });
-});
-
-test('the README publishes this table', () => {
-  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
-  for (const c of CASES) {
-    expect(readme).toContain(replacementTableRow(c.change, c.replaces));
-  }
+describeUpdateSafety({
+  stackName: STACK,
+  build,
+  cases: CASES,
+  kept: { what: 'the load balancer', types: ['AWS::ElasticLoadBalancingV2::LoadBalancer'] },
+  readme: path.join(__dirname, '..', 'README.md'),
+  compare: (_, baseline, after) => UpdateSafety.compareAssemblies(baseline, after),
 });

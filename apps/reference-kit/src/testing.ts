@@ -1,14 +1,18 @@
 /// <reference types="jest" />
 /**
- * The jest suites every reference app runs on its own stack (safe deployments, monitoring):
+ * The jest suites every reference app runs on its own stack (safe deployments, monitoring,
+ * what a change replaces):
  * one copy of the assertions, each app naming what differs. Imported by the apps' tests only
  * (`@portcullis-apps/reference-kit/lib/testing`), never by their CDK apps.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { ApiService } from '@portcullis/cluster';
 import { readReferenceContext, ReferenceContext } from './context';
+import { auditDiff, replacementTableRow, synthesizeApp } from './synthesize';
 
 /** What the shared suites read of a reference app's stack. */
 export interface AppStackUnderTest extends Stack {
@@ -138,5 +142,97 @@ export function describeMonitoring<S extends AppStackUnderTest>(subject: AppUnde
           .toThrow(new RegExp(`Context \`alarmEmail\` must be one email address, got '${bad.replace(/[.]/g, '\\.')}'`));
       }
     });
+  });
+}
+
+/** One row of an app's "What a change replaces" table. */
+export interface UpdateSafetyCase {
+  readonly change: string;
+  readonly context: Record<string, string>;
+  /** `<type> <change>` of every finding, sorted; [] = updated in place. */
+  readonly replaces: string[];
+  /** The change breaks clients (the report does not pass, `portcullis-audit diff` exits 1). */
+  readonly breaks?: boolean;
+}
+
+/** What the suite reads of an `UpdateSafety` report (`@portcullis/audit`). */
+export interface UpdateSafetyReportLike {
+  readonly findings: ReadonlyArray<{ readonly resourceType: string; readonly change: string }>;
+  readonly passed: boolean;
+}
+
+/** An app's update-safety table, as {@link describeUpdateSafety} checks it. */
+export interface UpdateSafetySuite<C extends UpdateSafetyCase> {
+  /** The stack's name (its template is `<stackName>.template.json`). */
+  readonly stackName: string;
+  readonly build: (app: App) => Stack;
+  readonly cases: C[];
+  /** Resource types no row may replace or remove, and how the test names them. */
+  readonly kept: { readonly what: string; readonly types: string[] };
+  /** The app's README.md, which publishes the table. */
+  readonly readme: string;
+  /** What updating the deployed stack (assembly `baseline`) to the case's assembly replaces. */
+  readonly compare: (c: C, baseline: string, after: string) => UpdateSafetyReportLike;
+}
+
+/**
+ * "What a change replaces" for an app: each row synthesizes the app with the default context
+ * and with one context change, asks UpdateSafety what updating the deployed stack would
+ * replace or remove, checks the kept resources and the Elastic IPs, `portcullis-audit diff`'s
+ * exit codes, and that the README publishes the table.
+ */
+export function describeUpdateSafety<C extends UpdateSafetyCase>(suite: UpdateSafetySuite<C>): void {
+  const assemblies = new Map<string, string>();
+  /** The cloud assembly of the app with this context, synthesized once. */
+  const assembly = (context: Record<string, string> = {}): string => {
+    const key = JSON.stringify(context);
+    if (!assemblies.has(key)) assemblies.set(key, synthesizeApp(suite.build, context));
+    return assemblies.get(key)!;
+  };
+  const baseline = assembly();
+  const report = (c: C) => suite.compare(c, baseline, assembly(c.context));
+  const rows = (r: UpdateSafetyReportLike) => r.findings.map((f) => `${f.resourceType} ${f.change}`).sort();
+
+  test.each(suite.cases.map((c) => [c.change, c] as const))('%s', (_, c) => {
+    const r = report(c);
+    expect(rows(r)).toEqual([...c.replaces].sort());
+    expect(r.passed).toBe(!c.breaks);
+  });
+
+  test(`no change of the table replaces ${suite.kept.what}, and only egress and availabilityZones touch an Elastic IP or NAT gateway`, () => {
+    for (const c of suite.cases) {
+      const found = rows(report(c));
+      expect([c.change, found.filter((r) => suite.kept.types.some((k) => r.startsWith(`${k} `)))]).toEqual([c.change, []]);
+      if (!/egress|availabilityZones/.test(c.change)) {
+        expect([c.change, found.filter((r) => /AWS::EC2::(EIP|NatGateway) /.test(r))]).toEqual([c.change, []]);
+      }
+    }
+  });
+
+  describe('portcullis-audit diff on two synths of this app', () => {
+    const diff = (context: Record<string, string>) => auditDiff(baseline, assembly(context));
+
+    test('only desiredCount differs: exit 0, nothing replaced', () => {
+      const { status, output } = diff({ desiredCount: '3' });
+      expect(status).toBe(0);
+      expect(output).not.toMatch(/REPLACE|REMOVE/);
+    });
+
+    test('natGatewayPerAz → singleNatGateway: exit 1, naming the removed Elastic IP', () => {
+      const template = JSON.parse(fs.readFileSync(path.join(baseline, `${suite.stackName}.template.json`), 'utf8'));
+      const eips = Object.keys(template.Resources).filter((id) => template.Resources[id].Type === 'AWS::EC2::EIP').sort();
+      expect(eips).toHaveLength(2);
+      const { status, output } = diff({ egress: 'singleNatGateway' });
+      expect(status).toBe(1);
+      expect(output).toContain(eips[1]); // the second AZ's Elastic IP goes
+      expect(output).not.toContain(eips[0]); // the first one stays
+    });
+  });
+
+  test('the README publishes this table', () => {
+    const readme = fs.readFileSync(suite.readme, 'utf8');
+    for (const c of suite.cases) {
+      expect(readme).toContain(replacementTableRow(c.change, c.replaces));
+    }
   });
 }
