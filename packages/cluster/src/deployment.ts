@@ -83,14 +83,7 @@ export class Deployment {
    * the old tasks are kept for `bakeTime`. Needs an Application Load Balancer.
    */
   public static canary(options: CanaryDeploymentOptions = {}): Deployment {
-    const percent = options.percent ?? 5;
-    const stepBakeTime = options.stepBakeTime ?? Duration.minutes(3);
-    const bakeTime = options.bakeTime ?? Duration.minutes(3);
-    validatePercent('Deployment.canary', percent, 0.1);
-    validateBakeTime('Deployment.canary', 'stepBakeTime', stepBakeTime);
-    validateBakeTime('Deployment.canary', 'bakeTime', bakeTime);
-    validateTotalDuration('Deployment.canary', ecs.DeploymentStrategy.CANARY, percent, stepBakeTime, bakeTime);
-    return new Deployment(ecs.DeploymentStrategy.CANARY, percent, stepBakeTime, bakeTime);
+    return Deployment.stepped(ecs.DeploymentStrategy.CANARY, 'Deployment.canary', options, { percent: 5, stepBakeMinutes: 3, minPercent: 0.1 });
   }
 
   /**
@@ -98,14 +91,23 @@ export class Deployment {
    * kept for `bakeTime`. Needs an Application Load Balancer.
    */
   public static linear(options: LinearDeploymentOptions = {}): Deployment {
-    const percent = options.percent ?? 20;
-    const stepBakeTime = options.stepBakeTime ?? Duration.minutes(2);
+    return Deployment.stepped(ecs.DeploymentStrategy.LINEAR, 'Deployment.linear', options, { percent: 20, stepBakeMinutes: 2, minPercent: 3 });
+  }
+
+  /** Canary and linear: a percent of the traffic per step, a bake time per step and after the last. */
+  private static stepped(
+    strategy: ecs.DeploymentStrategy, name: string,
+    options: { readonly percent?: number; readonly stepBakeTime?: Duration; readonly bakeTime?: Duration },
+    defaults: { readonly percent: number; readonly stepBakeMinutes: number; readonly minPercent: number },
+  ): Deployment {
+    const percent = options.percent ?? defaults.percent;
+    const stepBakeTime = options.stepBakeTime ?? Duration.minutes(defaults.stepBakeMinutes);
     const bakeTime = options.bakeTime ?? Duration.minutes(3);
-    validatePercent('Deployment.linear', percent, 3);
-    validateBakeTime('Deployment.linear', 'stepBakeTime', stepBakeTime);
-    validateBakeTime('Deployment.linear', 'bakeTime', bakeTime);
-    validateTotalDuration('Deployment.linear', ecs.DeploymentStrategy.LINEAR, percent, stepBakeTime, bakeTime);
-    return new Deployment(ecs.DeploymentStrategy.LINEAR, percent, stepBakeTime, bakeTime);
+    validatePercent(name, percent, defaults.minPercent);
+    validateBakeTime(name, 'stepBakeTime', stepBakeTime);
+    validateBakeTime(name, 'bakeTime', bakeTime);
+    validateTotalDuration(name, strategy, percent, stepBakeTime, bakeTime);
+    return new Deployment(strategy, percent, stepBakeTime, bakeTime);
   }
 
   /**
