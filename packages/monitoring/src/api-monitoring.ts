@@ -82,6 +82,16 @@ export interface ApiMonitoringProps {
    * @default Duration.seconds(2)
    */
   readonly p99IntegrationLatency?: Duration;
+  /**
+   * Create the CloudWatch dashboard (and the cdk-monitoring-constructs facade that draws it).
+   * `false` keeps every alarm and leaves out the dashboard, which is billed $3.00 a month
+   * beyond an account's first three (https://aws.amazon.com/cloudwatch/pricing/): for a
+   * cost-first environment, or when a team keeps its own dashboards. CloudWatch's automatic
+   * dashboards for ECS, Application Load Balancers and API Gateway stay available at no charge.
+   *
+   * @default true
+   */
+  readonly createDashboard?: boolean;
 }
 
 /** One minute: every alarm evaluates one-minute datapoints. */
@@ -111,18 +121,19 @@ const MOSTLY = { evaluationPeriods: 5, datapointsToAlarm: 3 };
  *
  * @example
  * const monitoring = new ApiMonitoring(this, 'Monitoring', { service, ingress });
- * new CfnOutput(this, 'Dashboard', { value: monitoring.dashboard.dashboardName });
+ * if (monitoring.dashboard) new CfnOutput(this, 'Dashboard', { value: monitoring.dashboard.dashboardName });
  */
 export class ApiMonitoring extends Construct {
   /** Every alarm created, in the order of the list above. */
   public readonly alarms: cloudwatch.Alarm[] = [];
-  /** The dashboard (one; its name is generated). */
-  public readonly dashboard: cloudwatch.Dashboard;
+  /** The dashboard (one; its name is generated); undefined with `createDashboard: false`. */
+  public readonly dashboard?: cloudwatch.Dashboard;
   /**
    * The cdk-monitoring-constructs facade that draws the dashboard: add your own monitoring
-   * to the same dashboard with it (e.g. `monitorDynamoTable`).
+   * to the same dashboard with it (e.g. `monitorDynamoTable`). Undefined with
+   * `createDashboard: false`.
    */
-  public readonly facade: MonitoringFacade;
+  public readonly facade?: MonitoringFacade;
 
   private readonly alarmTopic?: sns.ITopic;
 
@@ -151,30 +162,38 @@ export class ApiMonitoring extends Construct {
     natGateways.forEach((nat, i) => this.natAlarms(i + 1, nat.ref));
     if (!props.alarmTopic) {
       Annotations.of(this).addWarningV2('@portcullis/monitoring:noAlarmTopic',
-        'No `alarmTopic`: the alarms notify no one (they show on the dashboard and in the console). Give an SNS topic with a subscription to be told.');
+        'No `alarmTopic`: the alarms notify no one (they show in the CloudWatch console and on the dashboard, if any). Give an SNS topic with a subscription to be told.');
     }
 
     // ---- the dashboard: cdk-monitoring-constructs' widgets, then one graph per alarm
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
-    this.facade = new MonitoringFacade(this, 'Facade', {
-      dashboardFactory: new SingleDashboardFactory(this.dashboard),
+    if (props.createDashboard !== false) {
+      ({ dashboard: this.dashboard, facade: this.facade } = this.drawDashboard(service, alb, targetGroup, httpApi, natGateways.length > 0));
+    }
+  }
+
+  /** One dashboard: cdk-monitoring-constructs' service, load balancer and HTTP API widgets, then one graph per alarm. */
+  private drawDashboard(service: ApiService, alb: AlbIngress | undefined, targetGroup: elbv2.ApplicationTargetGroup | undefined,
+    httpApi: ApiGatewayIngress | undefined, hasNatGateways: boolean): { dashboard: cloudwatch.Dashboard; facade: MonitoringFacade } {
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
+    const facade = new MonitoringFacade(this, 'Facade', {
+      dashboardFactory: new SingleDashboardFactory(dashboard),
       alarmFactoryDefaults: { alarmNamePrefix: 'Portcullis', actionsEnabled: true },
     });
-    this.facade.addLargeHeader(`API ${service.node.path} behind ${alb ? 'an Application Load Balancer' : 'an HTTP API'}`);
-    this.facade.addWidget(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 }));
+    facade.addLargeHeader(`API ${service.node.path} behind ${alb ? 'an Application Load Balancer' : 'an HTTP API'}`);
+    facade.addWidget(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 }));
     const ecsService = service.service;
     if (alb && targetGroup) {
       const lb = { applicationLoadBalancer: alb.loadBalancer, applicationTargetGroup: targetGroup, humanReadableName: 'Service and target group' };
-      if (ecsService instanceof ecs.FargateService) this.facade.monitorFargateApplicationLoadBalancer({ fargateService: ecsService, ...lb });
-      else if (ecsService instanceof ecs.Ec2Service) this.facade.monitorEc2ApplicationLoadBalancer({ ec2Service: ecsService, ...lb });
+      if (ecsService instanceof ecs.FargateService) facade.monitorFargateApplicationLoadBalancer({ fargateService: ecsService, ...lb });
+      else if (ecsService instanceof ecs.Ec2Service) facade.monitorEc2ApplicationLoadBalancer({ ec2Service: ecsService, ...lb });
     } else {
-      if (ecsService instanceof ecs.FargateService) this.facade.monitorSimpleFargateService({ fargateService: ecsService, humanReadableName: 'Service' });
-      else if (ecsService instanceof ecs.Ec2Service) this.facade.monitorSimpleEc2Service({ ec2Service: ecsService, humanReadableName: 'Service' });
+      if (ecsService instanceof ecs.FargateService) facade.monitorSimpleFargateService({ fargateService: ecsService, humanReadableName: 'Service' });
+      else if (ecsService instanceof ecs.Ec2Service) facade.monitorSimpleEc2Service({ ec2Service: ecsService, humanReadableName: 'Service' });
     }
-    if (httpApi) this.facade.monitorApiGatewayV2HttpApi({ api: httpApi.api, humanReadableName: 'HTTP API' });
-    this.facade.addMediumHeader(natGateways.length > 0 ? 'Alarms (each with its threshold), NAT gateways last' : 'Alarms (each with its threshold)');
+    if (httpApi) facade.monitorApiGatewayV2HttpApi({ api: httpApi.api, humanReadableName: 'HTTP API' });
+    facade.addMediumHeader(hasNatGateways ? 'Alarms (each with its threshold), NAT gateways last' : 'Alarms (each with its threshold)');
     for (const alarm of this.alarms) {
-      this.facade.addWidget(new cloudwatch.GraphWidget({
+      facade.addWidget(new cloudwatch.GraphWidget({
         title: alarm.node.id,
         left: [alarm.metric],
         leftAnnotations: [alarm.toAnnotation()],
@@ -182,6 +201,7 @@ export class ApiMonitoring extends Construct {
         height: 6,
       }));
     }
+    return { dashboard, facade };
   }
 
   private serviceAlarms(service: ApiService, props: ApiMonitoringProps): void {

@@ -387,7 +387,7 @@ describe.each<[string, Options]>([
   test('one dashboard, named by CloudFormation (no fixed name to collide across stacks)', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     expect(Object.values<any>(template.findResources('AWS::CloudWatch::Dashboard'))[0].Properties.DashboardName).toBeUndefined();
-    expect(stack.resolve(monitoring.dashboard.dashboardName)).toEqual({ Ref: Object.keys(template.findResources('AWS::CloudWatch::Dashboard'))[0] });
+    expect(stack.resolve(monitoring.dashboard!.dashboardName)).toEqual({ Ref: Object.keys(template.findResources('AWS::CloudWatch::Dashboard'))[0] });
   });
 
   test('every alarm\'s metrics are graphed', () => {
@@ -462,5 +462,34 @@ describe('bad input: an error naming the prop, the value and the fix', () => {
   test('an ingress that is neither kind', () => {
     const { stack, service, network } = build();
     expect(() => new ApiMonitoring(stack, 'M2', { service, ingress: network as any })).toThrow(/`ingress` must be an AlbIngress or an ApiGatewayIngress, got the construct 'Api\/Network' \(Network\)/);
+  });
+});
+
+describe.each([
+  ['AlbIngress', { ingress: 'alb' as const, egress: Egress.natGatewayPerAz() }],
+  ['ApiGatewayIngress', { ingress: 'httpApi' as const }],
+])('createDashboard: false, behind an %s', (_, options) => {
+  const withDashboard = build(options);
+  const without = build({ ...options, props: { createDashboard: false } });
+
+  test('no dashboard and no facade; every alarm as with the dashboard', () => {
+    without.template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(without.monitoring.dashboard).toBeUndefined();
+    expect(without.monitoring.facade).toBeUndefined();
+    expect(monitoringAlarms(without.template)).toEqual(monitoringAlarms(withDashboard.template));
+    expect(without.monitoring.alarms.map((a) => a.node.id)).toEqual(withDashboard.monitoring.alarms.map((a) => a.node.id));
+  });
+
+  test('nothing else in the template changes: only the dashboard goes', () => {
+    const a = withDashboard.template.toJSON().Resources;
+    const b = without.template.toJSON().Resources;
+    const removed = Object.keys(a).filter((id) => !(id in b));
+    expect(removed.map((id) => a[id].Type)).toEqual(['AWS::CloudWatch::Dashboard']);
+    expect(Object.keys(b).filter((id) => !(id in a))).toEqual([]);
+  });
+
+  test('createDashboard: true is the default', () => {
+    const explicit = build({ ...options, props: { createDashboard: true } });
+    expect(explicit.template.toJSON()).toEqual(withDashboard.template.toJSON());
   });
 });

@@ -40,6 +40,8 @@ const CASES: Case[] = [
   { change: '`cpuUtilizationPercent` 85 → 70', props: () => ({ cpuUtilizationPercent: 70 }), replaces: [] },
   { change: '`target5xxRatePercent` 5 → 1', props: () => ({ target5xxRatePercent: 1 }), replaces: [] },
   { change: '`p99ResponseTime` 2 s → 500 ms', props: () => ({ p99ResponseTime: Duration.millis(500) }), replaces: [] },
+  // The dashboard is deleted; every alarm stays as it is.
+  { change: '`createDashboard` true → false', props: () => ({ createDashboard: false }), replaces: ['AWS::CloudWatch::Dashboard REMOVE'] },
   // The second NAT gateway's alarms are added; the first gateway and its alarms stay.
   { change: 'network egress singleNatGateway → natGatewayPerAz', egress: Egress.natGatewayPerAz(), monitoringOnly: true, replaces: [] },
 ];

@@ -100,3 +100,18 @@ def test_bad_input_is_rejected_naming_the_prop_and_the_fix():
         ApiMonitoring(stack, "Cpu", service=service, ingress=ingress, cpu_utilization_percent=150)
     with pytest.raises(Exception, match=r"`httpApi5xxRatePercent` is for an ApiGatewayIngress, got 5 with an AlbIngress"):
         ApiMonitoring(stack, "Wrong", service=service, ingress=ingress, http_api5xx_rate_percent=5)
+
+
+def test_no_dashboard_keeps_every_alarm():
+    stack, network, service = _chain("PyNoDashboard")
+    ingress = ApiGatewayIngress(stack, "Ingress", network=network, service=service)
+    monitoring = ApiMonitoring(stack, "Monitoring", service=service, ingress=ingress, create_dashboard=False)
+    template = assertions.Template.from_stack(stack)
+    template.resource_count_is("AWS::CloudWatch::Dashboard", 0)
+    assert monitoring.dashboard is None
+    assert monitoring.facade is None
+    assert _alarm_ids(template) == [
+        "CpuUtilization", "HttpApi5xxRate", "IntegrationLatencyP99", "MemoryUtilization",
+        "Nat1ErrorPortAllocation", "Nat1PacketsDropCount", "RunningTasks",
+    ]
+    assert len(monitoring.alarms) == 7
