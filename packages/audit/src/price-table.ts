@@ -146,6 +146,9 @@ export class PriceTable {
         't3.medium': 0.0416,
         't4g.medium': 0.0336,
         't4g.nano': 0.0042,
+        // the reference EC2 app's lean preset (t4g.small) and its x86 peer, for the Graviton saving
+        't3.small': 0.0208,
+        't4g.small': 0.0168,
       },
       ebsGp3GbMonth: 0.08,
       httpApiMillionRequests: 1.0,

@@ -105,19 +105,23 @@ describe('leanSavings: which line items each lean option removes, and how much',
     expect(full.totalMonthlyUsd - e.totalMonthlyUsd).toBeCloseTo(2 * (task(OD) - task(SPOT, 0.8)) + 7.3, 1);
   });
 
-  test('EC2: Graviton container instances save against their x86 peer; Spot instances are priced at on-demand (upper bound)', () => {
+  // On-demand us-east-1 list prices (https://aws.amazon.com/ec2/pricing/on-demand/): the x86 peer first.
+  test.each([
+    ['t4g.medium', 0.0336, 0.0416],
+    ['t4g.small', 0.0168, 0.0208], // the reference EC2 app's lean preset
+  ])('EC2: Graviton container instances (%s) save against their x86 peer; Spot instances are priced at on-demand (upper bound)', (type, hourly, x86Hourly) => {
     const stack = new Stack(new App(), 'Ec2');
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
     const lt = new ec2.LaunchTemplate(stack, 'Lt', {
-      instanceType: new ec2.InstanceType('t4g.medium'), machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      instanceType: new ec2.InstanceType(type), machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
       spotOptions: { requestType: ec2.SpotRequestType.ONE_TIME },
     });
     new autoscaling.AutoScalingGroup(stack, 'Asg', { vpc, launchTemplate: lt, minCapacity: 1, maxCapacity: 2 });
     const e = CostEstimator.estimateTemplate(Template.fromStack(stack).toJSON());
-    const ec2Line = e.lines.find((l) => l.item === 'EC2 t4g.medium (Spot)')!;
-    expect(ec2Line.monthlyUsd).toBeCloseTo(0.0336 * H, 2);
+    const ec2Line = e.lines.find((l) => l.item === `EC2 ${type} (Spot)`)!;
+    expect(ec2Line.monthlyUsd).toBeCloseTo(hourly * H, 2);
     expect(ec2Line.note).toMatch(/Spot instances priced at the on-demand price, their upper bound/);
-    expect(saving(e, 'Graviton (arm64)')).toMatchObject({ applied: true, lineItems: ['EC2 t4g.medium (Spot)'] });
-    expect(saving(e, 'Graviton (arm64)')!.monthlyUsd).toBeCloseTo((0.0416 - 0.0336) * H, 2);
+    expect(saving(e, 'Graviton (arm64)')).toMatchObject({ applied: true, lineItems: [`EC2 ${type} (Spot)`] });
+    expect(saving(e, 'Graviton (arm64)')!.monthlyUsd).toBeCloseTo((x86Hourly - hourly) * H, 2);
   });
 });
