@@ -1,7 +1,7 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import {
   acknowledgeAlb, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
-  addReferenceOutputs, alarmTopic, albAddressContext, albHealthCheckContext, domainContext, ec2CapacityContext, ReferenceContext, serviceContext,
+  addReferenceOutputs, albAddressContext, albHealthCheckContext, domainContext, ec2CapacityContext, monitoringContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { AlbIngress } from '@portcullis/alb-ingress';
 import { ApiService, Deployment, Ec2Cluster } from '@portcullis/cluster';
@@ -36,7 +36,7 @@ export class Ec2AlbApiStack extends Stack {
     });
 
     this.monitoring = new ApiMonitoring(this, 'Monitoring', {
-      service: this.service, ingress: this.ingress, network: this.network, alarmTopic: alarmTopic(this, props),
+      service: this.service, ingress: this.ingress, network: this.network, ...monitoringContext(this, props),
     });
 
     acknowledgeNetwork(this.network);

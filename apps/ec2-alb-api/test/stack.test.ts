@@ -1,8 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { readReferenceContext } from '@portcullis-apps/reference-kit';
-import { AppUnderTest, describeAlbDeployments, describeMonitoring } from '@portcullis-apps/reference-kit/lib/testing';
-import { ExposureChecks } from '@portcullis/audit';
+import { AppUnderTest, describeAlbDeployments, describeLeanPreset, describeMonitoring } from '@portcullis-apps/reference-kit/lib/testing';
+import { CostEstimator, ExposureChecks } from '@portcullis/audit';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { Ec2AlbApiStack } from '../src/stack';
 
@@ -109,9 +109,9 @@ describe('lean preset: -c capacity=spot -c architecture=arm64 -c ipv6=true', () 
   const s = new Ec2AlbApiStack(app, 'Lean', readReferenceContext(app));
   const t = Template.fromStack(s);
 
-  test('Spot Graviton instances (t4g.medium, arm64 image); the task definition follows; tasks private', () => {
+  test('Spot Graviton instances (t4g.small in the lean preset, arm64 image); the task definition follows; tasks private', () => {
     const lt = Object.values<any>(t.findResources('AWS::EC2::LaunchTemplate')).find((l) => l.Properties.LaunchTemplateData.InstanceType)!;
-    expect(lt.Properties.LaunchTemplateData.InstanceType).toBe('t4g.medium');
+    expect(lt.Properties.LaunchTemplateData.InstanceType).toBe('t4g.small');
     expect(lt.Properties.LaunchTemplateData.InstanceMarketOptions.MarketType).toBe('spot');
     t.hasResourceProperties('AWS::ECS::TaskDefinition', { RuntimePlatform: Match.objectLike({ CpuArchitecture: 'ARM64' }) });
     const svc = Object.values<any>(t.findResources('AWS::ECS::Service'))[0].Properties;
@@ -150,3 +150,4 @@ const subject: AppUnderTest<Ec2AlbApiStack> = {
 };
 describeAlbDeployments(subject);
 describeMonitoring(subject);
+describeLeanPreset(subject, { targetUsd: 60, estimate: (leanTemplate) => CostEstimator.estimateTemplate(leanTemplate) });

@@ -48,6 +48,8 @@ const CASES: Case[] = [
   { change: '`architecture` x86_64 → arm64 (Graviton instances)', context: { architecture: 'arm64' }, replaces: [TASK_DEFINITION] },
   // Only added resources and the ALB's (mutable) IpAddressType; IPv4-only clients lose the ALB (see below).
   { change: '`ipv6` on (the ALB becomes IPv6-only; see below)', context: { ipv6: 'true' }, replaces: [] },
+  // The dashboard is deleted (the lean preset leaves it out); the alarms stay.
+  { change: '`dashboard` off (as in the lean preset)', context: { dashboard: 'false' }, replaces: ['AWS::CloudWatch::Dashboard REMOVE'] },
   { change: '`desiredCount` 2 → 3', context: { desiredCount: '3' }, replaces: [] },
   { change: '`image`', context: { image: HTTPD }, replaces: [TASK_DEFINITION] },
   {

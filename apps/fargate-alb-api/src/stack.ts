@@ -1,7 +1,7 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import {
   acknowledgeAlb, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
-  addReferenceOutputs, alarmTopic, albAddressContext, albHealthCheckContext, domainContext, fargateCapacityContext, ReferenceContext, serviceContext,
+  addReferenceOutputs, albAddressContext, albHealthCheckContext, domainContext, fargateCapacityContext, monitoringContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { AlbIngress } from '@portcullis/alb-ingress';
 import { ApiService, Deployment, FargateCluster } from '@portcullis/cluster';
@@ -36,7 +36,7 @@ export class FargateAlbApiStack extends Stack {
     });
 
     this.monitoring = new ApiMonitoring(this, 'Monitoring', {
-      service: this.service, ingress: this.ingress, network: this.network, alarmTopic: alarmTopic(this, props),
+      service: this.service, ingress: this.ingress, network: this.network, ...monitoringContext(this, props),
     });
 
     acknowledgeNetwork(this.network);

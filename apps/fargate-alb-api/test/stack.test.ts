@@ -1,8 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { readReferenceContext } from '@portcullis-apps/reference-kit';
-import { AppUnderTest, describeAlbDeployments, describeMonitoring } from '@portcullis-apps/reference-kit/lib/testing';
-import { ExposureChecks } from '@portcullis/audit';
+import { AppUnderTest, describeAlbDeployments, describeLeanPreset, describeMonitoring } from '@portcullis-apps/reference-kit/lib/testing';
+import { CostEstimator, ExposureChecks } from '@portcullis/audit';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { AlbIngress } from '@portcullis/alb-ingress';
 import { FargateAlbApiStack } from '../src/stack';
@@ -192,3 +192,4 @@ const subject: AppUnderTest<FargateAlbApiStack> = {
 };
 describeAlbDeployments(subject);
 describeMonitoring(subject);
+describeLeanPreset(subject, { targetUsd: 40, estimate: (leanTemplate) => CostEstimator.estimateTemplate(leanTemplate) });

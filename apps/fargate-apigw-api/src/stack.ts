@@ -2,7 +2,7 @@ import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import {
   acknowledgeApiGateway, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
-  addReferenceOutputs, alarmTopic, checkHealthCheckPath, domainContext, fargateCapacityContext, HEALTH_CHECK_OFF, ReferenceContext, serviceContext,
+  addReferenceOutputs, checkHealthCheckPath, domainContext, fargateCapacityContext, HEALTH_CHECK_OFF, monitoringContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { ApiGatewayIngress } from '@portcullis/apigw-ingress';
 import { ApiService, FargateCluster } from '@portcullis/cluster';
@@ -44,7 +44,7 @@ export class FargateApigwApiStack extends Stack {
     this.ingress = new ApiGatewayIngress(this, 'Ingress', { network: this.network, service: this.service, ...domainContext(this, props) });
 
     this.monitoring = new ApiMonitoring(this, 'Monitoring', {
-      service: this.service, ingress: this.ingress, network: this.network, alarmTopic: alarmTopic(this, props),
+      service: this.service, ingress: this.ingress, network: this.network, ...monitoringContext(this, props),
     });
 
     acknowledgeNetwork(this.network);

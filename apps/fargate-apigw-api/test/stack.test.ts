@@ -1,8 +1,8 @@
 import { App, CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { readReferenceContext } from '@portcullis-apps/reference-kit';
-import { AppUnderTest, describeMonitoring } from '@portcullis-apps/reference-kit/lib/testing';
-import { ExposureChecks } from '@portcullis/audit';
+import { AppUnderTest, describeLeanPreset, describeMonitoring } from '@portcullis-apps/reference-kit/lib/testing';
+import { CostEstimator, ExposureChecks } from '@portcullis/audit';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { FargateApigwApiStack } from '../src/stack';
 
@@ -235,3 +235,4 @@ const subject: AppUnderTest<FargateApigwApiStack> = {
 };
 
 describeMonitoring(subject);
+describeLeanPreset(subject, { targetUsd: 15, estimate: (leanTemplate) => CostEstimator.estimateTemplate(leanTemplate) });

@@ -27,6 +27,8 @@ const CASES: UpdateSafetyCase[] = [
   { change: '`capacity` onDemand → spot', context: { capacity: 'spot' }, replaces: ['AWS::ECS::Service REPLACE', TASK_DEFINITION] },
   { change: '`architecture` x86_64 → arm64', context: { architecture: 'arm64' }, replaces: [TASK_DEFINITION] },
   { change: '`ipv6` on', context: { ipv6: 'true' }, replaces: [] },
+  // The dashboard is deleted (the lean preset leaves it out); the alarms stay.
+  { change: '`dashboard` off (as in the lean preset)', context: { dashboard: 'false' }, replaces: ['AWS::CloudWatch::Dashboard REMOVE'] },
   { change: '`desiredCount` 2 → 3', context: { desiredCount: '3' }, replaces: [] },
   { change: '`image`', context: { image: HTTPD }, replaces: [TASK_DEFINITION] },
   {

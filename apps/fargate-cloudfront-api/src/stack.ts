@@ -1,7 +1,7 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import {
   acknowledgeCloudFront, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
-  addReferenceOutputs, alarmTopic, albHealthCheckContext, domainContext, fargateCapacityContext, ReferenceContext, serviceContext,
+  addReferenceOutputs, albHealthCheckContext, domainContext, fargateCapacityContext, monitoringContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { CloudFrontIngress } from '@portcullis/cloudfront-ingress';
 import { ApiService, Deployment, FargateCluster } from '@portcullis/cluster';
@@ -41,7 +41,7 @@ export class FargateCloudFrontApiStack extends Stack {
     });
 
     this.monitoring = new ApiMonitoring(this, 'Monitoring', {
-      service: this.service, ingress: this.ingress.alb, network: this.network, alarmTopic: alarmTopic(this, props),
+      service: this.service, ingress: this.ingress.alb, network: this.network, ...monitoringContext(this, props),
     });
 
     acknowledgeNetwork(this.network);

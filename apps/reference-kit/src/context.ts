@@ -35,6 +35,11 @@ export interface ReferenceContext {
   readonly architecture?: ArchitectureName;
   /** Dual-stack network; the ALB apps then answer on IPv6 only (`dualstack-without-public-ipv4`). */
   readonly ipv6?: boolean;
+  /**
+   * Whether `ApiMonitoring` draws its CloudWatch dashboard ($3.00 a month): default true, and
+   * false in the lean preset (see `isLeanPreset`); the alarms stay either way.
+   */
+  readonly dashboard?: boolean;
 }
 
 /** The values of the `capacity` context key. */
@@ -48,7 +53,7 @@ const ARCHITECTURES: ArchitectureName[] = ['x86_64', 'arm64'];
 export const CONTEXT_KEYS = [
   'image', 'containerPort', 'desiredCount', 'egress', 'availabilityZones',
   'domainName', 'hostedZoneId', 'hostedZoneName', 'certificateArn', 'healthCheckPath', 'deployment', 'alarmEmail',
-  'capacity', 'architecture', 'ipv6',
+  'capacity', 'architecture', 'ipv6', 'dashboard',
 ];
 
 /** The image the apps run when `image` is not given: the seeds' nginx, on ECR Public. */
@@ -105,10 +110,27 @@ export function readReferenceContext(app: App): ReferenceContext {
     alarmEmail: checkAlarmEmail(get('alarmEmail')),
     capacity: oneOf('capacity', get('capacity'), CAPACITIES, 'spot'),
     architecture: oneOf('architecture', get('architecture'), ARCHITECTURES, 'arm64'),
-    ipv6: oneOf('ipv6', get('ipv6'), ['true', 'false'], 'true') === undefined ? undefined : get('ipv6') === 'true',
+    ipv6: flag('ipv6', get('ipv6')),
+    dashboard: flag('dashboard', get('dashboard')),
   };
   checkImageReachable(ctx);
   return ctx;
+}
+
+/** A `true`/`false` context value as a boolean (undefined when absent); anything else is an error naming the key. */
+function flag(key: string, raw: string | undefined): boolean | undefined {
+  const value = oneOf(key, raw, ['true', 'false'], 'true');
+  return value === undefined ? undefined : value === 'true';
+}
+
+/**
+ * Whether the context is the lean preset: `capacity=spot`, `architecture=arm64` and
+ * `ipv6=true` together (the apps' cost floor; README "Idle cost", lean row). On top of what
+ * each of the three does, the preset leaves out the CloudWatch dashboard (unless
+ * `-c dashboard=true`; the alarms stay) and, on the EC2 app, runs t4g.small instances.
+ */
+export function isLeanPreset(ctx: ReferenceContext): boolean {
+  return ctx.capacity === 'spot' && ctx.architecture === 'arm64' && ctx.ipv6 === true;
 }
 
 /** `raw` if it is one of `allowed`; an error naming the context key, the value and the choices otherwise. */

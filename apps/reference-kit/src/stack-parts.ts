@@ -1,6 +1,7 @@
-import { CfnOutput, Fn, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Fn, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -11,7 +12,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { ApiService, Capacity, Deployment, IApiCluster } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
 import { Construct } from 'constructs';
-import { checkHealthCheckPath, checkImageReachable, HEALTH_CHECK_OFF, ReferenceContext } from './context';
+import { checkHealthCheckPath, checkImageReachable, HEALTH_CHECK_OFF, isLeanPreset, ReferenceContext } from './context';
 
 /**
  * The service props every app takes from its context (image, port, count, deployment).
@@ -43,16 +44,39 @@ export function fargateCapacityContext(ctx: ReferenceContext): { capacity?: Capa
 /**
  * The lean options of an `Ec2Cluster` from the context: `capacity=spot` means Spot instances,
  * `architecture=arm64` Graviton instances (the task definition follows the cluster).
- * `capacity=mixed` is a Fargate mix: refused.
+ * `capacity=mixed` is a Fargate mix: refused. The lean preset (all three lean options) runs
+ * t4g.small instead of the cluster's default t4g.medium: the same 2 vCPUs, CPU credits (24 an
+ * hour) and 3 network interfaces (so the same 2 awsvpc tasks per instance), 2 GiB instead of 4,
+ * which holds the two reference tasks (0.5 GiB each) and the ECS agent.
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html
  */
-export function ec2CapacityContext(ctx: ReferenceContext): { spot?: boolean; graviton?: boolean } {
+export function ec2CapacityContext(ctx: ReferenceContext): { spot?: boolean; graviton?: boolean; instanceType?: ec2.InstanceType } {
   if (ctx.capacity === 'mixed') {
     throw new Error('Context `capacity` \'mixed\' is a Fargate capacity-provider mix; the EC2 app\'s tasks run on the cluster\'s instances: use -c capacity=spot (Spot instances) or onDemand');
   }
   return {
     spot: ctx.capacity === 'spot' ? true : undefined,
     graviton: ctx.architecture === 'arm64' ? true : undefined,
+    instanceType: isLeanPreset(ctx) ? new ec2.InstanceType(LEAN_EC2_INSTANCE_TYPE) : undefined,
   };
+}
+
+/** The EC2 app's instance type in the lean preset. */
+export const LEAN_EC2_INSTANCE_TYPE = 't4g.small';
+
+/**
+ * `ApiMonitoring`'s props from the context: the alarm topic (`alarmTopic`), and whether to draw
+ * the dashboard: `-c dashboard=true|false`, by default yes except in the lean preset, where the
+ * $3.00 a month of a dashboard is the largest line after compute and NAT (the alarms, their
+ * topic and the rollbacks stay; CloudWatch's automatic dashboards cost nothing). The lean
+ * preset says so at synth (an info message).
+ */
+export function monitoringContext(scope: Construct, ctx: ReferenceContext): { alarmTopic: sns.Topic; createDashboard: boolean } {
+  const lean = isLeanPreset(ctx);
+  if (lean && ctx.dashboard === undefined) {
+    Annotations.of(scope).addInfo('Lean preset (capacity=spot, architecture=arm64, ipv6=true): no CloudWatch dashboard ($3.00/month); every alarm stays. Add -c dashboard=true to keep the dashboard.');
+  }
+  return { alarmTopic: alarmTopic(scope, ctx), createDashboard: ctx.dashboard ?? !lean };
 }
 
 /**

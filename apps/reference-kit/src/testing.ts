@@ -11,7 +11,7 @@ import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { ApiService } from '@portcullis/cluster';
-import { readReferenceContext, ReferenceContext } from './context';
+import { isLeanPreset, readReferenceContext, ReferenceContext } from './context';
 import { auditDiff, replacementTableRow, synthesizeApp } from './synthesize';
 
 /** What the shared suites read of a reference app's stack. */
@@ -141,6 +141,61 @@ export function describeMonitoring<S extends AppStackUnderTest>(subject: AppUnde
         expect(() => readReferenceContext(new App({ context: { alarmEmail: bad } })))
           .toThrow(new RegExp(`Context \`alarmEmail\` must be one email address, got '${bad.replace(/[.]/g, '\\.')}'`));
       }
+    });
+  });
+}
+
+/** The lean preset as the READMEs' lean rows give it (with the cheapest egress that keeps fixed egress IPs). */
+export const LEAN_CONTEXT = { egress: 'natInstance', capacity: 'spot', architecture: 'arm64', ipv6: 'true' };
+
+/**
+ * The lean preset's cost floor (issue 15's targets) and what the preset adds on top of its three
+ * options: no dashboard (every alarm stays), `-c dashboard=true|false` to choose.
+ * `estimate` is `@portcullis/audit`'s `CostEstimator.estimateTemplate` (the apps depend on the audit; this kit does not).
+ */
+export function describeLeanPreset<S extends AppStackUnderTest>(subject: AppUnderTest<S>, lean: {
+  readonly targetUsd: number;
+  readonly estimate: (template: unknown) => { readonly totalMonthlyUsd: number; readonly notPriced: readonly string[] };
+}): void {
+  describe(`lean preset: idle cost within $${lean.targetUsd}/month, no dashboard, every alarm`, () => {
+    const defaults = synthWith(subject, {}, 'Default');
+    const leanStack = synthWith(subject, LEAN_CONTEXT, 'Lean');
+
+    test(`the audit's idle estimate of the lean template is at most $${lean.targetUsd}/month, every line priced`, () => {
+      const estimate = lean.estimate(leanStack.json);
+      expect(estimate.notPriced).toEqual([]);
+      expect(estimate.totalMonthlyUsd).toBeLessThanOrEqual(lean.targetUsd);
+    });
+
+    test('no dashboard (nor its output); ApiMonitoring keeps every alarm, each notifying the topic', () => {
+      leanStack.template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+      expect(Object.keys(leanStack.json.Outputs)).not.toContain('Dashboard');
+      expect(leanStack.stack.monitoring.alarms.length).toBeGreaterThan(0);
+      const topic = Object.keys(leanStack.template.findResources('AWS::SNS::Topic'));
+      for (const id of logicalIds(leanStack.stack, [...leanStack.stack.monitoring.alarms])) {
+        expect(leanStack.json.Resources[id].Properties.AlarmActions).toEqual([{ Ref: topic[0] }]);
+      }
+      // the same alarms as -c dashboard=true: leaving out the dashboard removes nothing else
+      const withDashboard = synthWith(subject, { ...LEAN_CONTEXT, dashboard: 'true' }, 'Lean');
+      expect(leanStack.stack.monitoring.alarms.map((a) => a.node.path)).toEqual(withDashboard.stack.monitoring.alarms.map((a) => a.node.path));
+      withDashboard.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+      expect(withDashboard.json.Outputs.Dashboard.Value).toEqual({ Ref: expect.stringMatching(/^MonitoringDashboard/) });
+    });
+
+    test('the preset says so at synth (an info message naming -c dashboard=true)', () => {
+      const infos = leanStack.stack.node.metadata.filter((m) => m.type === 'aws:cdk:info').map((m) => String(m.data));
+      expect(infos.join('\n')).toMatch(/Lean preset .*no CloudWatch dashboard.*-c dashboard=true/);
+      expect(defaults.stack.node.metadata.filter((m) => m.type === 'aws:cdk:info')).toEqual([]);
+    });
+
+    test('-c dashboard=false leaves the dashboard out of any stack; the three lean options alone make the preset', () => {
+      synthWith(subject, { dashboard: 'false' }).template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+      defaults.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+      expect(isLeanPreset(readReferenceContext(new App({ context: { capacity: 'spot', architecture: 'arm64', ipv6: 'true' } })))).toBe(true);
+      for (const partial of [{ capacity: 'spot', architecture: 'arm64' }, { capacity: 'spot', ipv6: 'true' }, { architecture: 'arm64', ipv6: 'true' }]) {
+        expect(isLeanPreset(readReferenceContext(new App({ context: partial })))).toBe(false);
+      }
+      expect(() => readReferenceContext(new App({ context: { dashboard: 'no' } }))).toThrow(/Context `dashboard` must be one of true, false, got 'no': e\.g\. -c dashboard=true/);
     });
   });
 }
