@@ -303,7 +303,7 @@ root.addTask('release', {
   receiveArgs: true,
 });
 root.addTask('verify:artifacts', {
-  description: 'Release dry run, then install the artifacts outside the monorepo (npm and a fresh venv) and synthesize a stack using every package',
+  description: 'Release dry run, then install the artifacts outside the monorepo (npm and a fresh venv), synthesize a stack using every package, and run every package\'s Python tests in that venv',
   exec: 'bash scripts/release/verify-artifacts.sh',
 });
 
@@ -323,7 +323,7 @@ const noDiff = {
   run: 'PROJEN_DISABLE_POST=true npx projen && git diff --exit-code',
 };
 // The same pyramid as .ci/run: npm test (jest, synth, API compatibility, README commands and
-// costs, cfn-lint, checkov, artifact installs, Python), then the committed API.md files must be current.
+// costs, cfn-lint, checkov, artifact installs and Python tests), then the committed API.md files must be current.
 const pyramid = [
   { name: 'The test pyramid (npm test, as .ci/run)', run: 'npm test' },
   {
@@ -358,7 +358,7 @@ new YamlFile(root, '.github/workflows/main.yml', {
       build: {
         'runs-on': 'ubuntu-latest',
         env,
-        // npm test includes verify:artifacts: the release dry run, its metadata checks, the installs.
+        // npm test ends with verify:artifacts: the release dry run, its metadata checks, the installs, the Python tests.
         'steps': [checkout, setupNode, setupPython, nxCache, { run: 'npm ci' }, noDiff, ...pyramid],
       },
     },
@@ -409,9 +409,9 @@ root.testTask.exec('node scripts/api-compat.js check');
 root.testTask.exec('node scripts/check-readme-commands.js');
 root.testTask.exec('bash scripts/validate-templates.sh');
 root.testTask.exec('node --test scripts/release/');
-// The release dry run builds the wheels (nx target `package`, at the release versions) into
-// packages/*/dist/python: the Python tests run against those, so the wheels are built once.
+// Last: the release dry run builds the wheels (nx target `package`, at the release versions),
+// installs them in a fresh venv, and runs every package's Python tests there
+// (scripts/test-python.sh): the wheels are built once and installed once.
 root.testTask.spawn(root.tasks.tryFind('verify:artifacts')!);
-root.testTask.exec('bash scripts/test-python.sh');
 
 root.synth();

@@ -55,7 +55,7 @@ const RULES = [
   { match: /^npx jest --coverage$/, skip: `the jest suites ${NPM_TEST} runs (each package's \`test\` target, without coverage), again with coverage instrumentation` },
   { match: /^npx nx run-many -t build$/, covered: `${NPM_TEST}: its first step builds every project (nx run-many -t build test synth)` },
   { match: /^npm run affected$/, covered: `${NPM_TEST} runs the same targets (build test synth) for every project; the workflows run npm test` },
-  { match: /^npm run verify:artifacts$/, covered: `${NPM_TEST} runs it (then the Python tests, on the wheels it built)` },
+  { match: /^npm run verify:artifacts$/, covered: `${NPM_TEST} runs it (its last step)` },
   { match: /^npm run release -- --dry-run$/, covered: `${NPM_TEST}: verify:artifacts runs scripts/release/release.js --dry-run and checks the artifacts` },
   // Run, into a temporary directory: apps/<app>/cdk.out is npm test's synth, checked by the steps after this one.
   // The default synth is npm test's apps/<app>/cdk.out (same command, same context): copied, not repeated.
