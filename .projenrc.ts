@@ -203,11 +203,20 @@ new JsonFile(root, 'nx.json', {
       production: ['default', '!{projectRoot}/test/**/*', '!{projectRoot}/README.md'],
     },
     targetDefaults: {
+      // Packages: jsii compile, examples (rosetta tablet), API.md; apps: type check.
       build: {
         cache: true,
         dependsOn: ['^build'],
         inputs: ['default', '^production'],
-        outputs: ['{projectRoot}/lib', '{projectRoot}/.jsii', '{projectRoot}/dist', '{projectRoot}/API.md'],
+        outputs: ['{projectRoot}/lib', '{projectRoot}/.jsii', '{projectRoot}/.jsii.tabl.json', '{projectRoot}/API.md'],
+      },
+      // Packages: the npm tarball and the Python wheel + sdist (jsii-pacmak) from the build's
+      // output. Only the release builds them (scripts/release/release.js; npm test's dry run).
+      package: {
+        cache: true,
+        dependsOn: ['build'],
+        inputs: ['default', '^production'],
+        outputs: ['{projectRoot}/dist'],
       },
       test: {
         cache: true,
@@ -232,7 +241,7 @@ new TextFile(root, 'python/requirements-checkov.txt', { lines: requirementLines(
 
 // ---------------------------------------------------------------------------------------
 // Root tasks: the README's two commands and the nx entry points.
-root.addTask('build:all', { description: 'Build every package (jsii, API.md, npm tarball, Python wheel) through nx', exec: 'nx run-many -t build' });
+root.addTask('build:all', { description: 'Build every package (jsii, examples, API.md) and type-check the apps through nx (packaging: nx run-many -t package)', exec: 'nx run-many -t build' });
 root.addTask('affected', {
   description: 'Build, test and synth only what changed since main (nx affected)',
   exec: 'nx affected -t build test synth',
@@ -294,7 +303,7 @@ root.addTask('release', {
   receiveArgs: true,
 });
 root.addTask('verify:artifacts', {
-  description: 'Release dry run, then install the artifacts outside the monorepo (npm and a fresh venv) and synthesize a stack using every package',
+  description: 'Release dry run, then install the artifacts outside the monorepo (npm and a fresh venv), synthesize a stack using every package, and run every package\'s Python tests in that venv',
   exec: 'bash scripts/release/verify-artifacts.sh',
 });
 
@@ -313,8 +322,8 @@ const noDiff = {
   name: 'Generated files are current (npx projen leaves no diff)',
   run: 'PROJEN_DISABLE_POST=true npx projen && git diff --exit-code',
 };
-// The same pyramid as .ci/run: npm test (jest, synth, Python, cfn-lint, checkov, API compatibility,
-// README commands and costs, artifact installs), then the committed API.md files must be current.
+// The same pyramid as .ci/run: npm test (jest, synth, API compatibility, README commands and
+// costs, cfn-lint, checkov, artifact installs and Python tests), then the committed API.md files must be current.
 const pyramid = [
   { name: 'The test pyramid (npm test, as .ci/run)', run: 'npm test' },
   {
@@ -349,7 +358,7 @@ new YamlFile(root, '.github/workflows/main.yml', {
       build: {
         'runs-on': 'ubuntu-latest',
         env,
-        // npm test ends with verify:artifacts: the release dry run, its metadata checks, the installs.
+        // npm test ends with verify:artifacts: the release dry run, its metadata checks, the installs, the Python tests.
         'steps': [checkout, setupNode, setupPython, nxCache, { run: 'npm ci' }, noDiff, ...pyramid],
       },
     },
@@ -398,9 +407,11 @@ root.testTask.exec('nx run-many -t build test synth');
 root.testTask.exec('node scripts/synth-summary.js');
 root.testTask.exec('node scripts/api-compat.js check');
 root.testTask.exec('node scripts/check-readme-commands.js');
-root.testTask.exec('bash scripts/test-python.sh');
 root.testTask.exec('bash scripts/validate-templates.sh');
 root.testTask.exec('node --test scripts/release/');
+// Last: the release dry run builds the wheels (nx target `package`, at the release versions),
+// installs them in a fresh venv, and runs every package's Python tests there
+// (scripts/test-python.sh): the wheels are built once and installed once.
 root.testTask.spawn(root.tasks.tryFind('verify:artifacts')!);
 
 root.synth();

@@ -71,7 +71,8 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
     docgen: true,
     jestOptions: {
       junitReporting: false,
-      // `npm test` prints each package's coverage (statements, branches, functions, lines).
+      // Coverage is on demand (README "Working in the repo": `npx jest --coverage` in the
+      // package); `npm test` runs the tests without instrumentation (the `test` task below).
       coverageText: false,
       jestConfig: { testMatch: ['<rootDir>/test/**/*.test.ts'], coverageReporters: ['text-summary'] },
     },
@@ -125,22 +126,26 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
   docgen.exec('node ../../scripts/docgen.js API.md');
   project.postCompileTask.prependSpawn(rosetta);
 
-  // One pacmak run builds the npm tarball (dist/js) and the Python wheel + sdist (dist/python).
+  // Packaging is the `package` task (an nx target of its own, see nx.json in .projenrc.ts): one
+  // pacmak run builds the npm tarball (dist/js) and the Python wheel + sdist (dist/python) from
+  // the built lib/, .jsii and tablet. Only the release (scripts/release/release.js, which
+  // `npm test` runs as a dry run) and the Python tests after it need dist/.
   const pkg = project.tasks.tryFind('package')!;
+  pkg.description = 'Package the built package (run build first): npm tarball in dist/js, Python wheel and sdist in dist/python';
   pkg.reset('rm -rf dist');
   // npm pack bundles only real folders below the package: copy the bundled deps out of the hoisted install.
   if ((options.bundledDeps ?? []).length > 0) pkg.exec('node ../../scripts/bundle-deps.js');
   pkg.exec('jsii-pacmak --target js --target python');
 
-  // projen's own `build` (locked) also runs the tests. For nx, `build` means compile + docs +
-  // artifacts only, so tests are cached and run once, as their own target.
-  const artifacts = project.addTask('build:artifacts', {
-    description: 'Compile with jsii, generate API.md, package the npm tarball and the Python wheel',
+  // projen's own `build` (locked) also runs the tests and packages. For nx, `build` means what
+  // the tests, the apps and the sibling packages need: compile + examples + docs, no packaging
+  // (the `package` target) and no tests (the `test` target), so each is cached and runs once.
+  const buildJsii = project.addTask('build:jsii', {
+    description: 'Compile with jsii, compile and translate the examples (rosetta), generate API.md; no packaging (the package task)',
   });
-  artifacts.spawn(project.compileTask);
-  artifacts.spawn(project.postCompileTask);
-  artifacts.spawn(pkg);
-  project.package.setScript('build', `projen ${artifacts.name}`);
+  buildJsii.spawn(project.compileTask);
+  buildJsii.spawn(project.postCompileTask);
+  project.package.setScript('build', `projen ${buildJsii.name}`);
   project.tasks.removeTask('compat'); // jsii-diff against a published version: none yet
 
   // ts-jest runs with isolatedModules (transpile only, no type check): type-check the tests
@@ -152,7 +157,7 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
   });
   project.testTask.reset();
   project.testTask.spawn(testTypes);
-  project.testTask.exec('jest --ci');
+  project.testTask.exec('jest --ci --coverage=false');
 
   // API compatibility (README "Releasing"): the built .jsii against the committed api-baseline.json
   // (jsii-diff's comparison, every stability level). The root `npm test` checks every package in

@@ -51,6 +51,8 @@ const RULES = [
   { match: /^npm run synth$/, covered: `${NPM_TEST} runs its steps: nx run-many -t synth and node scripts/synth-summary.js` },
   { match: /^npm test$/, covered: 'this check is one of its steps' },
   { match: /^npx projen synth$/, covered: `${NPM_TEST}: the nx \`synth\` target of each app is this task` },
+  { match: /^npx nx run-many -t package --projects='@portcullis\/\*'$/, covered: `${NPM_TEST}: verify:artifacts runs the same nx target for every package (scripts/release/release.js --dry-run, at the release versions)` },
+  { match: /^npx jest --coverage$/, skip: `the jest suites ${NPM_TEST} runs (each package's \`test\` target, without coverage), again with coverage instrumentation` },
   { match: /^npx nx run-many -t build$/, covered: `${NPM_TEST}: its first step builds every project (nx run-many -t build test synth)` },
   { match: /^npm run affected$/, covered: `${NPM_TEST} runs the same targets (build test synth) for every project; the workflows run npm test` },
   { match: /^npm run verify:artifacts$/, covered: `${NPM_TEST} runs it (its last step)` },

@@ -3,9 +3,10 @@
 // Computes each package's next version from the conventional commits since its last tag
 // (@portcullis/<name>@X.Y.Z), writes the versions and sibling ranges (^X.Y.Z) into the
 // packages' package.json files, builds every artifact (npm tarball, Python wheel and sdist)
-// through nx, collects them with a CHANGELOG per package into --out, and restores the
-// package.json files. Without --dry-run it also tags the bumped packages; publishing is the
-// release workflow's job (.github/workflows/release.yml), from --out/manifest.json.
+// through nx (the `package` target, after each package's `build`), collects them with a
+// CHANGELOG per package into --out, and restores the package.json files. Without --dry-run
+// it also tags the bumped packages; publishing is the release workflow's job
+// (.github/workflows/release.yml), from --out/manifest.json.
 'use strict';
 const { execFileSync } = require('child_process');
 const fs = require('fs');
@@ -62,8 +63,10 @@ try {
     }
     fs.writeFileSync(path.join(root, 'packages', d, 'package.json'), JSON.stringify(m, undefined, 2) + '\n');
   }
-  console.log(`\nbuilding ${dirs.length} packages at their release versions...`);
-  execFileSync('npx', ['nx', 'run-many', '-t', 'build', '--projects', dirs.map((d) => `@portcullis/${d}`).join(','), '--output-style=static'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  console.log(`\nbuilding and packaging ${dirs.length} packages at their release versions...`);
+  // `package` (jsii-pacmak into packages/*/dist) depends on the package's `build` (jsii, examples,
+  // API.md), which depends on the siblings' builds: one run builds, then packages, everything.
+  execFileSync('npx', ['nx', 'run-many', '-t', 'package', '--projects', dirs.map((d) => `@portcullis/${d}`).join(','), '--output-style=static'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 
   fs.rmSync(out, { recursive: true, force: true });
   const date = new Date().toISOString().slice(0, 10);

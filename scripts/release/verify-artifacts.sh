@@ -3,6 +3,7 @@
 # versions (a release dry run), check their dependency metadata, then install them OUTSIDE
 # the monorepo, from the tarballs and wheels plus aws-cdk-lib from the registries, and
 # synthesize a stack that uses every package from TypeScript's runtime (Node) and Python.
+# Last, every package's Python tests run in that venv (scripts/test-python.sh VENV).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
@@ -28,4 +29,9 @@ echo "verify-artifacts: Python consumer in a fresh venv"
 python3 -m venv "$tmp/venv"
 "$tmp/venv/bin/pip" install --quiet --disable-pip-version-check "$out"/*/python/*.whl "aws-cdk-lib==$cdk_lib" "constructs==$constructs"
 (cd "$tmp" && "$tmp/venv/bin/python" "$repo/scripts/release/consumer.py")
+
+# The release build left the same wheels in packages/*/dist/python: the Python tests add only
+# pytest to this venv instead of installing aws-cdk-lib and the wheels into a second one.
+echo "verify-artifacts: every package's Python tests, in the same venv"
+bash scripts/test-python.sh "$tmp/venv"
 echo "verify-artifacts: passed"
