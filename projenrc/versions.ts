@@ -24,6 +24,8 @@ export const NPM_PINS: Record<string, string> = {
   // API compatibility (npm run api:compat): the newest jsii-diff on this registry mirror.
   'jsii-diff': '1.134.0',
   'ts-node': '^10.9.2',
+  // the reference apps' synth runner (`node -r sucrase/register/ts`): transpile-only, faster here than ts-node's (bench/RESULTS.md)
+  sucrase: '3.35.1',
   '@types/node': '^20.19.0',
 
   // Monorepo orchestration: nx 24 lacks non-Linux platform binaries on this registry mirror.
