@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { readReferenceContext } from '@portcullis-apps/reference-kit';
+import { LEAN_PRESET_CONTEXT, readReferenceContext } from '@portcullis-apps/reference-kit';
 import { AppUnderTest, describeAlbDeployments, describeLeanPreset, describeMonitoring } from '@portcullis-apps/reference-kit/lib/testing';
 import { CostEstimator, ExposureChecks } from '@portcullis/audit';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
@@ -104,8 +104,7 @@ describe('every egress strategy the README lists synthesizes with no unacknowled
 });
 
 describe('lean preset: -c capacity=spot -c architecture=arm64 -c ipv6=true', () => {
-  const LEAN = { egress: 'natInstance', capacity: 'spot', architecture: 'arm64', ipv6: 'true' };
-  const app = new App({ context: LEAN });
+  const app = new App({ context: { ...LEAN_PRESET_CONTEXT } });
   const s = new Ec2AlbApiStack(app, 'Lean', readReferenceContext(app));
   const t = Template.fromStack(s);
 

@@ -124,6 +124,13 @@ function flag(key: string, raw: string | undefined): boolean | undefined {
 }
 
 /**
+ * The context of the READMEs' lean rows: the lean preset's three options (see `isLeanPreset`)
+ * with `egress=natInstance`, the cheapest egress that keeps fixed egress IPs. One definition
+ * for the apps' tests and `scripts/check-readme-commands.js`.
+ */
+export const LEAN_PRESET_CONTEXT: Readonly<Record<string, string>> = { egress: 'natInstance', capacity: 'spot', architecture: 'arm64', ipv6: 'true' };
+
+/**
  * Whether the context is the lean preset: `capacity=spot`, `architecture=arm64` and
  * `ipv6=true` together (the apps' cost floor; README "Idle cost", lean row). On top of what
  * each of the three does, the preset leaves out the CloudWatch dashboard (unless

@@ -11,7 +11,7 @@ import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { ApiService } from '@portcullis/cluster';
-import { isLeanPreset, readReferenceContext, ReferenceContext } from './context';
+import { isLeanPreset, LEAN_PRESET_CONTEXT, readReferenceContext, ReferenceContext } from './context';
 import { auditDiff, replacementTableRow, synthesizeApp } from './synthesize';
 
 /** What the shared suites read of a reference app's stack. */
@@ -145,9 +145,6 @@ export function describeMonitoring<S extends AppStackUnderTest>(subject: AppUnde
   });
 }
 
-/** The lean preset as the READMEs' lean rows give it (with the cheapest egress that keeps fixed egress IPs). */
-export const LEAN_CONTEXT = { egress: 'natInstance', capacity: 'spot', architecture: 'arm64', ipv6: 'true' };
-
 /**
  * The lean preset's cost floor (issue 15's targets) and what the preset adds on top of its three
  * options: no dashboard (every alarm stays), `-c dashboard=true|false` to choose.
@@ -159,7 +156,7 @@ export function describeLeanPreset<S extends AppStackUnderTest>(subject: AppUnde
 }): void {
   describe(`lean preset: idle cost within $${lean.targetUsd}/month, no dashboard, every alarm`, () => {
     const defaults = synthWith(subject, {}, 'Default');
-    const leanStack = synthWith(subject, LEAN_CONTEXT, 'Lean');
+    const leanStack = synthWith(subject, LEAN_PRESET_CONTEXT, 'Lean');
 
     test(`the audit's idle estimate of the lean template is at most $${lean.targetUsd}/month, every line priced`, () => {
       const estimate = lean.estimate(leanStack.json);
@@ -176,7 +173,7 @@ export function describeLeanPreset<S extends AppStackUnderTest>(subject: AppUnde
         expect(leanStack.json.Resources[id].Properties.AlarmActions).toEqual([{ Ref: topic[0] }]);
       }
       // the same alarms as -c dashboard=true: leaving out the dashboard removes nothing else
-      const withDashboard = synthWith(subject, { ...LEAN_CONTEXT, dashboard: 'true' }, 'Lean');
+      const withDashboard = synthWith(subject, { ...LEAN_PRESET_CONTEXT, dashboard: 'true' }, 'Lean');
       expect(leanStack.stack.monitoring.alarms.map((a) => a.node.path)).toEqual(withDashboard.stack.monitoring.alarms.map((a) => a.node.path));
       withDashboard.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
       expect(withDashboard.json.Outputs.Dashboard.Value).toEqual({ Ref: expect.stringMatching(/^MonitoringDashboard/) });
