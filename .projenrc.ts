@@ -247,6 +247,12 @@ root.addTask('affected', {
   exec: 'nx affected -t build test synth',
   receiveArgs: true,
 });
+root.addTask('test:explore', {
+  description: 'Run every package\'s jest tests with a random fast-check seed per test file (npm test uses a fixed one); a failure prints the seed to rerun with FC_SEED=<seed>',
+  env: { FC_SEED: 'random' },
+  exec: 'nx run-many -t test --skip-nx-cache',
+  receiveArgs: true,
+});
 const synth = root.addTask('synth', { description: 'Build the packages and synthesize every app into apps/*/cdk.out, then summarize' });
 synth.exec('nx run-many -t synth');
 synth.exec('node scripts/synth-summary.js');
@@ -408,7 +414,7 @@ root.testTask.exec('node scripts/synth-summary.js');
 root.testTask.exec('node scripts/api-compat.js check');
 root.testTask.exec('node scripts/check-readme-commands.js');
 root.testTask.exec('bash scripts/validate-templates.sh');
-root.testTask.exec('node --test scripts/release/');
+root.testTask.exec('node --test scripts/release/ scripts/jest/');
 // Last: the release dry run builds the wheels (nx target `package`, at the release versions),
 // installs them in a fresh venv, and runs every package's Python tests there
 // (scripts/test-python.sh): the wheels are built once and installed once.

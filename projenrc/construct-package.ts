@@ -74,7 +74,13 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
       // Coverage is on demand (README "Working in the repo": `npx jest --coverage` in the
       // package); `npm test` runs the tests without instrumentation (the `test` task below).
       coverageText: false,
-      jestConfig: { testMatch: ['<rootDir>/test/**/*.test.ts'], coverageReporters: ['text-summary'] },
+      jestConfig: {
+        testMatch: ['<rootDir>/test/**/*.test.ts'],
+        coverageReporters: ['text-summary'],
+        // Property tests run on one fixed, printed seed (FC_SEED overrides; `npm run test:explore` roams).
+        setupFiles: ['<rootDir>/../../scripts/jest/fast-check-seed.js'],
+        globalSetup: '<rootDir>/../../scripts/jest/print-seed.js',
+      },
     },
 
     peerDeps: [...siblings.map((s) => `@portcullis/${s}@^0.0.0`), ...(options.peerDeps ?? []).map(pinned)],
