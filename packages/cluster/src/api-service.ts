@@ -192,7 +192,9 @@ export interface ApiServiceProps {
    * (`Deployment.canary()`, `Deployment.linear()`, `Deployment.blueGreen()`), which needs an
    * Application Load Balancer (`AlbIngress` creates the second target group, the production
    * listener rule and the role ECS assumes). Changing it on a deployed service is an update in
-   * place: the deployment controller stays `ECS`.
+   * place: the deployment controller stays `ECS`. To move a deployed traffic-shifting service
+   * to rolling, use `Deployment.rolling({ keepTrafficShiftResources: true })` first (see the
+   * README's "Canary, linear or blue/green to rolling").
    *
    * @default Deployment.rolling()
    */
@@ -309,8 +311,14 @@ export class ApiService extends Construct implements ec2.IConnectable {
     wholeNumber('maxHealthyPercent', maxHealthyPercent, { min: 100 });
     wholeNumber('cpu', cpu, { min: 128 });
     wholeNumber('memory', memory, { min: 128 });
-    if (known(minHealthyPercent, maxHealthyPercent) && minHealthyPercent > maxHealthyPercent) {
-      throw new Error(`\`minHealthyPercent\` (${minHealthyPercent}) must be <= \`maxHealthyPercent\` (${maxHealthyPercent})`);
+    if (known(minHealthyPercent, maxHealthyPercent) && minHealthyPercent >= maxHealthyPercent) {
+      // A rolling deployment either stops an old task first (below minHealthyPercent's floor) or
+      // starts a new one first (up to maxHealthyPercent): with min >= max it can do neither.
+      // aws-cdk-lib's Ec2Service refuses the pair ("Minimum healthy percent must be less than
+      // maximum healthy percent"), naming no prop; refused here for every capacity.
+      throw new Error(`\`minHealthyPercent\` (${minHealthyPercent}) must be less than \`maxHealthyPercent\` (${maxHealthyPercent}): ` +
+        'with the floor at or above the ceiling a rolling deployment can neither stop an old task nor start a new one first. ' +
+        `Lower \`minHealthyPercent\` to ${maxHealthyPercent - 1} or less, or raise \`maxHealthyPercent\` to ${minHealthyPercent + 1} or more (the defaults are 75 and 200)`);
     }
     if (!fargate && props.capacity !== undefined) {
       throw new Error(`\`capacity\` (${props.capacity.kind}) is for Fargate clusters; this service runs on an Ec2Cluster, whose instances decide on-demand or Spot: remove \`capacity\` and set \`spot: true\` on the Ec2Cluster for Spot instances`);

@@ -1,6 +1,26 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { show } from '@portcullis/network/lib/private/validate';
 import { validateBakeTime, validatePercent, validateTotalDuration } from './private/deployment-limits';
+
+/** Options of {@link Deployment.rolling}. */
+export interface RollingDeploymentOptions {
+  /**
+   * Keep the load-balancer configuration of a traffic-shifting strategy (canary, linear,
+   * blue/green) on a rolling service: the alternate target group, the weighted production
+   * listener rule, the role ECS assumes and the service's `AdvancedConfiguration` stay in the
+   * template, and only the strategy becomes `ROLLING`. This is how ECS moves a service from
+   * blue/green to rolling: it "keeps the existing load balancer configuration"
+   * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/update-bluegreen-to-rolling.html),
+   * whereas removing the rule and the alternate group in the same update can leave production
+   * traffic on a group without tasks (the live weights belong to ECS). Set it when a deployed
+   * canary, linear or blue/green service moves to rolling; remove it in a later release once
+   * a rolling deployment has completed (the README's "Canary to rolling" says how).
+   *
+   * @default false
+   */
+  readonly keepTrafficShiftResources?: boolean;
+}
 
 /** Options of {@link Deployment.canary}. */
 export interface CanaryDeploymentOptions {
@@ -72,10 +92,17 @@ export class Deployment {
   /**
    * Rolling update: ECS replaces tasks in place within `minHealthyPercent` /
    * `maxHealthyPercent`, with the circuit breaker and the rollback alarms. Works with every
-   * ingress.
+   * ingress. Written as `Strategy: ROLLING`. With `keepTrafficShiftResources`, the
+   * load-balancer configuration of a traffic-shifting strategy is kept (the way from canary,
+   * linear or blue/green to rolling on a deployed service).
    */
-  public static rolling(): Deployment {
-    return new Deployment(ecs.DeploymentStrategy.ROLLING);
+  public static rolling(options: RollingDeploymentOptions = {}): Deployment {
+    const keep = options.keepTrafficShiftResources ?? false;
+    if (typeof keep !== 'boolean') {
+      throw new Error(`\`deployment\`: Deployment.rolling({ keepTrafficShiftResources }) must be true or false at synth (it decides whether the alternate target group, ` +
+        `the production listener rule and the role stay in the template), got ${show(keep)}: write true or false`);
+    }
+    return new Deployment(ecs.DeploymentStrategy.ROLLING, undefined, undefined, undefined, keep);
   }
 
   /**
@@ -146,22 +173,42 @@ export class Deployment {
    * production listener rule and a role ECS assumes (`AlbIngress` creates them).
    */
   public readonly needsTrafficShift: boolean;
+  /**
+   * Whether a rolling deployment keeps the load-balancer configuration of a traffic-shifting
+   * strategy (`Deployment.rolling({ keepTrafficShiftResources: true })`); false for every
+   * other deployment.
+   */
+  public readonly keepTrafficShiftResources: boolean;
+  /**
+   * Whether the service's load balancer has the resources of a traffic-shifting strategy: an
+   * alternate target group, a weighted production listener rule, the role ECS assumes, and
+   * the service's `AdvancedConfiguration` naming them. True when the strategy shifts traffic
+   * (`needsTrafficShift`) or a rolling deployment keeps them (`keepTrafficShiftResources`).
+   * An ingress creates them, and attaches the service with an alternate target, when it is true.
+   */
+  public readonly usesTrafficShiftResources: boolean;
 
-  private constructor(strategy: ecs.DeploymentStrategy, percent?: number, stepBakeTime?: Duration, bakeTime?: Duration) {
+  private constructor(strategy: ecs.DeploymentStrategy, percent?: number, stepBakeTime?: Duration, bakeTime?: Duration, keepTrafficShiftResources = false) {
     this.strategy = strategy;
     this.percent = percent;
     this.stepBakeTime = stepBakeTime;
     this.bakeTime = bakeTime;
     this.needsTrafficShift = strategy !== ecs.DeploymentStrategy.ROLLING;
+    this.keepTrafficShiftResources = keepTrafficShiftResources;
+    this.usesTrafficShiftResources = this.needsTrafficShift || keepTrafficShiftResources;
   }
 
-  /** The factory that made this deployment, as a user writes it: `Deployment.canary()`. */
+  /**
+   * The factory that made this deployment, as a user writes it: `Deployment.canary()`, or
+   * `Deployment.rolling({ keepTrafficShiftResources: true })` when the traffic-shifting
+   * resources are kept.
+   */
   public toString(): string {
     switch (this.strategy) {
       case ecs.DeploymentStrategy.CANARY: return 'Deployment.canary()';
       case ecs.DeploymentStrategy.LINEAR: return 'Deployment.linear()';
       case ecs.DeploymentStrategy.BLUE_GREEN: return 'Deployment.blueGreen()';
-      default: return 'Deployment.rolling()';
+      default: return this.keepTrafficShiftResources ? 'Deployment.rolling({ keepTrafficShiftResources: true })' : 'Deployment.rolling()';
     }
   }
 }

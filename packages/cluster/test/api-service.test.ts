@@ -223,7 +223,8 @@ test.each([
   [{ desiredCount: -1 }, /`desiredCount` must be a whole number from 0 to 5000, got -1: use 0 to 5000 tasks/],
   [{ containerPort: 0 }, /`containerPort` must be a whole number from 1 to 65535, got 0/],
   [{ containerPort: 70000 }, /got 70000/],
-  [{ minHealthyPercent: 150, maxHealthyPercent: 120 }, /`minHealthyPercent` \(150\) must be <= `maxHealthyPercent` \(120\)/],
+  [{ minHealthyPercent: 150, maxHealthyPercent: 120 }, /`minHealthyPercent` \(150\) must be less than `maxHealthyPercent` \(120\).*Lower `minHealthyPercent` to 119 or less, or raise `maxHealthyPercent` to 151 or more/],
+  [{ minHealthyPercent: 100, maxHealthyPercent: 100 }, /`minHealthyPercent` \(100\) must be less than `maxHealthyPercent` \(100\)/],
   [{ autoScaling: { minCapacity: 5, maxCapacity: 2 } }, /`autoScaling.minCapacity` \(5\) must be <= `autoScaling.maxCapacity` \(2\)/],
   [{ autoScaling: { targetCpuUtilization: 0 } }, /`autoScaling.targetCpuUtilization` must be a whole number from 1 to 100, got 0/],
   [{ logRetention: logs.RetentionDays.INFINITE }, /`logRetention` must be a finite retention, got RetentionDays.INFINITE.*use e.g. RetentionDays.ONE_YEAR/],
@@ -257,8 +258,9 @@ test('property: random valid services synthesize; tasks get public IPs only on a
       size: fc.nat(sizes.length - 1),
       containerPort: fc.integer({ min: 1, max: 65535 }),
       desiredCount: fc.integer({ min: 0, max: 20 }),
-      minHealthyPercent: fc.integer({ min: 0, max: 100 }),
-      maxHealthyPercent: fc.integer({ min: 100, max: 200 }),
+      // a pair ECS accepts: minHealthyPercent < maxHealthyPercent (100 / 100 was refused by
+      // aws-cdk-lib on EC2 capacity: the regression test 'minHealthyPercent 100 with maxHealthyPercent 100' below)
+      healthyPercents: fc.integer({ min: 100, max: 200 }).chain((max) => fc.tuple(fc.integer({ min: 0, max: Math.min(100, max - 1) }), fc.constant(max))),
       autoScale: fc.boolean(),
       circuitBreaker: fc.boolean(),
       arm: fc.boolean(),
@@ -283,7 +285,7 @@ test('property: random valid services synthesize; tasks get public IPs only on a
       const [cpu, memory] = onEc2 ? ec2Sizes[p.size % ec2Sizes.length] : sizes[p.size];
       const service = new ApiService(stack, 'Api', {
         cluster, cpu, memory, containerPort: p.containerPort, desiredCount: p.desiredCount,
-        minHealthyPercent: p.minHealthyPercent, maxHealthyPercent: p.maxHealthyPercent, circuitBreaker: p.circuitBreaker,
+        minHealthyPercent: p.healthyPercents[0], maxHealthyPercent: p.healthyPercents[1], circuitBreaker: p.circuitBreaker,
         autoScaling: p.autoScale ? { minCapacity: 1, maxCapacity: 5 } : undefined,
         runtimePlatform: onEc2 ? undefined : { cpuArchitecture: p.arm ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64 },
         assignPublicIp: publicOnly ? true : undefined,
@@ -324,7 +326,8 @@ test('property: random valid services synthesize; tasks get public IPs only on a
       const template = Template.fromStack(stack);
       const svc = Object.values<any>(template.findResources('AWS::ECS::Service'))[0];
       expect(svc.Properties.DeploymentController).toEqual({ Type: 'ECS' });
-      expect(svc.Properties.DeploymentConfiguration.Strategy).toBe(shift ? ({ rolling: undefined, canary: 'CANARY', linear: 'LINEAR', blueGreen: 'BLUE_GREEN' } as Record<string, string | undefined>)[p.deployment] : undefined);
+      expect(svc.Properties.DeploymentConfiguration.Strategy).toBe(({ rolling: 'ROLLING', canary: 'CANARY', linear: 'LINEAR', blueGreen: 'BLUE_GREEN' } as Record<string, string>)[p.deployment]);
+      expect([svc.Properties.DeploymentConfiguration.MinimumHealthyPercent, svc.Properties.DeploymentConfiguration.MaximumPercent]).toEqual(p.healthyPercents);
       expect(!!svc.Properties.LoadBalancers?.[0]?.AdvancedConfiguration).toBe(shift);
       hits.trafficShift += shift ? 1 : 0;
       const awsvpc = svc.Properties.NetworkConfiguration.AwsvpcConfiguration;
@@ -386,6 +389,28 @@ test('property: random valid services synthesize; tasks get public IPs only on a
   ), { numRuns: 200 });
   // every branch the README cites was actually generated
   for (const [branch, count] of Object.entries(hits)) expect([branch, count > 0]).toEqual([branch, true]);
+});
+
+describe('regression (property test counterexample, fast-check seed -760546814): minHealthyPercent 100 with maxHealthyPercent 100', () => {
+  // The valid-props property test drew this pair on EC2 capacity, and aws-cdk-lib's Ec2Service
+  // threw "Minimum healthy percent must be less than maximum healthy percent", naming no prop.
+  test('on EC2 capacity: refused by ApiService, naming both props, both values and the fix', () => {
+    const stack = new Stack(new App(), 'Test');
+    const cluster = new Ec2Cluster(stack, 'Cluster', { network: new Network(stack, 'Network'), graviton: false });
+    expect(() => new ApiService(stack, 'Api', { cluster, minHealthyPercent: 100, maxHealthyPercent: 100 })).toThrow(
+      /^`minHealthyPercent` \(100\) must be less than `maxHealthyPercent` \(100\): with the floor at or above the ceiling a rolling deployment can neither stop an old task nor start a new one first\. Lower `minHealthyPercent` to 99 or less, or raise `maxHealthyPercent` to 101 or more/);
+  });
+  test('on Fargate: refused the same way', () => {
+    expect(() => fargate({ minHealthyPercent: 100, maxHealthyPercent: 100 })).toThrow(/`minHealthyPercent` \(100\) must be less than `maxHealthyPercent` \(100\)/);
+  });
+  test('neighbours: 99 / 100 and 100 / 101 synthesize on EC2 capacity', () => {
+    for (const [min, max] of [[99, 100], [100, 101]]) {
+      const stack = new Stack(new App(), 'Test');
+      const cluster = new Ec2Cluster(stack, 'Cluster', { network: new Network(stack, 'Network') });
+      new ApiService(stack, 'Api', { cluster, minHealthyPercent: min, maxHealthyPercent: max });
+      Template.fromStack(stack).hasResourceProperties('AWS::ECS::Service', { DeploymentConfiguration: Match.objectLike({ MinimumHealthyPercent: min, MaximumPercent: max }) });
+    }
+  });
 });
 
 describe('teardown order: services go before what their cluster needs', () => {

@@ -40,6 +40,18 @@ describe('Deployment: the factories, their defaults and their public members', (
   test('rolling()', () => {
     const d = Deployment.rolling();
     expect([d.strategy, d.percent, d.stepBakeTime, d.bakeTime, d.needsTrafficShift]).toEqual([ecs.DeploymentStrategy.ROLLING, undefined, undefined, undefined, false]);
+    expect([d.keepTrafficShiftResources, d.usesTrafficShiftResources]).toEqual([false, false]);
+    expect(Deployment.rolling({}).usesTrafficShiftResources).toBe(false);
+    expect(Deployment.rolling({ keepTrafficShiftResources: false }).usesTrafficShiftResources).toBe(false);
+  });
+  test('rolling({ keepTrafficShiftResources: true }): rolling, no traffic shift, but the traffic-shifting resources are used', () => {
+    const d = Deployment.rolling({ keepTrafficShiftResources: true });
+    expect([d.strategy, d.needsTrafficShift, d.keepTrafficShiftResources, d.usesTrafficShiftResources]).toEqual([ecs.DeploymentStrategy.ROLLING, false, true, true]);
+  });
+  test('usesTrafficShiftResources = needsTrafficShift || keepTrafficShiftResources', () => {
+    for (const d of [Deployment.canary(), Deployment.linear(), Deployment.blueGreen()]) {
+      expect([String(d), d.needsTrafficShift, d.keepTrafficShiftResources, d.usesTrafficShiftResources]).toEqual([String(d), true, false, true]);
+    }
   });
   test('canary(): 5 %, 3 min, 3 min (as ECS Express Mode)', () => {
     const d = Deployment.canary();
@@ -62,14 +74,19 @@ describe('Deployment: the factories, their defaults and their public members', (
     expect(Deployment.linear({ percent: 100, stepBakeTime: Duration.minutes(1440) }).stepBakeTime?.toMinutes()).toBe(1440);
     expect(Deployment.blueGreen({ bakeTime: Duration.minutes(0) }).bakeTime?.toMinutes()).toBe(0);
   });
-  test('toString names the factory', () => {
+  test('toString names the factory, and the kept resources', () => {
     expect([Deployment.rolling(), Deployment.canary(), Deployment.linear(), Deployment.blueGreen()].map(String))
       .toEqual(['Deployment.rolling()', 'Deployment.canary()', 'Deployment.linear()', 'Deployment.blueGreen()']);
+    expect(String(Deployment.rolling({ keepTrafficShiftResources: true }))).toBe('Deployment.rolling({ keepTrafficShiftResources: true })');
+    expect(String(Deployment.rolling({ keepTrafficShiftResources: false }))).toBe('Deployment.rolling()');
   });
 });
 
 describe('bad input: rejected naming `deployment`, the option, the value and ECS\'s range', () => {
   test.each<[string, () => Deployment, RegExp]>([
+    ['rolling keepTrafficShiftResources not a boolean', () => Deployment.rolling({ keepTrafficShiftResources: 'yes' as unknown as boolean }),
+      /`deployment`: Deployment.rolling\(\{ keepTrafficShiftResources \}\) must be true or false at synth.*got 'yes': write true or false/],
+    ['rolling keepTrafficShiftResources 1', () => Deployment.rolling({ keepTrafficShiftResources: 1 as unknown as boolean }), /keepTrafficShiftResources.*got 1/],
     ['canary percent 0', () => Deployment.canary({ percent: 0 }), /`deployment`: Deployment.canary\(\{ percent \}\) must be a multiple of 0.1 from 0.1 to 100 \(ECS's range\), got 0: use e.g. Deployment.canary\(\{ percent: 5 \}\)/],
     ['canary percent 100.1', () => Deployment.canary({ percent: 100.1 }), /Deployment.canary\(\{ percent \}\) must be a multiple of 0.1 from 0.1 to 100.*got 100.1/],
     ['canary percent 5.05 (not a multiple of 0.1)', () => Deployment.canary({ percent: 5.05 }), /got 5.05/],
@@ -185,5 +202,85 @@ describe('rollback alarms', () => {
       AlternateTargetGroupArn: b.stack.resolve(green.targetGroupArn),
       ProductionListenerRule: b.stack.resolve(rule.listenerRuleArn),
     }));
+  });
+});
+
+describe('rolling: `Strategy: ROLLING` always; keepTrafficShiftResources keeps the load-balancer configuration', () => {
+  test('a plain rolling service writes Strategy ROLLING (not CloudFormation\'s default by omission), no bake time, no AdvancedConfiguration', () => {
+    const b = fargate();
+    const lb = new elbv2.ApplicationLoadBalancer(b.stack, 'Lb', { vpc: b.network.vpc, internetFacing: true });
+    const tg = new elbv2.ApplicationTargetGroup(b.stack, 'Tg', { vpc: b.network.vpc, port: 80, protocol: elbv2.ApplicationProtocol.HTTP, targetType: elbv2.TargetType.IP });
+    const listener = lb.addListener('Http', { port: 80, open: false, defaultAction: elbv2.ListenerAction.forward([tg]) });
+    b.service.attachToTargetGroup(tg, listener);
+    const svc = serviceProps(b.stack);
+    expect(svc.DeploymentConfiguration.Strategy).toBe('ROLLING');
+    expect(svc.DeploymentConfiguration.BakeTimeInMinutes).toBeUndefined();
+    expect(svc.DeploymentConfiguration.CanaryConfiguration).toBeUndefined();
+    expect(svc.LoadBalancers[0].AdvancedConfiguration).toBeUndefined();
+    expect(svc.DeploymentController).toEqual({ Type: 'ECS' });
+  });
+
+  test('keepTrafficShiftResources behind an ALB: Strategy ROLLING together with the AdvancedConfiguration (aws-cdk-lib 2.275 accepts the pair, no L1 override)', () => {
+    const b = fargate({ deployment: Deployment.rolling({ keepTrafficShiftResources: true }) });
+    const { green, rule } = behindAlb(b);
+    b.service.addRollbackAlarm(alarm(b.stack, 'Errors'));
+    const svc = serviceProps(b.stack);
+    expect(svc.DeploymentConfiguration.Strategy).toBe('ROLLING');
+    expect(svc.DeploymentConfiguration.BakeTimeInMinutes).toBeUndefined();
+    expect(svc.DeploymentConfiguration.CanaryConfiguration).toBeUndefined();
+    expect(svc.DeploymentConfiguration.LinearConfiguration).toBeUndefined();
+    expect(svc.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+    expect(svc.LoadBalancers[0].AdvancedConfiguration).toEqual(expect.objectContaining({
+      AlternateTargetGroupArn: b.stack.resolve(green.targetGroupArn),
+      ProductionListenerRule: b.stack.resolve(rule.listenerRuleArn),
+      RoleArn: expect.anything(),
+    }));
+    Annotations.fromStack(b.stack).hasNoWarning('/Test/Api', Match.stringLikeRegexp('alternate target'));
+    // a rolling service: no warning about rollbackAlarms: false being risky for traffic shifting
+    const off = fargate({ deployment: Deployment.rolling({ keepTrafficShiftResources: true }), rollbackAlarms: false });
+    behindAlb(off);
+    Annotations.fromStack(off.stack).hasNoWarning('/Test/Api', Match.stringLikeRegexp('rollbackAlarms: false'));
+  });
+
+  test('canary -> rolling with keepTrafficShiftResources changes only the strategy settings of the deployed template', () => {
+    const before = fargate({ deployment: Deployment.canary() });
+    behindAlb(before);
+    const after = fargate({ deployment: Deployment.rolling({ keepTrafficShiftResources: true }) });
+    behindAlb(after);
+    const b = Template.fromStack(before.stack).toJSON();
+    const a = Template.fromStack(after.stack).toJSON();
+    // every resource but the service is identical: the alternate group, the weighted rule and the role stay
+    for (const id of Object.keys(b.Resources)) {
+      if (b.Resources[id].Type === 'AWS::ECS::Service') continue;
+      expect([id, a.Resources[id]]).toEqual([id, b.Resources[id]]);
+    }
+    expect(Object.keys(a.Resources).sort()).toEqual(Object.keys(b.Resources).sort());
+    const [id] = Object.keys(b.Resources).filter((k) => b.Resources[k].Type === 'AWS::ECS::Service');
+    expect(a.Resources[id].Properties.LoadBalancers).toEqual(b.Resources[id].Properties.LoadBalancers);
+    expect(a.Resources[id].Properties.DeploymentConfiguration.Strategy).toBe('ROLLING');
+    expect(b.Resources[id].Properties.DeploymentConfiguration.Strategy).toBe('CANARY');
+  });
+
+  test('keepTrafficShiftResources without any load balancer: an error at synth naming the prop and the fix', () => {
+    const b = fargate({ deployment: Deployment.rolling({ keepTrafficShiftResources: true }) });
+    expect(() => Template.fromStack(b.stack)).toThrow(
+      /`deployment` Deployment.rolling\(\{ keepTrafficShiftResources: true \}\) keeps the alternate target group, production listener rule and role of an Application Load Balancer, but the service 'Test\/Api' is attached to no load balancer: there is nothing to keep. Use `deployment: Deployment.rolling\(\)` \(without `keepTrafficShiftResources`\)/);
+  });
+
+  test('keepTrafficShiftResources with a registration that has no alternate target: an error at synth', () => {
+    const b = fargate({ deployment: Deployment.rolling({ keepTrafficShiftResources: true }) });
+    behindAlb(b, false);
+    expect(() => Template.fromStack(b.stack)).toThrow(
+      /`deployment` Deployment.rolling\(\{ keepTrafficShiftResources: true \}\): 1 of the 1 load-balancer registrations of 'Test\/Api' have no alternate target: a registration without one loses its AdvancedConfiguration.*without `keepTrafficShiftResources`/);
+  });
+
+  test('a plain rolling service attached with an alternate target: a warning naming keepTrafficShiftResources', () => {
+    const b = fargate();
+    behindAlb(b);
+    Annotations.fromStack(b.stack).hasWarning('/Test/Api', Match.stringLikeRegexp(
+      "^`deployment` Deployment.rolling\\(\\) of 'Test/Api' does not shift traffic, but 1 load-balancer registration\\(s\\) have an alternate target.*`Deployment.rolling\\(\\{ keepTrafficShiftResources: true \\}\\)`"));
+    const plain = fargate();
+    behindAlb(plain, false);
+    Annotations.fromStack(plain.stack).hasNoWarning('/Test/Api', Match.stringLikeRegexp('alternate target'));
   });
 });

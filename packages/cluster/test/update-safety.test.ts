@@ -51,7 +51,7 @@ function synth(ec2Capacity: boolean, cluster: Partial<Ec2ClusterProps> = {}, ser
       listener, priority: 50000, conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
       action: elbv2.ListenerAction.weightedForward([{ targetGroup: blue, weight: 100 }, { targetGroup: green, weight: 0 }]),
     });
-    const alternate = api.deployment.needsTrafficShift
+    const alternate = api.deployment.usesTrafficShiftResources
       ? new ecs.AlternateTarget('Alternate', { alternateTargetGroup: green, productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(rule), role: iam.Role.fromRoleArn(stack, 'EcsRole', 'arn:aws:iam::123456789012:role/ecs-lb') })
       : undefined;
     api.attachToTargetGroup(blue, rule, alternate);
@@ -91,6 +91,13 @@ const CASES: Case[] = [
     change: '`deployment` canary → blue/green (behind a load balancer)',
     alb: { before: { deployment: Deployment.canary() } },
     service: { deployment: Deployment.blueGreen() },
+    replaces: [],
+  },
+  // the way off a traffic-shifting strategy: the alternate group, the rule and the role stay
+  {
+    change: '`deployment` canary → `Deployment.rolling({ keepTrafficShiftResources: true })` (behind a load balancer)',
+    alb: { before: { deployment: Deployment.canary() } },
+    service: { deployment: Deployment.rolling({ keepTrafficShiftResources: true }) },
     replaces: [],
   },
   {
