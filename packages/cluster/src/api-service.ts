@@ -211,12 +211,14 @@ export interface ApiServiceProps {
   /**
    * Where the Fargate tasks run: `Capacity.onDemand()`, `Capacity.spot()` (about 70% cheaper,
    * interruptible with a two-minute warning: see the README's "Fargate Spot" section before
-   * using it) or `Capacity.mixed(...)`. Spot and mixed set the service's capacity-provider
-   * strategy over the cluster's `FARGATE` and `FARGATE_SPOT` providers instead of the
-   * `FARGATE` launch type, which CloudFormation applies by replacing the service. Fargate
-   * clusters only: on an `Ec2Cluster` use its `spot` prop.
+   * using it) or `Capacity.mixed(...)`. Each is the service's capacity-provider strategy over
+   * the cluster's `FARGATE` and `FARGATE_SPOT` providers (no launch type), so switching between
+   * them later is an update in place. A service deployed with an earlier Portcullis has the
+   * `FARGATE` launch type, and the upgrade replaces it once unless you set
+   * `Capacity.onDemandLaunchType()` (see the README). Fargate clusters only: on an
+   * `Ec2Cluster` use its `spot` prop.
    *
-   * @default Capacity.onDemand() - the `FARGATE` launch type
+   * @default Capacity.onDemand() - the `FARGATE` capacity provider (base 0, weight 1)
    */
   readonly capacity?: Capacity;
 }
@@ -499,7 +501,7 @@ export class ApiService extends Construct implements ec2.IConnectable {
       ...strategyProps(this.deployment),
     };
     const service = settings.fargate
-      ? new ecs.FargateService(this, 'Service', { ...common, assignPublicIp: this.assignPublicIp, ...fargateCapacity(props.capacity) })
+      ? new ecs.FargateService(this, 'Service', { ...common, assignPublicIp: this.assignPublicIp, ...fargateCapacity(props.capacity ?? Capacity.onDemand()) })
       : new ecs.Ec2Service(this, 'Service', {
         ...common,
         capacityProviderStrategies: [{ capacityProvider: props.cluster.capacityProviderName!, base: 0, weight: 1 }],
@@ -604,12 +606,21 @@ interface ServiceSettings {
 }
 
 /**
- * Spot or mixed: the capacity-provider strategy, which aws-cdk-lib writes instead of the
- * `FARGATE` launch type. On-demand: nothing, so the template keeps `LaunchType: FARGATE`
- * (LaunchType is create-only on AWS::ECS::Service: dropping it would replace the service).
+ * The Fargate service's capacity: always a capacity-provider strategy over the cluster's
+ * `FARGATE` / `FARGATE_SPOT` providers (on-demand is `FARGATE` base 0 weight 1), which
+ * aws-cdk-lib writes instead of a launch type, except `Capacity.onDemandLaunchType()`, which
+ * returns nothing so the template keeps `LaunchType: FARGATE` (FargateService's default).
+ * LaunchType is create-only on AWS::ECS::Service, CapacityProviderStrategy is not: with a
+ * strategy from the first deploy, on-demand <-> Spot <-> mixed is an update in place, which
+ * ECS's UpdateService supports ("You can change capacity providers for rolling deployments
+ * and blue/green deployments": https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html).
+ * A service deployed with `LaunchType: FARGATE` (Portcullis before this change wrote it for
+ * on-demand) is replaced once when it moves to a strategy; `Capacity.onDemandLaunchType()`
+ * keeps it. The FargateCluster associates both providers with the cluster, and every service
+ * depends on that association (`serviceDependencies`).
  */
-function fargateCapacity(capacity: Capacity | undefined): { capacityProviderStrategies?: ecs.CapacityProviderStrategy[] } {
-  const strategies = capacity?.capacityProviderStrategies() ?? [];
+function fargateCapacity(capacity: Capacity): { capacityProviderStrategies?: ecs.CapacityProviderStrategy[] } {
+  const strategies = capacity.capacityProviderStrategies();
   return strategies.length > 0 ? { capacityProviderStrategies: strategies } : {};
 }
 

@@ -37,12 +37,17 @@ const MAX_WEIGHT = 1000;
 
 /**
  * Where an {@link ApiService}'s Fargate tasks run: on-demand Fargate, Fargate Spot (about
- * 70% cheaper, interruptible with a two-minute warning), or a mix. Spot and mixed capacity
- * are written as the service's capacity-provider strategy over the cluster's `FARGATE` and
- * `FARGATE_SPOT` providers (no launch type); on-demand keeps the service's `FARGATE` launch
- * type, as before `capacity` existed.
+ * 70% cheaper, interruptible with a two-minute warning), or a mix. Every one of them is
+ * written as the service's capacity-provider strategy over the cluster's `FARGATE` and
+ * `FARGATE_SPOT` providers, never as a launch type, so switching between them later is an
+ * update of the strategy in place (`LaunchType` is create-only on `AWS::ECS::Service`; the
+ * strategy is not, and ECS's UpdateService changes it:
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateService.html).
+ * `Capacity.onDemandLaunchType()` keeps the `FARGATE` launch type of services deployed with an
+ * earlier Portcullis, which wrote it for on-demand.
  *
- * Fargate Spot runs Linux tasks on X86_64 (platform 1.3.0+) and ARM64 (platform 1.4.0+):
+ * Fargate Spot runs Linux tasks on X86_64 (platform 1.3.0+) and ARM64 (platform 1.4.0+), not
+ * Windows tasks:
  * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
  *
  * @example
@@ -50,9 +55,25 @@ const MAX_WEIGHT = 1000;
  * new ApiService(this, 'Api', { cluster, capacity: Capacity.mixed({ onDemandBase: 1, spotWeight: 3 }) });
  */
 export class Capacity {
-  /** Every task on on-demand Fargate (the default): the `FARGATE` launch type. */
+  /**
+   * Every task on on-demand Fargate (the default): the capacity-provider strategy `FARGATE`
+   * (base 0, weight 1), no launch type, so a later switch to `spot()` or `mixed()` is an
+   * update in place. A service deployed with an earlier Portcullis has `LaunchType: FARGATE`:
+   * moving it to this strategy replaces it once (see `onDemandLaunchType()` to avoid that).
+   */
   public static onDemand(): Capacity {
-    return new Capacity(CapacityKind.ON_DEMAND, 0, 0);
+    return new Capacity(CapacityKind.ON_DEMAND, 0, 0, false);
+  }
+
+  /**
+   * Every task on on-demand Fargate, written as the `FARGATE` launch type, as Portcullis wrote
+   * on-demand before capacity-provider strategies became the default. For a service already
+   * deployed that way: keeping the launch type avoids replacing the service on upgrade
+   * (`LaunchType` is create-only). Its own later switch to `spot()` or `mixed()` (or to
+   * `onDemand()`) replaces the service once; see the README's "On-demand, Spot and the launch type".
+   */
+  public static onDemandLaunchType(): Capacity {
+    return new Capacity(CapacityKind.ON_DEMAND, 0, 0, true);
   }
 
   /**
@@ -60,7 +81,7 @@ export class Capacity {
    * warning; when Spot has no capacity, tasks wait (there is no fallback to on-demand).
    */
   public static spot(): Capacity {
-    return new Capacity(CapacityKind.SPOT, 0, 1);
+    return new Capacity(CapacityKind.SPOT, 0, 1, false);
   }
 
   /**
@@ -78,7 +99,7 @@ export class Capacity {
       );
     }
     wholeNumber('Capacity.mixed spotWeight', spotWeight, { min: 1, max: MAX_WEIGHT, fix: `use 1 to ${MAX_WEIGHT} (the on-demand weight is 1)` });
-    return new Capacity(CapacityKind.MIXED, onDemandBase, spotWeight);
+    return new Capacity(CapacityKind.MIXED, onDemandBase, spotWeight, false);
   }
 
   /** Which kind of capacity this is. */
@@ -87,11 +108,26 @@ export class Capacity {
   public readonly onDemandBase: number;
   /** Weight of Fargate Spot (0 for on-demand; the on-demand weight of a mix is 1). */
   public readonly spotWeight: number;
+  /**
+   * True for `Capacity.onDemandLaunchType()`: the service is written with the `FARGATE` launch
+   * type instead of a capacity-provider strategy.
+   */
+  public readonly usesLaunchType: boolean;
 
-  private constructor(kind: CapacityKind, onDemandBase: number, spotWeight: number) {
+  private constructor(kind: CapacityKind, onDemandBase: number, spotWeight: number, usesLaunchType: boolean) {
     this.kind = kind;
     this.onDemandBase = onDemandBase;
     this.spotWeight = spotWeight;
+    this.usesLaunchType = usesLaunchType;
+  }
+
+  /** The factory that made this capacity, as a user writes it: `Capacity.spot()`. */
+  public toString(): string {
+    switch (this.kind) {
+      case CapacityKind.SPOT: return 'Capacity.spot()';
+      case CapacityKind.MIXED: return `Capacity.mixed({ onDemandBase: ${literal(this.onDemandBase)}, spotWeight: ${literal(this.spotWeight)} })`;
+      default: return this.usesLaunchType ? 'Capacity.onDemandLaunchType()' : 'Capacity.onDemand()';
+    }
   }
 
   /** Whether some tasks may run on Fargate Spot. */
@@ -100,7 +136,8 @@ export class Capacity {
   }
 
   /**
-   * The service's capacity-provider strategy; empty for on-demand (the `FARGATE` launch type).
+   * The service's capacity-provider strategy: `FARGATE` (base 0, weight 1) for on-demand;
+   * empty for `Capacity.onDemandLaunchType()` (the `FARGATE` launch type).
    */
   public capacityProviderStrategies(): ecs.CapacityProviderStrategy[] {
     switch (this.kind) {
@@ -112,7 +149,12 @@ export class Capacity {
           { capacityProvider: 'FARGATE_SPOT', base: 0, weight: this.spotWeight },
         ];
       default:
-        return [];
+        return this.usesLaunchType ? [] : [{ capacityProvider: 'FARGATE', base: 0, weight: 1 }];
     }
   }
+}
+
+/** A number as written, or `<token>` for a value only known at deploy time. */
+function literal(n: number): string {
+  return Token.isUnresolved(n) ? '<token>' : String(n);
 }

@@ -332,11 +332,14 @@ test('property: random valid services synthesize; tasks get public IPs only on a
       hits.trafficShift += shift ? 1 : 0;
       const awsvpc = svc.Properties.NetworkConfiguration.AwsvpcConfiguration;
       expect(awsvpc.AssignPublicIp).toBe(publicOnly ? 'ENABLED' : 'DISABLED');
-      // Fargate: a launch type on-demand, a capacity-provider strategy (and no launch type) with Spot
+      // never a launch type: a capacity-provider strategy, FARGATE_SPOT in it only with Spot
+      // (so on-demand <-> Spot is a strategy change in place); EC2: the cluster's provider
+      expect(svc.Properties.LaunchType).toBeUndefined();
+      expect(svc.Properties.CapacityProviderStrategy.length).toBeGreaterThan(0);
       if (!onEc2) {
         const spot = capacity?.usesSpot ?? false;
-        expect(svc.Properties.LaunchType).toBe(spot ? undefined : 'FARGATE');
         expect((svc.Properties.CapacityProviderStrategy ?? []).some((s: any) => s.CapacityProvider === 'FARGATE_SPOT')).toBe(spot);
+        expect((svc.Properties.CapacityProviderStrategy ?? []).some((s: any) => s.CapacityProvider === 'FARGATE')).toBe(p.capacity !== 'spot');
       }
       // IPv6: the private subnets route ::/0 only to the egress-only gateway, never to the internet gateway
       const json = template.toJSON();

@@ -24,13 +24,40 @@ function stopTimeout(template: Template): unknown {
 }
 
 describe('capacity-provider strategy of each Capacity', () => {
-  test('default (Capacity.onDemand()): the FARGATE launch type, no strategy, ECS\'s default stop timeout', () => {
+  test('default (Capacity.onDemand()): the FARGATE capacity provider (base 0, weight 1), no launch type, ECS\'s default stop timeout', () => {
     for (const t of [fargate(), fargate({ capacity: Capacity.onDemand() })]) {
       const svc = serviceProps(t);
-      expect(svc.LaunchType).toBe('FARGATE');
-      expect(svc.CapacityProviderStrategy).toBeUndefined();
+      expect(svc.LaunchType).toBeUndefined();
+      expect(svc.CapacityProviderStrategy).toEqual([{ CapacityProvider: 'FARGATE', Base: 0, Weight: 1 }]);
       expect(stopTimeout(t)).toBeUndefined();
     }
+  });
+
+  test('Capacity.onDemandLaunchType(): the FARGATE launch type and no strategy, as Portcullis wrote on-demand before', () => {
+    const t = fargate({ capacity: Capacity.onDemandLaunchType() });
+    const svc = serviceProps(t);
+    expect(svc.LaunchType).toBe('FARGATE');
+    expect(svc.CapacityProviderStrategy).toBeUndefined();
+    expect(stopTimeout(t)).toBeUndefined();
+  });
+
+  test('no Fargate capacity writes a launch type, and each names the providers the cluster associates', () => {
+    for (const capacity of [Capacity.onDemand(), Capacity.spot(), Capacity.mixed()]) {
+      const t = fargate({ capacity });
+      const providers = serviceProps(t).CapacityProviderStrategy.map((s: any) => s.CapacityProvider);
+      const [association] = Object.values<any>(t.findResources('AWS::ECS::ClusterCapacityProviderAssociations'));
+      expect([String(capacity), serviceProps(t).LaunchType]).toEqual([String(capacity), undefined]);
+      for (const p of providers) expect(association.Properties.CapacityProviders).toContain(p);
+    }
+  });
+
+  test('EC2 capacity: the cluster\'s capacity provider strategy, never a launch type', () => {
+    const stack = new Stack(new App(), 'Test');
+    const cluster = new Ec2Cluster(stack, 'Cluster', { network: new Network(stack, 'Network') });
+    new ApiService(stack, 'Api', { cluster });
+    const svc = serviceProps(Template.fromStack(stack));
+    expect(svc.LaunchType).toBeUndefined();
+    expect(svc.CapacityProviderStrategy).toEqual([{ CapacityProvider: { Ref: expect.stringMatching(/CapacityProvider/) }, Base: 0, Weight: 1 }]);
   });
 
   test('Capacity.spot(): FARGATE_SPOT only, no launch type, the whole two-minute warning as stop timeout', () => {
@@ -80,7 +107,15 @@ describe('capacity-provider strategy of each Capacity', () => {
     expect(Capacity.onDemand()).toMatchObject({ kind: CapacityKind.ON_DEMAND, usesSpot: false });
     expect(Capacity.spot()).toMatchObject({ kind: CapacityKind.SPOT, usesSpot: true });
     expect(Capacity.mixed({ onDemandBase: 2, spotWeight: 4 })).toMatchObject({ kind: CapacityKind.MIXED, onDemandBase: 2, spotWeight: 4, usesSpot: true });
-    expect(Capacity.onDemand().capacityProviderStrategies()).toEqual([]);
+    expect(Capacity.onDemand().capacityProviderStrategies()).toEqual([{ capacityProvider: 'FARGATE', base: 0, weight: 1 }]);
+    expect(Capacity.onDemandLaunchType()).toMatchObject({ kind: CapacityKind.ON_DEMAND, usesSpot: false, usesLaunchType: true });
+    expect(Capacity.onDemandLaunchType().capacityProviderStrategies()).toEqual([]);
+    for (const c of [Capacity.onDemand(), Capacity.spot(), Capacity.mixed()]) expect(c.usesLaunchType).toBe(false);
+  });
+
+  test('toString names the factory', () => {
+    expect([Capacity.onDemand(), Capacity.onDemandLaunchType(), Capacity.spot(), Capacity.mixed({ onDemandBase: 2, spotWeight: 4 })].map(String))
+      .toEqual(['Capacity.onDemand()', 'Capacity.onDemandLaunchType()', 'Capacity.spot()', 'Capacity.mixed({ onDemandBase: 2, spotWeight: 4 })']);
   });
 });
 

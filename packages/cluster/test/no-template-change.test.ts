@@ -7,7 +7,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Egress, Network } from '@portcullis/network';
-import { ApiService, ApiServiceProps, Ec2Cluster, FargateCluster } from '../src';
+import { ApiService, ApiServiceProps, Capacity, Ec2Cluster, FargateCluster } from '../src';
 
 /**
  * Refactoring guard: representative stacks synthesize byte-identical to the JSON fixtures in
@@ -29,6 +29,8 @@ function fargateService(egress: Egress | undefined, props: (stack: Stack) => Par
 
 const STACKS: Record<string, Build> = {
   'fargate-defaults': fargateService(undefined, () => ({})),
+  // on-demand as Portcullis wrote it before capacity-provider strategies: the upgrade path
+  'fargate-launch-type': fargateService(undefined, () => ({ capacity: Capacity.onDemandLaunchType() })),
   'fargate-every-prop': fargateService(undefined, (stack) => ({
     serviceName: 'orders',
     image: ecs.ContainerImage.fromRegistry('example/api:1'),
@@ -78,4 +80,17 @@ test.each(Object.keys(STACKS))('%s synthesizes byte-identical to its fixture', (
   const actual = synth(STACKS[name]);
   if (process.env.UPDATE_FIXTURES) fs.writeFileSync(file, actual);
   expect(actual).toBe(fs.readFileSync(file, 'utf8'));
+});
+
+test('Capacity.onDemandLaunchType() differs from the default only in LaunchType: FARGATE instead of the FARGATE strategy', () => {
+  const read = (name: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.template.json`), 'utf8'));
+  const legacy = read('fargate-launch-type');
+  const current = read('fargate-defaults');
+  const [id] = Object.keys(current.Resources).filter((k) => current.Resources[k].Type === 'AWS::ECS::Service');
+  const { LaunchType, ...legacyRest } = legacy.Resources[id].Properties;
+  const { CapacityProviderStrategy, ...currentRest } = current.Resources[id].Properties;
+  expect(LaunchType).toBe('FARGATE');
+  expect(CapacityProviderStrategy).toEqual([{ CapacityProvider: 'FARGATE', Base: 0, Weight: 1 }]);
+  expect(legacyRest).toEqual(currentRest);
+  expect({ ...legacy.Resources, [id]: undefined }).toEqual({ ...current.Resources, [id]: undefined });
 });

@@ -27,6 +27,8 @@ interface Case {
    * traffic. `before` is then the service's props in the deployed stack.
    */
   readonly alb?: { readonly before: Partial<ApiServiceProps> };
+  /** Without a load balancer: the service's props in the deployed stack (default: the default service). */
+  readonly before?: Partial<ApiServiceProps>;
   /** Rewrites the after-template: a change CloudFormation sees at deploy time, not in the CDK code. */
   readonly deployTime?: (template: any) => void;
   /** `<type> <change>` of every finding, sorted; [] = updated in place. */
@@ -105,10 +107,27 @@ const CASES: Case[] = [
     service: { serviceName: 'orders' },
     replaces: ['AWS::ECS::Service REPLACE', TASK_DEFINITION],
   },
-  // LaunchType is create-only: leaving the FARGATE launch type for a capacity-provider
-  // strategy replaces the service; Spot also sets the container's stop timeout.
-  { change: '`capacity` → `Capacity.spot()`', service: { capacity: Capacity.spot() }, replaces: ['AWS::ECS::Service REPLACE', TASK_DEFINITION] },
-  { change: '`capacity` → `Capacity.mixed()`', service: { capacity: Capacity.mixed() }, replaces: ['AWS::ECS::Service REPLACE', TASK_DEFINITION] },
+  // Every capacity is a capacity-provider strategy (on-demand: FARGATE base 0 weight 1), which
+  // is updated in place; Spot also sets the container's stop timeout (a new task definition).
+  { change: '`capacity` → `Capacity.spot()`', service: { capacity: Capacity.spot() }, replaces: [TASK_DEFINITION] },
+  { change: '`capacity` → `Capacity.mixed()`', service: { capacity: Capacity.mixed() }, replaces: [TASK_DEFINITION] },
+  { change: '`capacity` `Capacity.spot()` → `Capacity.onDemand()`', before: { capacity: Capacity.spot() }, service: { capacity: Capacity.onDemand() }, replaces: [TASK_DEFINITION] },
+  {
+    change: '`capacity` `Capacity.spot()` → `Capacity.mixed()` (behind a load balancer, canary)',
+    alb: { before: { capacity: Capacity.spot(), deployment: Deployment.canary() } },
+    service: { capacity: Capacity.mixed(), deployment: Deployment.canary() },
+    replaces: [],
+  },
+  // LaunchType is create-only: a service deployed with `LaunchType: FARGATE` (what Portcullis
+  // wrote for on-demand before) is replaced when it moves to a strategy, once.
+  { change: 'upgrade: a service deployed with `LaunchType: FARGATE` → the default', before: { capacity: Capacity.onDemandLaunchType() }, service: {}, replaces: ['AWS::ECS::Service REPLACE'] },
+  { change: 'upgrade with `Capacity.onDemandLaunchType()`', before: { capacity: Capacity.onDemandLaunchType() }, service: { capacity: Capacity.onDemandLaunchType() }, replaces: [] },
+  {
+    change: '`Capacity.onDemandLaunchType()` → `Capacity.spot()`',
+    before: { capacity: Capacity.onDemandLaunchType() },
+    service: { capacity: Capacity.spot() },
+    replaces: ['AWS::ECS::Service REPLACE', TASK_DEFINITION],
+  },
   { change: '`runtimePlatform` X86_64 → ARM64 (Graviton)', service: { runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64 } }, replaces: [TASK_DEFINITION] },
   { change: 'EC2: a new ECS AMI in the public SSM parameter', ec2: true, deployTime: resolvedAmi('ami-0123456789abcdef0'), replaces: [] },
   { change: 'EC2: `instanceType` t3.medium → m7i.large', ec2: true, cluster: { instanceType: new ec2.InstanceType('m7i.large') }, replaces: [] },
@@ -125,7 +144,9 @@ const ec2Before = JSON.parse(JSON.stringify(baseline.ec2));
 resolvedAmi('ami-0fedcba9876543210')(ec2Before);
 
 function replacements(c: Case): string[] {
-  const before = c.alb ? synth(false, {}, c.alb.before, true) : c.ec2 ? (c.deployTime ? ec2Before : baseline.ec2) : baseline.fargate;
+  const before = c.alb ? synth(false, {}, c.alb.before, true)
+    : c.ec2 ? (c.deployTime ? ec2Before : baseline.ec2)
+      : c.before ? synth(false, {}, c.before) : baseline.fargate;
   const after = synth(c.ec2 ?? false, c.cluster, c.service, c.alb !== undefined);
   c.deployTime?.(after);
   const report = UpdateSafety.compare(before, after);
