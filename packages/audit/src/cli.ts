@@ -7,7 +7,9 @@
 //   YAML template or manifest (the message names the directory or file).
 // portcullis-audit diff <before cdk.out> <after cdk.out> [--json] [--allow LOGICAL_ID]...
 //   Prints every resource the update replaces or removes, and whether that breaks clients.
-//   Exits 1 when a breaking finding is not acknowledged, 2 on bad usage or unreadable input.
+//   Exits 1 when a breaking finding is not acknowledged, 2 on bad usage or input it cannot
+//   compare: not a cloud assembly, no stack on a side, a malformed manifest or template.
+// Options take their value as `--opt VALUE` or `--opt=VALUE`.
 // Exit codes are set with process.exitCode (never process.exit) so that large output drains.
 import * as fs from 'fs';
 import * as path from 'path';
@@ -26,8 +28,10 @@ interface StackReport {
 const USAGE = [
   'usage: portcullis-audit <cdk.out directory or template.json> [--json] [--requests N] [--response-kb N] [--nat-gb N] [--region R]',
   '       portcullis-audit diff <before cdk.out> <after cdk.out> [--json] [--allow LOGICAL_ID]...',
+  'options take their value as --opt VALUE or --opt=VALUE; -- ends the options',
   'exit codes: 0 nothing open; 1 an open finding (audit: a rule violated or not evaluable; diff: a breaking change);',
-  '            2 bad usage, or input that cannot be audited (no stack, unreadable/malformed/YAML template or manifest)',
+  '            2 bad usage, or input that cannot be audited or compared (a directory that is not a cloud assembly or has no stack,',
+  '            an unreadable/malformed/YAML template or manifest): the message names the option, directory or file',
 ].join('\n');
 
 /** Bad usage or unreadable input: exit code 2. */
@@ -51,34 +55,84 @@ function nonNegativeNumber(option: string, text: string | undefined): number {
   return value;
 }
 
-function parse(argv: string[]): { target: string; json: boolean; profile: UsageProfile } {
-  let target: string | undefined;
-  let json = false;
-  const profile: { -readonly [K in keyof UsageProfile]: UsageProfile[K] } = {};
+/** An option of a command: a flag (`--json`) or one that takes a value (`--allow X` or `--allow=X`). */
+interface OptionSpec {
+  readonly takesValue: boolean;
+  /** What the value is, for the error when it is missing, e.g. `a logical id`. */
+  readonly value?: string;
+}
+
+/**
+ * Splits a command's arguments into positionals and options. Every option that takes a value
+ * accepts both `--opt value` and `--opt=value`; a flag given a value (`--json=yes`), an option
+ * without its value, and an unknown option are errors naming the option. `--` ends the options
+ * (a directory named `--x` is then a positional).
+ */
+function readArgs(argv: string[], specs: Record<string, OptionSpec>, command: string): { positionals: string[]; options: Array<[string, string | undefined]> } {
+  const positionals: string[] = [];
+  const options: Array<[string, string | undefined]> = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+    const spec = Object.prototype.hasOwnProperty.call(specs, name) ? specs[name] : undefined;
+    if (!spec) fail(`unknown option ${name}${command ? ` for ${command}` : ''} (options: ${Object.keys(specs).join(', ')})`);
+    if (!spec.takesValue) {
+      if (eq > 0) fail(`${name} takes no value, got '${arg.slice(eq + 1)}'`);
+      options.push([name, undefined]);
+      continue;
+    }
+    let value: string | undefined;
+    if (eq > 0) {
+      value = arg.slice(eq + 1);
+    } else {
+      const next = argv[i + 1];
+      // the next argument is the value, unless it is another option (--x); '-1' is a (bad) value
+      if (next !== undefined && !(next.startsWith('--') && next.length > 2)) {
+        value = next;
+        i++;
+      }
+    }
+    if (value === undefined) fail(`${name} needs ${spec.value ?? 'a value'}, got '' (${name} VALUE or ${name}=VALUE)`);
+    options.push([name, value]);
+  }
+  return { positionals, options };
+}
+
+const AUDIT_OPTIONS: Record<string, OptionSpec> = {
+  '--json': { takesValue: false },
+  '--requests': { takesValue: true, value: 'a number >= 0' },
+  '--response-kb': { takesValue: true, value: 'a number >= 0' },
+  '--nat-gb': { takesValue: true, value: 'a number >= 0' },
+  '--region': { takesValue: true, value: 'a region name' },
+};
+
+function parse(argv: string[]): { target: string; json: boolean; profile: UsageProfile } {
+  const { positionals, options } = readArgs(argv, AUDIT_OPTIONS, '');
+  let json = false;
+  const profile: { -readonly [K in keyof UsageProfile]: UsageProfile[K] } = {};
+  for (const [name, value] of options) {
     const field = NUMERIC_OPTIONS.get(name);
-    if (arg === '--json') {
+    if (name === '--json') {
       json = true;
     } else if (field !== undefined) {
-      profile[field] = nonNegativeNumber(name, inline ?? argv[++i]);
+      profile[field] = nonNegativeNumber(name, value);
     } else if (name === '--region') {
-      const region = inline ?? argv[++i];
-      if (region === undefined || region.trim() === '' || region.startsWith('-')) fail(`--region needs a region name, got '${region ?? ''}'`);
-      profile.region = region;
-    } else if (arg.startsWith('-') && arg !== '-') {
-      fail(`unknown option ${arg}`);
-    } else if (target === undefined) {
-      target = arg;
-    } else {
-      fail(`unexpected argument ${arg}`);
+      if (value === undefined || value.trim() === '' || value.startsWith('-')) fail(`--region needs a region name, got '${value ?? ''}'`);
+      profile.region = value;
     }
   }
-  if (!target) fail('give the cdk.out directory (or a template file) to audit');
-  return { target, json, profile };
+  if (positionals.length === 0) fail('give the cdk.out directory (or a template file) to audit');
+  if (positionals.length > 1) fail(`unexpected argument ${positionals[1]}: give one cdk.out directory (or template file)`);
+  return { target: positionals[0], json, profile };
 }
 
 /**
@@ -141,30 +195,33 @@ function print(reports: StackReport[]) {
 
 interface DiffArgs { readonly before: string; readonly after: string; readonly json: boolean; readonly allow: string[] }
 
+const DIFF_OPTIONS: Record<string, OptionSpec> = {
+  '--json': { takesValue: false },
+  '--allow': { takesValue: true, value: 'a logical id (or <stack>/<logical id>)' },
+};
+
 function parseDiff(argv: string[]): DiffArgs {
-  const dirs: string[] = [];
+  const { positionals, options } = readArgs(argv, DIFF_OPTIONS, 'diff');
   const allow: string[] = [];
   let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--json') {
+  for (const [name, value] of options) {
+    if (name === '--json') {
       json = true;
-    } else if (arg === '--allow') {
-      const id = argv[++i];
-      if (id === undefined || id.startsWith('--') || id.trim() === '') fail('--allow needs a logical id (or <stack>/<logical id>)');
-      allow.push(id);
-    } else if (arg.startsWith('--allow=')) {
-      const id = arg.slice('--allow='.length);
-      if (id.trim() === '') fail('--allow needs a logical id (or <stack>/<logical id>)');
-      allow.push(id);
-    } else if (arg.startsWith('--')) {
-      fail(`unknown option ${arg} for diff`);
+    } else if (value === undefined || value.trim() === '') {
+      fail('--allow needs a logical id (or <stack>/<logical id>)');
     } else {
-      dirs.push(arg);
+      allow.push(value);
     }
   }
-  if (dirs.length !== 2) fail(`diff needs two cloud assembly directories (before and after), got ${dirs.length}`);
-  return { before: dirs[0], after: dirs[1], json, allow };
+  if (positionals.length !== 2) fail(`diff needs two cloud assembly directories (before and after), got ${positionals.length}`);
+  const [before, after] = positionals;
+  for (const [name, dir] of [['before', before], ['after', after]]) {
+    if (!fs.existsSync(dir)) fail(`${dir} does not exist (the ${name} cloud assembly)`);
+    if (!fs.statSync(dir).isDirectory()) {
+      fail(`${dir} (the ${name} cloud assembly) is not a directory: diff compares two cdk.out directories (npx cdk synth -o <dir>)`);
+    }
+  }
+  return { before, after, json, allow };
 }
 
 function printDiff(args: DiffArgs, r: UpdateSafetyReport) {

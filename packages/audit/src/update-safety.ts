@@ -1,9 +1,10 @@
 import * as path from 'path';
 import { CfnResource } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { assemblyStacks, readJson } from './private/assembly';
+import { assemblyStacks, readTemplate } from './private/assembly';
 import { CLIENT_FACING, clientImpact } from './private/client-impact';
 import type * as analysis from './private/replacement-analysis';
+import { checkTemplateShape } from './private/template-shape';
 
 /** What an update does to a resource that already exists. */
 export enum UpdateChange {
@@ -92,8 +93,15 @@ export class UpdateSafety {
    * Compares two synthesized templates of one stack (the parsed JSON: before = deployed, after = new).
    *
    * The first call loads the CloudFormation resource specification (about a second).
+   *
+   * @throws when `before` or `after` is not a template (null, a list, a string of unparsed
+   * JSON, a number, an object with keys that are not template sections, `Resources` that is
+   * not an object, a resource without a string `Type`); the message names the argument.
+   * `{}` is a template: the one CDK writes for a stack without resources.
    */
   public static compare(before: any, after: any, options: UpdateSafetyOptions = {}): UpdateSafetyReport {
+    checkTemplateShape(before, 'UpdateSafety.compare: `before`');
+    checkTemplateShape(after, 'UpdateSafety.compare: `after`');
     const warnings: string[] = [];
     const findings = compareTemplates(before, after, undefined, [], allowList(options), warnings);
     return report(findings, warnings);
@@ -104,11 +112,28 @@ export class UpdateSafety {
    * (nested assemblies), matched by artifact id. A stack only in `afterDir` is a note; a stack
    * only in `beforeDir` is a breaking finding (deleting it deletes its resources).
    *
-   * @throws when a directory, manifest or template cannot be read (the message names the file)
+   * @throws when a directory is not a cloud assembly, when a manifest or a template cannot be
+   * read or is malformed (the message names the directory or file), or when a directory has no
+   * stack (nothing to compare: a first deployment needs no gate, and removing every stack is
+   * `cdk destroy`, not an update)
    */
   public static compareAssemblies(beforeDir: string, afterDir: string, options: UpdateSafetyOptions = {}): UpdateSafetyReport {
+    for (const [name, dir] of [['beforeDir', beforeDir], ['afterDir', afterDir]]) {
+      if (typeof dir !== 'string' || dir.trim() === '') {
+        throw new Error(`UpdateSafety.compareAssemblies: \`${name}\` must be the path of a cloud assembly (cdk.out) directory, got ${JSON.stringify(dir) ?? String(dir)}`);
+      }
+    }
     const before = assemblyStacks(beforeDir);
     const after = assemblyStacks(afterDir);
+    const empty = [[beforeDir, before], [afterDir, after]].filter(([, s]) => (s as Map<string, unknown>).size === 0).map(([d]) => d as string);
+    if (empty.length > 0) {
+      throw new Error(`${empty.join(' and ')} ${empty.length === 1 ? 'has' : 'have'} no stack: nothing to compare `
+        + '(is it the cdk.out of an app with stacks? Run cdk synth). Comparing needs a stack on both sides: a first deployment replaces nothing, '
+        + 'and an app without stacks deletes nothing on cdk deploy');
+    }
+    // every template is read and checked before any is compared: a malformed one fails the comparison, naming its file
+    const templates = new Map<string, any>();
+    for (const s of [...before.values(), ...after.values()]) templates.set(s.templateFile, readTemplate(s.templateFile));
     const allow = allowList(options);
     const warnings: string[] = [];
     const findings: UpdateSafetyFinding[] = [];
@@ -116,7 +141,7 @@ export class UpdateSafety {
       const newStack = after.get(id);
       const names = [id, oldStack.displayName];
       if (!newStack) {
-        const template = readJson(oldStack.templateFile);
+        const template = templates.get(oldStack.templateFile);
         const facing = Object.entries<any>(template?.Resources ?? {}).filter(([, r]) => CLIENT_FACING[r?.Type]).map(([rid, r]) => `${rid} (${r.Type})`);
         const ack = allowed(allow, names, [id]);
         findings.push({
@@ -133,7 +158,7 @@ export class UpdateSafety {
         });
         continue;
       }
-      findings.push(...compareTemplates(readJson(oldStack.templateFile), readJson(newStack.templateFile), newStack.displayName, names, allow, warnings));
+      findings.push(...compareTemplates(templates.get(oldStack.templateFile), templates.get(newStack.templateFile), newStack.displayName, names, allow, warnings));
     }
     for (const [id, newStack] of after) {
       if (before.has(id)) continue;

@@ -101,6 +101,116 @@ describe('portcullis-audit diff', () => {
   });
 });
 
+describe('portcullis-audit diff fails closed: exit 2 naming the directory or file', () => {
+  const emptyApp = () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkout-empty-'));
+    new App({ outdir }).synth();
+    return outdir;
+  };
+
+  test('neither side has a stack: exit 2 naming both (it used to pass with exit 0)', () => {
+    const a = emptyApp();
+    const b = emptyApp();
+    const out = run(['diff', a, b]);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain(`${a} and ${b} have no stack: nothing to compare`);
+  });
+
+  test('one side without a stack: exit 2 naming it', () => {
+    const empty = emptyApp();
+    const out = run(['diff', handAssembly({ Api: service(1) }), empty]);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain(`${empty} has no stack`);
+  });
+
+  test('a template file or a plain directory instead of a cloud assembly: exit 2 naming it', () => {
+    const good = handAssembly({ Api: service(1) });
+    const file = path.join(good, 'Api.template.json');
+    const asFile = run(['diff', file, good]);
+    expect(asFile.status).toBe(2);
+    expect(asFile.stderr).toContain(`${file} (the before cloud assembly) is not a directory: diff compares two cdk.out directories`);
+    const plain = fs.mkdtempSync(path.join(os.tmpdir(), 'plain-'));
+    const notAssembly = run(['diff', good, plain]);
+    expect(notAssembly.status).toBe(2);
+    expect(notAssembly.stderr).toContain(`${path.join(plain, 'manifest.json')} does not exist`);
+  });
+
+  test.each([
+    ['a template that is a list', '[]', /is not a CloudFormation template \(a JSON object\), got a list/],
+    ['a template whose Resources is a string', '{"Resources": "none"}', /: Resources must be an object of logical id -> resource, got a string/],
+    ['a template with a resource without Type', '{"Resources": {"X": {}}}', /: resource X needs a Type/],
+    ['JSON text inside a JSON string', JSON.stringify('{"Resources": {}}'), /is not a CloudFormation template \(a JSON object\), got a string/],
+  ])('%s on either side: exit 2 naming the file', (_name, text, message) => {
+    const good = handAssembly({ Api: service(1) });
+    const bad = handAssembly({ Api: service(1) });
+    const file = path.join(bad, 'Api.template.json');
+    fs.writeFileSync(file, text);
+    for (const args of [['diff', bad, good], ['diff', good, bad]]) {
+      const out = run(args);
+      expect(out.status).toBe(2);
+      expect(out.stderr).toMatch(message);
+      expect(out.stderr).toContain(file);
+    }
+  });
+
+  test('a manifest artifact that is not an object: exit 2 naming the manifest', () => {
+    const bad = handAssembly({ Api: service(1) });
+    const file = editManifest(bad, (m) => { m.artifacts.Api = 'stack'; });
+    const out = run(['diff', bad, handAssembly({ Api: service(1) })]);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain(`${file}: artifact Api must be an object with a type, got a string`);
+  });
+});
+
+describe('CLI options take both --opt VALUE and --opt=VALUE', () => {
+  test('audit: --requests, --response-kb, --nat-gb and --region in both syntaxes give the same report', () => {
+    const dir = assembly(logs.RetentionDays.ONE_WEEK);
+    const spaced = run([dir, '--json', '--requests', '5000', '--response-kb', '4', '--nat-gb', '3', '--region', 'us-east-1']);
+    const joined = run([dir, '--json', '--requests=5000', '--response-kb=4', '--nat-gb=3', '--region=us-east-1']);
+    expect(spaced.status).toBe(0);
+    expect(joined.status).toBe(0);
+    expect(JSON.parse(joined.stdout)).toEqual(JSON.parse(spaced.stdout));
+    const transfer = JSON.parse(joined.stdout)[0].cost.lines.find((l: any) => l.item === 'Data transfer out');
+    expect(transfer.quantity).toBeCloseTo((5000 * 4) / (1024 * 1024), 4);
+  });
+
+  test('diff: --allow in both syntaxes acknowledges; a flag given a value, a missing value and an unknown option exit 2 naming the option', () => {
+    const before = handAssembly({ Network: natVpc(2) });
+    const after = handAssembly({ Network: natVpc(1) });
+    expect(run(['diff', before, after, '--allow', 'NatEip2', '--allow=NatGateway2']).status).toBe(0);
+    expect(run(['diff', '--allow=NatEip2', before, '--allow', 'NatGateway2', after]).status).toBe(0);
+    const flagValue = run(['diff', before, after, '--json=yes']);
+    expect(flagValue.status).toBe(2);
+    expect(flagValue.stderr).toMatch(/--json takes no value, got 'yes'/);
+    const missing = run(['diff', before, after, '--allow']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/--allow needs a logical id \(or <stack>\/<logical id>\), got '' \(--allow VALUE or --allow=VALUE\)/);
+    const empty = run(['diff', before, after, '--allow=']);
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toMatch(/--allow needs a logical id/);
+    const unknown = run(['diff', before, after, '--alow=NatEip2']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown option --alow for diff \(options: --json, --allow\)/);
+    expect(run([assembly(), '--json=1']).stderr).toMatch(/--json takes no value, got '1'/);
+  });
+
+  test('-- ends the options: a cdk.out directory named like an option is the target', () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'dashes-'));
+    fs.renameSync(assembly(logs.RetentionDays.ONE_WEEK), path.join(parent, '--odd'));
+    const cwd = process.cwd();
+    process.chdir(parent);
+    try {
+      expect(run(['--odd']).stderr).toMatch(/unknown option --odd/);
+      const out = run(['--json', '--', '--odd']);
+      expect(out.stderr).toBe('');
+      expect(out.status).toBe(0);
+      expect(JSON.parse(out.stdout)[0].stack).toBe('Audited');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
+
 /** Runs the CLI in this process: exit code, stdout and stderr. */
 function run(args: string[]): { status: number; stdout: string; stderr: string } {
   const out: string[] = [];

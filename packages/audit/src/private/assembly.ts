@@ -2,6 +2,7 @@
 // that CDK Stages synthesize into (`assembly-<Stage>/`). Errors name the file at fault.
 import * as fs from 'fs';
 import * as path from 'path';
+import { checkTemplateShape, isPlainObject, kindOf } from './template-shape';
 
 export interface AssemblyStack {
   /** The stack's artifact id (unique in the app, also inside Stages): how before and after are matched. */
@@ -36,14 +37,30 @@ function collect(dir: string, stacks: Map<string, AssemblyStack>, seen: Set<stri
     throw new Error(`${manifestFile}: artifacts must be an object of artifact id -> artifact`);
   }
   for (const [id, artifact] of Object.entries<any>(artifacts)) {
-    if (artifact?.type === 'aws:cloudformation:stack') {
+    if (!isPlainObject(artifact)) throw new Error(`${manifestFile}: artifact ${id} must be an object with a type, got ${kindOf(artifact)}`);
+    if (typeof artifact.type !== 'string' || artifact.type.trim() === '') {
+      throw new Error(`${manifestFile}: artifact ${id} needs a type (e.g. aws:cloudformation:stack), got ${kindOf(artifact.type)}`);
+    }
+    if (artifact.type !== 'aws:cloudformation:stack' && artifact.type !== 'cdk:cloud-assembly') continue;
+    if (artifact.properties !== undefined && !isPlainObject(artifact.properties)) {
+      throw new Error(`${manifestFile}: artifact ${id}: properties must be an object, got ${kindOf(artifact.properties)}`);
+    }
+    if (artifact.type === 'aws:cloudformation:stack') {
       const file = artifact.properties?.templateFile;
       if (typeof file !== 'string' || file.trim() === '') throw new Error(`${manifestFile}: stack ${id} has no properties.templateFile`);
+      if (artifact.displayName !== undefined && typeof artifact.displayName !== 'string') {
+        throw new Error(`${manifestFile}: stack ${id}: displayName must be a string, got ${kindOf(artifact.displayName)}`);
+      }
+      if (stacks.has(id)) throw new Error(`${manifestFile}: stack ${id} is also in another assembly of ${dir}: artifact ids must be unique`);
       stacks.set(id, { artifactId: id, displayName: artifact.displayName ?? id, templateFile: path.join(dir, file) });
-    } else if (artifact?.type === 'cdk:cloud-assembly') {
+    } else {
       const sub = artifact.properties?.directoryName;
       if (typeof sub !== 'string' || sub.trim() === '') throw new Error(`${manifestFile}: nested assembly ${id} has no properties.directoryName`);
-      collect(path.join(dir, sub), stacks, seen);
+      const nested = path.join(dir, sub);
+      if (!fs.existsSync(nested) || !fs.statSync(nested).isDirectory()) {
+        throw new Error(`${manifestFile}: nested assembly ${id} names ${nested}, which is not a directory`);
+      }
+      collect(nested, stacks, seen);
     }
   }
 }
@@ -78,15 +95,12 @@ function looksLikeYaml(text: string): boolean {
   return /^(---|%YAML|[A-Za-z_][\w-]*\s*:)/m.test(start);
 }
 
-/** A parsed CloudFormation template: a JSON object whose Resources (if any) is an object; errors name the file. */
+/**
+ * A parsed CloudFormation template: a JSON object of template sections whose resources are
+ * objects with a string Type (see template-shape.ts); errors name the file.
+ */
 export function readTemplate(file: string): any {
   const template = readJson(file);
-  if (template === null || typeof template !== 'object' || Array.isArray(template)) {
-    throw new Error(`${file} is not a CloudFormation template (a JSON object), got ${template === null ? 'null' : Array.isArray(template) ? 'a list' : `a ${typeof template}`}`);
-  }
-  const resources = template.Resources;
-  if (resources !== undefined && (resources === null || typeof resources !== 'object' || Array.isArray(resources))) {
-    throw new Error(`${file}: Resources must be an object of logical id -> resource`);
-  }
+  checkTemplateShape(template, file);
   return template;
 }
