@@ -137,8 +137,16 @@ export function acknowledgeAlb(ingress: AlbIngressParts): void {
     ack(ingress.httpListener, 'NIST.800.53.R5-ELBv2ACMCertificateRequired', httpsReason);
     skipCheckov(ingress.httpListener, 'CKV_AWS_2', httpsReason);
     skipCheckov(ingress.httpListener, 'CKV_AWS_103', httpsReason);
+  } else {
+    // With a certificate the HTTPS listener serves the API, and the port-80 listener only
+    // answers 301 to https:// (NIST's redirect rule passes): it has no certificate because it
+    // terminates no TLS, which is what ELBv2ACMCertificateRequired asks of every listener.
+    ack(ingress.httpListener, 'NIST.800.53.R5-ELBv2ACMCertificateRequired', REDIRECT_ONLY_REASON);
   }
 }
+
+/** Why the port-80 listener of an ALB with HTTPS needs no certificate. */
+export const REDIRECT_ONLY_REASON = 'port 80 only redirects to 443: the HTTP listener answers every request with a redirect to HTTPS and serves nothing';
 
 export function acknowledgeApiGateway(ingress: ApiGatewayIngressParts): void {
   ack(ingress.api, 'AwsSolutions-APIG4', 'A public API: the service authenticates its callers; pass `authorizer` to authorize at the edge');

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Fn, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CfnOutput, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -148,15 +148,47 @@ export function addReferenceOutputs(
  * customer managed key that rotates (CloudWatch cannot publish to a topic under the AWS
  * managed `alias/aws/sns` key), TLS-only, and an email subscription when the context gives
  * `alarmEmail`. https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+ *
+ * CloudWatch needs both halves to deliver a notification:
+ * - the key: `kms:Decrypt` and `kms:GenerateDataKey*` for `cloudwatch.amazonaws.com`
+ *   (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services);
+ * - the topic policy: `sns:Publish` for `cloudwatch.amazonaws.com`. A topic policy replaces the
+ *   topic's default policy, and `enforceSSL` writes one (a single Deny), so without this Allow
+ *   every alarm action fails ("is not authorized to perform: SNS:Publish ... because no
+ *   resource-based policy allows the SNS:Publish action", visible only in the alarm's history).
+ *   Scoped to this account's alarms in this Region with `aws:SourceAccount` and `aws:SourceArn`
+ *   (confused deputy), as AWS documents it:
+ *   https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger and
+ *   https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html
+ *
+ * The key goes with the stack: `cdk destroy` schedules its deletion after 7 days, the
+ * shortest pending window KMS allows (a retained key would cost $1 a month per
+ * deploy/destroy cycle). https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html
  */
 export function alarmTopic(scope: Construct, ctx: ReferenceContext): sns.Topic {
   const masterKey = new kms.Key(scope, 'AlarmTopicKey', {
     description: 'Encrypts the alarm notifications of the API (SNS topic)',
     enableKeyRotation: true,
+    removalPolicy: RemovalPolicy.DESTROY,
+    pendingWindow: Duration.days(ALARM_TOPIC_KEY_PENDING_WINDOW_DAYS),
   });
   // CloudWatch publishes to the encrypted topic with this key.
   masterKey.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
   const topic = new sns.Topic(scope, 'AlarmTopic', { masterKey, enforceSSL: true });
+  const stack = Stack.of(scope);
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchAlarmsToPublish',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    },
+  }));
   if (ctx.alarmEmail) topic.addSubscription(new subscriptions.EmailSubscription(ctx.alarmEmail));
   return topic;
 }
+
+/** Days KMS waits before deleting the alarm topic's key after `cdk destroy` (7, the minimum). */
+export const ALARM_TOPIC_KEY_PENDING_WINDOW_DAYS = 7;

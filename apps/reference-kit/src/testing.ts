@@ -6,12 +6,14 @@
  * (`@portcullis-apps/reference-kit/lib/testing`), never by their CDK apps.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { ApiService } from '@portcullis/cluster';
 import { isLeanPreset, LEAN_PRESET_CONTEXT, readReferenceContext, ReferenceContext } from './context';
+import { ALARM_TOPIC_KEY_PENDING_WINDOW_DAYS } from './stack-parts';
 import { auditDiff, replacementTableRow, synthesizeApp } from './synthesize';
 
 /** What the shared suites read of a reference app's stack. */
@@ -44,6 +46,79 @@ const serviceOf = (template: Template) => Object.values<any>(template.findResour
 
 /** The logical ids of `alarms` in `stack`. */
 const logicalIds = (stack: Stack, alarms: cloudwatch.IAlarm[]) => alarms.map((a) => stack.getLogicalId(a.node.defaultChild as CfnElement)).sort();
+
+/** A principal's `Service` (string or list) names `service`. */
+const admitsService = (statement: any, service: string) => [statement?.Principal?.Service].flat().includes(service);
+/** A statement's `Action` (string or list) includes `action` (IAM actions are case-insensitive; `svc:*` counts). */
+const allowsAction = (statement: any, action: string) => [statement?.Action].flat().filter((a) => typeof a === 'string')
+  .some((a: string) => a.toLowerCase() === action.toLowerCase() || a.toLowerCase() === `${action.split(':')[0].toLowerCase()}:*`);
+/** The logical id a `{ Ref }` or `{ Fn::GetAtt: [id, ...] }` points to. */
+const refOf = (value: any): string | undefined => value?.Ref ?? value?.['Fn::GetAtt']?.[0];
+
+/**
+ * Why CloudWatch could not deliver an alarm notification in `template`: for every action of
+ * every alarm (`AlarmActions`, `OKActions`, `InsufficientDataActions`) that is an SNS topic of
+ * the template, a topic policy of the topic must allow `cloudwatch.amazonaws.com` to
+ * `sns:Publish` on it, conditioned on `aws:SourceAccount` and on `aws:SourceArn` being an alarm
+ * ARN (a topic policy replaces SNS's default policy); and when a key of the template encrypts
+ * the topic, its key policy must allow `cloudwatch.amazonaws.com` `kms:Decrypt` and
+ * `kms:GenerateDataKey*`. https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger
+ * Returns one line per missing grant ([] = every notification can be delivered) and how many
+ * topic actions were checked (so a test can tell "all fine" from "nothing checked").
+ */
+export function alarmNotificationProblems(template: any): { checked: number; problems: string[] } {
+  const resources: Record<string, any> = template.Resources ?? {};
+  const problems: string[] = [];
+  let checked = 0;
+  for (const [alarmId, alarm] of Object.entries(resources)) {
+    if (alarm.Type !== 'AWS::CloudWatch::Alarm') continue;
+    for (const key of ['AlarmActions', 'OKActions', 'InsufficientDataActions']) {
+      for (const action of alarm.Properties?.[key] ?? []) {
+        const topicId = refOf(action);
+        if (topicId === undefined || resources[topicId]?.Type !== 'AWS::SNS::Topic') continue;
+        checked++;
+        const statements = Object.values(resources)
+          .filter((r: any) => r.Type === 'AWS::SNS::TopicPolicy' && (r.Properties?.Topics ?? []).some((t: any) => refOf(t) === topicId))
+          .flatMap((r: any) => [r.Properties?.PolicyDocument?.Statement ?? []].flat());
+        const publish = statements.find((st: any) => st.Effect === 'Allow' && admitsService(st, 'cloudwatch.amazonaws.com') && allowsAction(st, 'sns:Publish')
+          && [st.Resource].flat().some((r: any) => r === '*' || refOf(r) === topicId));
+        if (!publish) {
+          problems.push(`${alarmId}.${key} -> ${topicId}: no topic policy statement allows cloudwatch.amazonaws.com to sns:Publish on the topic`);
+        } else {
+          const account = publish.Condition?.StringEquals?.['aws:SourceAccount'];
+          const source = JSON.stringify(publish.Condition?.ArnLike?.['aws:SourceArn'] ?? null);
+          if (account === undefined) problems.push(`${alarmId}.${key} -> ${topicId}: the CloudWatch statement has no StringEquals aws:SourceAccount condition`);
+          if (!/:cloudwatch:/.test(source) || !/:alarm:/.test(source)) problems.push(`${alarmId}.${key} -> ${topicId}: the CloudWatch statement has no ArnLike aws:SourceArn condition on alarm ARNs, got ${source}`);
+        }
+        const keyId = refOf(resources[topicId].Properties?.KmsMasterKeyId);
+        if (keyId !== undefined && resources[keyId]?.Type === 'AWS::KMS::Key') {
+          const keyStatements = [resources[keyId].Properties?.KeyPolicy?.Statement ?? []].flat();
+          for (const kmsAction of ['kms:Decrypt', 'kms:GenerateDataKey*']) {
+            if (!keyStatements.some((st: any) => st.Effect === 'Allow' && admitsService(st, 'cloudwatch.amazonaws.com') && allowsAction(st, kmsAction))) {
+              problems.push(`${alarmId}.${key} -> ${topicId}: its key ${keyId} does not allow cloudwatch.amazonaws.com ${kmsAction}`);
+            }
+          }
+        }
+      }
+    }
+  }
+  return { checked, problems };
+}
+
+/** The template without the topic-policy statements that admit CloudWatch: the apps' alarm topic before issue 22 (F2). */
+export function withoutCloudWatchPublish(template: any): any {
+  const copy = JSON.parse(JSON.stringify(template));
+  for (const r of Object.values<any>(copy.Resources)) {
+    if (r.Type !== 'AWS::SNS::TopicPolicy') continue;
+    r.Properties.PolicyDocument.Statement = [r.Properties.PolicyDocument.Statement].flat().filter((st: any) => !admitsService(st, 'cloudwatch.amazonaws.com'));
+  }
+  return copy;
+}
+
+/** The number of alarm actions (`AlarmActions` + `OKActions`) of `alarms` in `json` that name a topic. */
+const topicActionCount = (json: any, ids: string[]) => ids
+  .flatMap((id) => [...(json.Resources[id].Properties.AlarmActions ?? []), ...(json.Resources[id].Properties.OKActions ?? [])])
+  .filter((a: any) => json.Resources[refOf(a) ?? '']?.Type === 'AWS::SNS::Topic').length;
 
 /**
  * Safe deployments of an app behind an ALB (its own, or CloudFront's internal one): canary by
@@ -134,6 +209,54 @@ export function describeMonitoring<S extends AppStackUnderTest>(subject: AppUnde
       template.resourceCountIs('AWS::SNS::Subscription', 0);
     });
 
+    test('every alarm action that is a topic can be delivered: the topic policy admits cloudwatch.amazonaws.com (sns:Publish, source account and alarm ARN), the key lets it encrypt', () => {
+      const { checked, problems } = alarmNotificationProblems(json);
+      expect(problems).toEqual([]);
+      // every ApiMonitoring alarm's AlarmActions and OKActions were checked (nothing passed by matching nothing)
+      expect(checked).toBeGreaterThanOrEqual(topicActionCount(json, logicalIds(stack, [...stack.monitoring.alarms])));
+      expect(checked).toBeGreaterThanOrEqual(2 * subject.monitoringAlarms.count);
+      // the statement, exactly: this account's alarms in this Region (confused deputy)
+      const topic = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: topic }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([{
+            Sid: 'AllowCloudWatchAlarmsToPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: topic },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] } },
+            },
+          }]),
+        },
+      });
+      // the TLS-only Deny stays next to it
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    });
+
+    test('the delivery check fails without the CloudWatch statement (the alarm topic before issue 22, F2), naming each alarm', () => {
+      const { checked, problems } = alarmNotificationProblems(withoutCloudWatchPublish(json));
+      expect(problems).toHaveLength(checked);
+      for (const id of logicalIds(stack, [...stack.monitoring.alarms])) {
+        expect(problems.join('\n')).toContain(`${id}.AlarmActions -> `);
+      }
+    });
+
+    test('the alarm topic\'s key goes with the stack: DeletionPolicy Delete, deletion scheduled after 7 days (F9)', () => {
+      const keys = template.findResources('AWS::KMS::Key');
+      expect(Object.keys(keys)).toHaveLength(1);
+      for (const key of Object.values<any>(keys)) {
+        expect(key).toEqual(expect.objectContaining({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' }));
+        expect(key.Properties).toEqual(expect.objectContaining({ PendingWindowInDays: ALARM_TOPIC_KEY_PENDING_WINDOW_DAYS, EnableKeyRotation: true }));
+      }
+      expect(ALARM_TOPIC_KEY_PENDING_WINDOW_DAYS).toBe(7); // the minimum KMS allows
+    });
+
     test('alarmEmail subscribes the address; a bad address names `alarmEmail`', () => {
       synthWith(subject, { alarmEmail: 'oncall@example.com' }).template
         .hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
@@ -179,6 +302,13 @@ export function describeLeanPreset<S extends AppStackUnderTest>(subject: AppUnde
       expect(withDashboard.json.Outputs.Dashboard.Value).toEqual({ Ref: expect.stringMatching(/^MonitoringDashboard/) });
     });
 
+    test('every alarm action that is a topic can be delivered: the topic policy admits cloudwatch.amazonaws.com, the key lets it encrypt (F2)', () => {
+      const { checked, problems } = alarmNotificationProblems(leanStack.json);
+      expect(problems).toEqual([]);
+      expect(checked).toBeGreaterThanOrEqual(topicActionCount(leanStack.json, logicalIds(leanStack.stack, [...leanStack.stack.monitoring.alarms])));
+      expect(checked).toBeGreaterThan(0);
+    });
+
     test('the preset says so at synth (an info message naming -c dashboard=true)', () => {
       const infos = leanStack.stack.node.metadata.filter((m) => m.type === 'aws:cdk:info').map((m) => String(m.data));
       expect(infos.join('\n')).toMatch(/Lean preset .*no CloudWatch dashboard.*-c dashboard=true/);
@@ -196,6 +326,12 @@ export function describeLeanPreset<S extends AppStackUnderTest>(subject: AppUnde
     });
   });
 }
+
+/**
+ * The "What a change replaces" row every app publishes for updating a stack deployed before
+ * issue 22's alarm fixes: the topic policy admits CloudWatch (F2), the key goes with the stack (F9).
+ */
+export const ALARM_FIXES_UPGRADE = 'upgrade from a release before the alarm fixes (the alarm topic\'s policy admits CloudWatch; its key is deleted with the stack)';
 
 /** One row of an app's "What a change replaces" table. */
 export interface UpdateSafetyCase {
@@ -279,6 +415,31 @@ export function describeUpdateSafety<C extends UpdateSafetyCase>(suite: UpdateSa
       expect(output).toContain(eips[1]); // the second AZ's Elastic IP goes
       expect(output).not.toContain(eips[0]); // the first one stays
     });
+  });
+
+  test(`${ALARM_FIXES_UPGRADE}: nothing replaced, the README row says so`, () => {
+    // The stack as the release before issue 22 deployed it: the key retained on delete, no
+    // pending window, a topic policy with only the TLS Deny. The upgrade writes the key's
+    // DeletionPolicy (template metadata, the key itself is not updated), its PendingWindowInDays
+    // (no interruption) and the topic policy's new statement (in place).
+    const before = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-before-alarm-fixes-'));
+    fs.cpSync(baseline, before, { recursive: true });
+    const file = path.join(before, `${suite.stackName}.template.json`);
+    const template = withoutCloudWatchPublish(JSON.parse(fs.readFileSync(file, 'utf8')));
+    const keys = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::KMS::Key');
+    expect(keys).toHaveLength(1);
+    for (const key of keys) {
+      key.DeletionPolicy = 'Retain';
+      key.UpdateReplacePolicy = 'Retain';
+      delete key.Properties.PendingWindowInDays;
+    }
+    fs.writeFileSync(file, JSON.stringify(template, undefined, 1));
+    expect(alarmNotificationProblems(template).problems).not.toEqual([]); // the old stack could not notify
+    const upgrade = { change: ALARM_FIXES_UPGRADE, context: {}, replaces: [] } as unknown as C;
+    const r = suite.compare(upgrade, before, baseline);
+    expect(rows(r)).toEqual([]);
+    expect(r.passed).toBe(true);
+    expect(fs.readFileSync(suite.readme, 'utf8')).toContain(replacementTableRow(ALARM_FIXES_UPGRADE, []));
   });
 
   test('the README publishes this table', () => {
