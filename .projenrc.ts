@@ -101,13 +101,16 @@ constructPackage(root, {
   testSiblings: ['audit'],
   keywords: ['ecs'],
 });
-constructPackage(root, {
+const albIngress = constructPackage(root, {
   name: 'alb-ingress',
   description: 'Internet-facing Application Load Balancer in front of private ECS services, least-privilege security groups and HTTPS',
   siblings: ['network', 'cluster'],
   testSiblings: ['audit'],
   keywords: ['alb', 'elbv2'],
 });
+// The production-rule custom resource's Lambda code is plain CommonJS in src/ (the tests use
+// that folder as the code directory; jsii compiles only TypeScript): copy it into lib/.
+albIngress.compileTask.exec('mkdir -p lib/private/production-rule-handler && cp src/private/production-rule-handler/index.js lib/private/production-rule-handler/index.js');
 constructPackage(root, {
   name: 'apigw-ingress',
   description: 'API Gateway HTTP API with a VPC link and Cloud Map SRV records in front of private ECS services',

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Aspects, Duration, IAspect, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -10,10 +10,10 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { ApiService } from '@portcullis/cluster';
 import { INetwork } from '@portcullis/network';
 import { arn, domainInZone, domainName as checkDomainName, duration, urlPath, wholeNumber } from '@portcullis/network/lib/private/validate';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { LoadBalancerSecurityGroup } from './load-balancer-security-group';
 import { logAccessLogs } from './private/access-logs';
-import { DEFAULT_SERVICE_RULE_PRIORITY, openTestListener, TrafficShift, validateTestListener } from './private/traffic-shift';
+import { DEFAULT_SERVICE_RULE_PRIORITY, loadBalancerRollbackAlarm, openTestListener, TrafficShift, validateTestListener } from './private/traffic-shift';
 import { validateIpAddressType } from './private/ip-address-type';
 import { MAX_TARGET_GROUPS_PER_SERVICE, validateAllowedCidrs, validateHealthyHttpCodes, validateRuleConditions } from './private/validation';
 
@@ -92,6 +92,12 @@ export interface AlbServiceOptions {
    * @default - the ingress's `deregistrationDelay`
    */
   readonly deregistrationDelay?: Duration;
+  /**
+   * The `Port` of the service's target groups: see {@link AlbIngressProps.targetGroupPort}.
+   *
+   * @default - the service's `containerPort`
+   */
+  readonly targetGroupPort?: number;
 }
 
 /** Properties of an {@link AlbIngress}. */
@@ -154,6 +160,17 @@ export interface AlbIngressProps {
    * @default - the seed's: `/` every 6 s, timeout 5 s, healthy 2, unhealthy 10
    */
   readonly healthCheck?: AlbHealthCheck;
+  /**
+   * The `Port` of the default service's target groups, a whole number from 1 to 65535. ECS
+   * registers every task with its container port, and the health check uses the port a target
+   * was registered with, so this number only names the group; but `Port` is create-only, so a
+   * new number replaces the target groups. Set it to the old `containerPort` before you change
+   * `containerPort` on a deployed stack: the groups stay, and with a traffic-shifting
+   * deployment the tasks serving production traffic keep it while ECS deploys the new port.
+   *
+   * @default - the service's `containerPort`
+   */
+  readonly targetGroupPort?: number;
   /**
    * How long a draining task keeps receiving in-flight requests. The seed's 0 s makes
    * deployments fast but cuts requests still running when a task stops; raise it (e.g. to
@@ -218,6 +235,9 @@ export interface AlbIngressProps {
   readonly ipAddressType?: elbv2.IpAddressType;
 }
 
+/** Range and fix of `targetGroupPort`. */
+const TARGET_GROUP_PORT = { min: 1, max: 65535, fix: 'use a TCP port from 1 to 65535, e.g. the `containerPort` the target groups were created with' };
+
 const SEED_HEALTH_CHECK = { path: '/', interval: 6, timeout: 5, healthy: 2, unhealthy: 10, codes: '200' };
 
 /**
@@ -259,6 +279,7 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
   private readonly tokenRuleIds = new Set<string>();
   private readonly defaultDeregistrationDelay: Duration;
   private readonly trafficShift: TrafficShift;
+  private loadBalancerRollbackAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: AlbIngressProps) {
     super(scope, id);
@@ -332,7 +353,7 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
 
     // ---- listeners
     this.defaultDeregistrationDelay = props.deregistrationDelay ?? Duration.seconds(0);
-    this.targetGroup = this.createTargetGroup('TargetGroup', props.service, props.healthCheck, this.defaultDeregistrationDelay);
+    this.targetGroup = this.createTargetGroup('TargetGroup', props.service, props.healthCheck, this.defaultDeregistrationDelay, props.targetGroupPort);
     if (https) {
       this.listener = this.loadBalancer.addListener('Https', {
         port: 443,
@@ -368,13 +389,14 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
       });
       openTestListener(this.securityGroup, props.testListenerPort, props.testListenerCidrs);
     }
-    this.trafficShift = new TrafficShift(this, this.listener, this.testListener);
-    if (props.service.deployment.needsTrafficShift) this.priorities.add(DEFAULT_SERVICE_RULE_PRIORITY);
+    this.trafficShift = new TrafficShift(this, this.loadBalancer, this.listener, this.testListener);
+    if (props.service.deployment.usesTrafficShiftResources) this.priorities.add(DEFAULT_SERVICE_RULE_PRIORITY);
     this.trafficShift.attach({
       id: '', service: props.service, targetGroup: this.targetGroup, priority: DEFAULT_SERVICE_RULE_PRIORITY,
-      makeAlternate: (tgId) => this.createTargetGroup(tgId, props.service, props.healthCheck, this.defaultDeregistrationDelay),
+      makeAlternate: (tgId) => this.createTargetGroup(tgId, props.service, props.healthCheck, this.defaultDeregistrationDelay, props.targetGroupPort),
     });
     this.lbGroup.allowToTarget(props.service, props.service.containerPort);
+    Aspects.of(this).add(new SingleServiceRollbackAlarm(this));
 
     if (domain !== undefined && props.hostedZone) {
       new route53.ARecord(this, 'AliasRecord', {
@@ -414,15 +436,13 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
       throw new Error(`\`priority\` ${String(priority)} is the same token as another service's on this load balancer: priorities must be unique, give each service its own`);
     }
     validateRuleConditions(options.pathPatterns, options.hostHeaders);
-    const conditions: elbv2.ListenerCondition[] = [];
-    if (options.pathPatterns?.length) conditions.push(elbv2.ListenerCondition.pathPatterns(options.pathPatterns));
-    if (options.hostHeaders?.length) conditions.push(elbv2.ListenerCondition.hostHeaders(options.hostHeaders));
-    if (conditions.length === 0) {
+    if (!options.pathPatterns?.length && !options.hostHeaders?.length) {
       throw new Error(`addService for priority ${priority} needs \`pathPatterns\` or \`hostHeaders\`: the default service already receives everything else`);
     }
     this.checkService(service);
     const deregistrationDelay = options.deregistrationDelay ?? this.defaultDeregistrationDelay;
     validateTargetGroupSettings(options.healthCheck, deregistrationDelay);
+    wholeNumber('targetGroupPort', options.targetGroupPort, TARGET_GROUP_PORT);
     checkTargetGroupQuota(service);
 
     let id: string;
@@ -439,10 +459,10 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
       id = `Service${priority}`;
       this.priorities.add(priority);
     }
-    const targetGroup = this.createTargetGroup(`${id}TargetGroup`, service, options.healthCheck, deregistrationDelay);
+    const targetGroup = this.createTargetGroup(`${id}TargetGroup`, service, options.healthCheck, deregistrationDelay, options.targetGroupPort);
     this.trafficShift.attach({
-      id, service, targetGroup, priority, conditions,
-      makeAlternate: (tgId) => this.createTargetGroup(tgId, service, options.healthCheck, deregistrationDelay),
+      id, service, targetGroup, priority, pathPatterns: options.pathPatterns, hostHeaders: options.hostHeaders,
+      makeAlternate: (tgId) => this.createTargetGroup(tgId, service, options.healthCheck, deregistrationDelay, options.targetGroupPort),
     });
     this.lbGroup.allowToTarget(service, service.containerPort);
     return targetGroup;
@@ -467,11 +487,29 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
   }
 
   /**
-   * The rollback alarms this ingress created for `service` (none with `rollbackAlarms: false`).
-   * Throws if the service is not attached to this ingress.
+   * The rollback alarms this ingress created for `service` (none with `rollbackAlarms: false`):
+   * a target 5xx-rate alarm per target group and, on an ingress with a single service, the
+   * load balancer's own 5xx-rate alarm, which is created when the app is synthesized (only
+   * then is it known that no `addService` follows). Throws if the service is not attached to
+   * this ingress.
    */
   public rollbackAlarmsFor(service: ApiService): cloudwatch.IAlarm[] {
-    return [...this.attachmentOf(service).alarms];
+    const alarms = [...this.attachmentOf(service).alarms];
+    return this.loadBalancerRollbackAlarm ? [...alarms, this.loadBalancerRollbackAlarm] : alarms;
+  }
+
+  /**
+   * Adds the load balancer's own 5xx-rate alarm (502/503/504 the load balancer answers itself)
+   * to the rollback alarms of this ingress's service, when it has only one service with
+   * `rollbackAlarms` on; called at synth (the metric has no per-service dimension, so with
+   * several services it would roll back one service's deployment on another's errors).
+   * @internal
+   */
+  public _addLoadBalancerRollbackAlarm(): void {
+    const services = this.trafficShift.services();
+    if (this.loadBalancerRollbackAlarm || services.length !== 1 || !services[0].rollbackAlarms) return;
+    this.loadBalancerRollbackAlarm = loadBalancerRollbackAlarm(this, 'LoadBalancerRollbackAlarm', this.loadBalancer, services[0]);
+    services[0].addRollbackAlarm(this.loadBalancerRollbackAlarm);
   }
 
   private attachmentOf(service: ApiService) {
@@ -498,6 +536,7 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
     duration('idleTimeout', props.idleTimeout, { minSeconds: 1, maxSeconds: 4000 });
     if (props.allowedCidrs !== undefined) validateAllowedCidrs('allowedCidrs', props.allowedCidrs, { allowEmpty: props.internetFacing === false });
     validateTargetGroupSettings(props.healthCheck, props.deregistrationDelay);
+    wholeNumber('targetGroupPort', props.targetGroupPort, TARGET_GROUP_PORT);
     validateTestListener(props.testListenerPort, props.testListenerCidrs, [80, 443]);
     arn('webAclArn', props.webAclArn, { service: 'wafv2', resourcePrefix: 'regional/webacl/', description: 'the ARN of a WAFv2 web ACL of scope REGIONAL' });
     if (props.webAclArn !== undefined && !Token.isUnresolved(props.webAclArn)) {
@@ -524,7 +563,7 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
     }
   }
 
-  private createTargetGroup(id: string, service: ApiService, hc: AlbHealthCheck = {}, deregistrationDelay: Duration): elbv2.ApplicationTargetGroup {
+  private createTargetGroup(id: string, service: ApiService, hc: AlbHealthCheck = {}, deregistrationDelay: Duration, port?: number): elbv2.ApplicationTargetGroup {
     const interval = hc.interval ?? Duration.seconds(SEED_HEALTH_CHECK.interval);
     const timeout = hc.timeout ?? Duration.seconds(SEED_HEALTH_CHECK.timeout);
     const healthy = hc.healthyThreshold ?? SEED_HEALTH_CHECK.healthy;
@@ -533,7 +572,7 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
       vpc: this.network.vpc,
       targetType: elbv2.TargetType.IP,
       protocol: elbv2.ApplicationProtocol.HTTP,
-      port: service.containerPort,
+      port: port ?? service.containerPort,
       deregistrationDelay,
       healthCheck: {
         path: hc.path ?? SEED_HEALTH_CHECK.path,
@@ -544,6 +583,15 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
         healthyHttpCodes: hc.healthyHttpCodes ?? SEED_HEALTH_CHECK.codes,
       },
     });
+  }
+}
+
+/** At synth: the load balancer's 5xx-rate rollback alarm of a single-service ingress. */
+class SingleServiceRollbackAlarm implements IAspect {
+  constructor(private readonly ingress: AlbIngress) {}
+
+  public visit(node: IConstruct): void {
+    if (node === this.ingress) this.ingress._addLoadBalancerRollbackAlarm();
   }
 }
 

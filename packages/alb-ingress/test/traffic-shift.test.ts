@@ -5,6 +5,9 @@ import { ApiService, Deployment, FargateCluster } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { AlbIngress, AlbIngressProps } from '../src';
+import { PRODUCTION_RULE_TYPE } from '../src/private/production-rule';
+import { LOAD_BALANCER_5XX_RATE } from '../src/private/traffic-shift';
+import { alarmState, evaluate } from './metric-math';
 
 const ENV = { account: '123456789012', region: 'us-east-1' };
 
@@ -45,16 +48,18 @@ test.each([
     MaximumPercent: 200,
     MinimumHealthyPercent: 75,
     DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-    Alarms: { Enable: true, Rollback: true, AlarmNames: [{ Ref: expect.any(String) }, { Ref: expect.any(String) }] },
+    Alarms: { Enable: true, Rollback: true, AlarmNames: [{ Ref: expect.any(String) }, { Ref: expect.any(String) }, { Ref: expect.any(String) }] },
   });
-  // the names are Refs to the two alarms of the template, one per target group
+  // the names are Refs to the three alarms of the template: one per target group, and the load balancer's
   const alarms = t.findResources('AWS::CloudWatch::Alarm');
   expect(svc.DeploymentConfiguration.Alarms.AlarmNames.map((n: any) => n.Ref).sort()).toEqual(Object.keys(alarms).sort());
   const watched = Object.values<any>(alarms).map((a) => JSON.stringify(a.Properties.Metrics));
   expect(watched.filter((m) => m.includes(tg) && !m.includes(alternate))).toHaveLength(1);
   expect(watched.filter((m) => m.includes(alternate))).toHaveLength(1);
+  expect(watched.filter((m) => m.includes('HTTPCode_ELB_5XX_Count'))).toHaveLength(1);
 
-  const rules = t.findResources('AWS::ElasticLoadBalancingV2::ListenerRule');
+  t.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0); // CloudFormation never owns the weights
+  const rules = t.findResources(PRODUCTION_RULE_TYPE);
   expect(Object.keys(rules)).toHaveLength(1);
   const [ruleId, rule] = Object.entries<any>(rules)[0];
   expect(svc.LoadBalancers).toEqual([{
@@ -67,15 +72,15 @@ test.each([
       RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^IngressEcsTrafficShiftRole/), 'Arn'] },
     },
   }]);
-  // the production rule: a catch-all at the last priority, forwarding to both groups (100/0)
-  expect(rule.Properties).toEqual(expect.objectContaining({
+  // the production rule: a catch-all at the last priority on the serving listener, forwarding
+  // to both groups; its handler writes 100/0 at creation only, then keeps ECS's weights
+  expect(rule.Properties).toEqual({
+    ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^CustomPortcullisProductionListenerRuleCustomResourceProviderHandler/), 'Arn'] },
+    ListenerArn: { Ref: logicalId(b.stack, b.ingress.listener) },
     Priority: 50000,
-    Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }],
-    Actions: [{
-      Type: 'forward',
-      ForwardConfig: { TargetGroups: [{ TargetGroupArn: { Ref: tg }, Weight: 100 }, { TargetGroupArn: { Ref: alternate }, Weight: 0 }] },
-    }],
-  }));
+    PathPatterns: ['/*'],
+    TargetGroupArns: [{ Ref: tg }, { Ref: alternate }],
+  });
   // the role ECS assumes, with the policy the ECS documentation prescribes
   t.hasResourceProperties('AWS::IAM::Role', {
     AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ecs.amazonaws.com' } }] },
@@ -95,20 +100,34 @@ test('custom steps reach the template: canary 10 % / 5 min / 15 min, linear 25 %
     .toEqual(expect.objectContaining({ Strategy: 'BLUE_GREEN', BakeTimeInMinutes: 30 }));
 });
 
-test('rolling (the default): no strategy written, the circuit breaker kept, and one rollback alarm on the target group', () => {
+test('rolling (the default): Strategy ROLLING written, the circuit breaker kept, the target group\'s and the load balancer\'s rollback alarms', () => {
   const b = build(undefined);
   const t = b.template;
   const svc = serviceOf(t);
   const tg = logicalId(b.stack, b.ingress.targetGroupFor(b.service));
   expect(b.ingress.alternateTargetGroupFor(b.service)).toBeUndefined();
-  expect(svc.DeploymentConfiguration.Strategy).toBeUndefined();
+  expect(svc.DeploymentConfiguration.Strategy).toEqual('ROLLING');
   expect(svc.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
   const alarms = t.findResources('AWS::CloudWatch::Alarm');
-  expect(Object.keys(alarms)).toHaveLength(1);
-  expect(svc.DeploymentConfiguration.Alarms).toEqual({ Enable: true, Rollback: true, AlarmNames: [{ Ref: Object.keys(alarms)[0] }] });
+  expect(Object.keys(alarms)).toHaveLength(2);
+  expect(svc.DeploymentConfiguration.Alarms.AlarmNames.map((n: any) => n.Ref).sort()).toEqual(Object.keys(alarms).sort());
   expect(svc.LoadBalancers).toEqual([{ ContainerName: 'api', ContainerPort: 80, TargetGroupArn: { Ref: tg } }]);
   t.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
+  t.resourceCountIs(PRODUCTION_RULE_TYPE, 0);
   t.resourceCountIs('AWS::IAM::Role', 3); // task role, execution role, and no traffic-shift role
+});
+
+test('Deployment.rolling({ keepTrafficShiftResources: true }): Strategy ROLLING with the alternate group, the production rule, the role and AdvancedConfiguration kept', () => {
+  const canary = build(Deployment.canary());
+  const kept = build(Deployment.rolling({ keepTrafficShiftResources: true }));
+  const svc = serviceOf(kept.template);
+  expect(svc.DeploymentConfiguration.Strategy).toEqual('ROLLING');
+  expect(svc.DeploymentConfiguration.CanaryConfiguration).toBeUndefined();
+  expect(svc.LoadBalancers).toEqual(serviceOf(canary.template).LoadBalancers);
+  // the rule, groups and role are the canary's, property for property: switching between them writes none of them
+  for (const type of [PRODUCTION_RULE_TYPE, 'AWS::ElasticLoadBalancingV2::TargetGroup', 'AWS::IAM::Role']) {
+    expect(kept.template.findResources(type)).toEqual(canary.template.findResources(type));
+  }
 });
 
 test('the rollback alarm: target 5xx over requests of the target group, above 1 % in 2 of 3 one-minute periods, missing data not breaching', () => {
@@ -129,8 +148,38 @@ test('the rollback alarm: target 5xx over requests of the target group, above 1 
       { Id: 'requests', MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'RequestCount', Dimensions: Match.arrayEquals(dimensions) }, Period: 60, Stat: 'Sum' }, ReturnData: false },
     ]),
   });
-  expect(b.ingress.rollbackAlarmsFor(b.service)).toHaveLength(1);
+  expect(b.ingress.rollbackAlarmsFor(b.service)).toHaveLength(2); // with the load balancer's, added at synth
   expect(b.service.attachedRollbackAlarms).toEqual(b.ingress.rollbackAlarmsFor(b.service));
+});
+
+test('a single-service ingress: the load balancer\'s own 5xx rate (ELB 502/503/504 over all requests) rolls deployments back, on the LoadBalancer dimension', () => {
+  const b = build(Deployment.canary());
+  const lb = { 'Fn::GetAtt': [logicalId(b.stack, b.ingress.loadBalancer), 'LoadBalancerFullName'] };
+  const dimensions = [{ Name: 'LoadBalancer', Value: lb }];
+  b.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    ComparisonOperator: 'GreaterThanThreshold',
+    Threshold: 1,
+    EvaluationPeriods: 3,
+    DatapointsToAlarm: 2,
+    TreatMissingData: 'notBreaching',
+    AlarmDescription: Match.stringLikeRegexp('5xx responses of the load balancer itself'),
+    Metrics: [
+      Match.objectLike({ Expression: LOAD_BALANCER_5XX_RATE, Label: 'Load balancer 5xx rate (%)', ReturnData: true }),
+      { Id: 'errors', MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_ELB_5XX_Count', Dimensions: dimensions }, Period: 60, Stat: 'Sum' }, ReturnData: false },
+      { Id: 'requests', MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'RequestCount', Dimensions: dimensions }, Period: 60, Stat: 'Sum' }, ReturnData: false },
+    ],
+  });
+  const svc = serviceOf(b.template);
+  expect(svc.DeploymentConfiguration.Alarms.AlarmNames).toHaveLength(3); // two target groups and the load balancer
+  expect(b.ingress.rollbackAlarmsFor(b.service)).toHaveLength(3);
+});
+
+test('an ingress with several services has no load-balancer rollback alarm (it would roll one service back for another\'s errors)', () => {
+  const b = build(Deployment.canary());
+  b.ingress.addService(new ApiService(b.stack, 'Orders', { cluster: b.cluster }), { priority: 10, pathPatterns: ['/orders/*'] });
+  const alarms = Object.values<any>(b.template.findResources('AWS::CloudWatch::Alarm'));
+  expect(alarms.filter((a) => JSON.stringify(a).includes('HTTPCode_ELB_5XX_Count'))).toEqual([]);
+  expect(alarms).toHaveLength(3); // canary: two target groups; orders (rolling): one
 });
 
 test('rollbackAlarms: false: no alarm, ECS deployment alarms stay off (and a warning with a traffic-shifting strategy)', () => {
@@ -141,20 +190,20 @@ test('rollbackAlarms: false: no alarm, ECS deployment alarms stay off (and a war
   Annotations.fromStack(b.stack).hasWarning('/Test/Api', Match.stringLikeRegexp('`rollbackAlarms: false` with `deployment` Deployment.canary\\(\\)'));
 });
 
-test('addService with a canary service: its own rule (weighted 100/0), alternate target group, alarms; the rolling default service is unchanged', () => {
+test('addService with a linear service: its own production rule (a custom resource), alternate target group, alarms; the rolling default service is unchanged', () => {
   const b = build(undefined);
   const orders = new ApiService(b.stack, 'Orders', { cluster: b.cluster, containerPort: 8080, deployment: Deployment.linear() });
   const tg = b.ingress.addService(orders, { priority: 10, pathPatterns: ['/orders/*'] });
   expect(b.ingress.targetGroupFor(orders)).toBe(tg);
   const alternate = b.ingress.alternateTargetGroupFor(orders)!;
   const t = b.template;
-  const rules = Object.entries<any>(t.findResources('AWS::ElasticLoadBalancingV2::ListenerRule'));
+  t.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
+  const rules = Object.entries<any>(t.findResources(PRODUCTION_RULE_TYPE));
   expect(rules).toHaveLength(1);
   const [ruleId, rule] = rules[0];
   expect(rule.Properties.Priority).toBe(10);
-  expect(rule.Properties.Actions[0].ForwardConfig.TargetGroups).toEqual([
-    { TargetGroupArn: { Ref: logicalId(b.stack, tg) }, Weight: 100 }, { TargetGroupArn: { Ref: logicalId(b.stack, alternate) }, Weight: 0 },
-  ]);
+  expect(rule.Properties.PathPatterns).toEqual(['/orders/*']);
+  expect(rule.Properties.TargetGroupArns).toEqual([{ Ref: logicalId(b.stack, tg) }, { Ref: logicalId(b.stack, alternate) }]);
   const services = Object.values<any>(t.findResources('AWS::ECS::Service')).map((s) => s.Properties);
   const linear = services.find((s) => s.DeploymentConfiguration.Strategy === 'LINEAR');
   expect(linear.LoadBalancers[0].AdvancedConfiguration).toEqual(expect.objectContaining({
@@ -171,7 +220,8 @@ describe('test listener', () => {
     const t = b.template;
     expect(b.ingress.testListener).toBeDefined();
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 8080, Protocol: 'HTTP' });
-    const rules = Object.entries<any>(t.findResources('AWS::ElasticLoadBalancingV2::ListenerRule'));
+    const rules = Object.entries<any>(t.findResources(PRODUCTION_RULE_TYPE));
+    expect(rules).toHaveLength(2);
     const testRule = rules.find(([, r]) => JSON.stringify(r.Properties.ListenerArn).includes('TestListener'))!;
     expect(testRule).toBeDefined();
     expect(serviceOf(t).LoadBalancers[0].AdvancedConfiguration.TestListenerRule).toEqual({ Ref: testRule[0] });
@@ -244,4 +294,30 @@ test('cdk-nag NIST 800-53 R5 (the apps run it): the rollback alarms, alternate t
   const plain = nist(build(undefined, {}, false));
   expect(nist(build(Deployment.canary()))).toEqual(plain);
   expect(nist(build(undefined))).toEqual(plain); // rolling, with its alarm
+});
+
+describe('an outage of load-balancer 503s (a production rule forwarding to a group without tasks)', () => {
+  // Three minutes of 100 requests a minute answered with 503 by the load balancer: no target
+  // was chosen, so RequestCount (requests sent to targets) and the target 5xx count have no
+  // datapoints, and HTTPCode_ELB_5XX_Count is 100 a minute.
+  const outage = Array.from({ length: 3 }, () => ({ errors: 100 as number | undefined, requests: undefined as number | undefined }));
+  const alarmOf = (b: ReturnType<typeof build>, metric: string) => {
+    const alarm = Object.values<any>(b.template.findResources('AWS::CloudWatch::Alarm')).find((a) => JSON.stringify(a).includes(metric))!.Properties;
+    const expression = alarm.Metrics.find((m: any) => m.Expression).Expression;
+    const config = { threshold: alarm.Threshold, evaluationPeriods: alarm.EvaluationPeriods, datapointsToAlarm: alarm.DatapointsToAlarm };
+    return (series: Array<Record<string, number | undefined>>) => alarmState(series.map((point) => evaluate(expression, point)), config);
+  };
+
+  test('puts the load balancer\'s rollback alarm into ALARM (its metric math over the series), where the target 5xx alarms stay OK', () => {
+    const b = build(Deployment.canary());
+    expect(alarmOf(b, 'HTTPCode_ELB_5XX_Count')(outage)).toEqual('ALARM');
+    expect(alarmOf(b, 'HTTPCode_Target_5XX_Count')(outage.map(() => ({ errors: undefined, requests: undefined })))).toEqual('OK');
+  });
+
+  test('and is quiet when the load balancer answers nothing itself, or almost nothing (1 of 1000)', () => {
+    const lb = alarmOf(build(Deployment.canary()), 'HTTPCode_ELB_5XX_Count');
+    expect(lb([{ errors: undefined, requests: 100 }, { errors: 0, requests: 100 }, { errors: undefined, requests: undefined }])).toEqual('OK');
+    expect(lb(Array.from({ length: 3 }, () => ({ errors: 1, requests: 999 })))).toEqual('OK');
+    expect(lb([{ errors: 5, requests: 95 }, { errors: 5, requests: 95 }, { errors: 0, requests: 100 }])).toEqual('ALARM'); // a canary's 5 % crashing
+  });
 });

@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { ApiService } from '@portcullis/cluster';
 import { wholeNumber } from '@portcullis/network/lib/private/validate';
 import { Construct } from 'constructs';
+import { ProductionRule, RuleAlternateTarget } from './production-rule';
 import { validateAllowedCidrs } from './validation';
 
 /**
@@ -34,8 +35,9 @@ export const ROLLBACK_ALARM = { thresholdPercent: 1, datapointsToAlarm: 2, evalu
 export interface ServiceAttachment {
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   readonly alternateTargetGroup?: elbv2.ApplicationTargetGroup;
-  readonly rule?: elbv2.ApplicationListenerRule;
-  readonly testRule?: elbv2.ApplicationListenerRule;
+  /** The production rule: a {@link ProductionRule} with traffic-shift resources, else a plain forward rule (none for the default service). */
+  readonly rule?: Construct;
+  readonly testRule?: ProductionRule;
   readonly alarms: cloudwatch.IAlarm[];
 }
 
@@ -49,8 +51,9 @@ export interface AttachOptions {
   /** Makes a second target group like the first, with this construct id. */
   readonly makeAlternate: (id: string) => elbv2.ApplicationTargetGroup;
   readonly priority: number;
-  /** The rule's conditions; none: the default service (its listener's default action). */
-  readonly conditions?: elbv2.ListenerCondition[];
+  /** The rule's path patterns and host headers; neither: the default service (its listener's default action). */
+  readonly pathPatterns?: string[];
+  readonly hostHeaders?: string[];
 }
 
 /** Validates `testListenerPort` / `testListenerCidrs`. */
@@ -73,38 +76,46 @@ export class TrafficShift {
 
   constructor(
     private readonly scope: Construct,
+    private readonly loadBalancer: elbv2.ApplicationLoadBalancer,
     private readonly listener: elbv2.ApplicationListener,
     private readonly testListener: elbv2.ApplicationListener | undefined,
   ) {}
 
-  /** Attaches a service: target group(s), rule(s), role, alarms. Returns the production rule, if any. */
-  public attach(options: AttachOptions): elbv2.ApplicationListenerRule | undefined {
+  /**
+   * Attaches a service: target group(s), rule(s), role, alarms. With traffic-shift resources
+   * (a canary, linear or blue/green deployment, or a rolling one that keeps them), the
+   * production and test rules are {@link ProductionRule}s, whose weights CloudFormation never
+   * writes after creation; otherwise a plain forward rule (none for the default service).
+   */
+  public attach(options: AttachOptions): void {
     const { id, service, targetGroup } = options;
-    const shift = service.deployment.needsTrafficShift;
-    const alternateTargetGroup = shift ? options.makeAlternate(`${id}AlternateTargetGroup`) : undefined;
-    const action = alternateTargetGroup
-      ? elbv2.ListenerAction.weightedForward([{ targetGroup, weight: 100 }, { targetGroup: alternateTargetGroup, weight: 0 }])
-      : elbv2.ListenerAction.forward([targetGroup]);
-    // The default service is the listener's default action; ECS needs a rule, so a
-    // traffic-shifting default service also gets a catch-all rule at the last priority.
-    const conditions = options.conditions ?? (shift ? [elbv2.ListenerCondition.pathPatterns(['/*'])] : undefined);
-    const rule = conditions && new elbv2.ApplicationListenerRule(this.scope, `${id || 'DefaultService'}Rule`, {
-      listener: this.listener, priority: options.priority, conditions, action,
-    });
-    let testRule: elbv2.ApplicationListenerRule | undefined;
-    if (alternateTargetGroup && this.testListener && conditions) {
-      testRule = new elbv2.ApplicationListenerRule(this.scope, `${id || 'DefaultService'}TestRule`, {
-        listener: this.testListener, priority: options.priority, conditions, action,
+    const shift = service.deployment.usesTrafficShiftResources;
+    const byRule = options.pathPatterns !== undefined || options.hostHeaders !== undefined;
+    const name = id || 'DefaultService';
+    let rule: Construct | undefined;
+    let testRule: ProductionRule | undefined;
+    let alternateTargetGroup: elbv2.ApplicationTargetGroup | undefined;
+    let alternateTarget: ecs.IAlternateTarget | undefined;
+    if (shift) {
+      alternateTargetGroup = options.makeAlternate(`${id}AlternateTargetGroup`);
+      // The default service is the listener's default action; ECS needs a rule, so a
+      // traffic-shifting default service also gets a catch-all rule at the last priority.
+      const conditions = byRule ? { pathPatterns: options.pathPatterns, hostHeaders: options.hostHeaders } : { pathPatterns: ['/*'] };
+      const rules = { loadBalancer: this.loadBalancer, priority: options.priority, targetGroup, alternateTargetGroup, ...conditions };
+      const production = new ProductionRule(this.scope, `${name}Rule`, { ...rules, listener: this.listener });
+      if (this.testListener) testRule = new ProductionRule(this.scope, `${name}TestRule`, { ...rules, listener: this.testListener });
+      alternateTarget = new RuleAlternateTarget(alternateTargetGroup, this.ecsRole(), production, testRule);
+      rule = production;
+    } else if (byRule) {
+      const conditions: elbv2.ListenerCondition[] = [];
+      if (options.pathPatterns?.length) conditions.push(elbv2.ListenerCondition.pathPatterns(options.pathPatterns));
+      if (options.hostHeaders?.length) conditions.push(elbv2.ListenerCondition.hostHeaders(options.hostHeaders));
+      rule = new elbv2.ApplicationListenerRule(this.scope, `${name}Rule`, {
+        listener: this.listener, priority: options.priority, conditions, action: elbv2.ListenerAction.forward([targetGroup]),
       });
     }
-    const alternateTarget = alternateTargetGroup && rule ? new ecs.AlternateTarget(`${id || 'DefaultService'}AlternateTarget`, {
-      alternateTargetGroup,
-      productionListener: ecs.ListenerRuleConfiguration.applicationListenerRule(rule),
-      testListener: testRule && ecs.ListenerRuleConfiguration.applicationListenerRule(testRule),
-      role: this.ecsRole(),
-    }) : undefined;
     service.attachToTargetGroup(targetGroup, rule ?? this.listener, alternateTarget);
-    if (rule && !options.conditions) service.service.node.addDependency(this.listener);
+    if (rule && !byRule) service.service.node.addDependency(this.listener);
 
     const alarms: cloudwatch.IAlarm[] = [];
     if (service.rollbackAlarms) {
@@ -113,7 +124,11 @@ export class TrafficShift {
       alarms.forEach((alarm) => service.addRollbackAlarm(alarm));
     }
     if (!this.attachments.has(service)) this.attachments.set(service, { targetGroup, alternateTargetGroup, rule, testRule, alarms });
-    return rule;
+  }
+
+  /** The services attached so far. */
+  public services(): ApiService[] {
+    return [...this.attachments.keys()];
   }
 
   /** What was created for `service`, if it is attached. */
@@ -187,3 +202,48 @@ function rollbackAlarm(scope: Construct, id: string, targetGroup: elbv2.Applicat
   });
   return alarm;
 }
+
+/**
+ * The load balancer's own 5xx rate, `100 * ELB5xx / (ELB5xx + RequestCount)`, above 1 % in 2
+ * of 3 one-minute periods: the 502s of tasks that crash or reset connections, the 504s of
+ * tasks that time out and the 503s of a rule forwarding to a target group without healthy
+ * targets, none of which reach the target 5xx count (HTTPCode_ELB_5XX_Count "does not include
+ * any response codes generated by the targets"). Requests answered by the load balancer before
+ * it chose a target are not in RequestCount, hence the sum in the denominator: a load balancer
+ * answering every request with 503 is at 100 %, not at no data. Its only dimension is the load
+ * balancer, so it can only speak for an ingress with one service.
+ * Metrics: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+ */
+export function loadBalancerRollbackAlarm(scope: Construct, id: string, loadBalancer: elbv2.ApplicationLoadBalancer, service: ApiService): cloudwatch.Alarm {
+  const period = ROLLBACK_ALARM.period;
+  const rate = new cloudwatch.MathExpression({
+    expression: LOAD_BALANCER_5XX_RATE,
+    usingMetrics: {
+      errors: loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period, statistic: 'Sum' }),
+      requests: loadBalancer.metrics.requestCount({ period, statistic: 'Sum' }),
+    },
+    label: 'Load balancer 5xx rate (%)',
+    period,
+  });
+  const alarm = rate.createAlarm(scope, id, {
+    alarmDescription: `Rollback alarm of the ECS service ${service.node.path}: 5xx responses of the load balancer itself (502/503/504: tasks crashing, timing out, or no healthy target) above ${ROLLBACK_ALARM.thresholdPercent} % of requests ` +
+      `in ${ROLLBACK_ALARM.datapointsToAlarm} of ${ROLLBACK_ALARM.evaluationPeriods} minutes; in ALARM during a deployment, ECS rolls the deployment back`,
+    threshold: ROLLBACK_ALARM.thresholdPercent,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: ROLLBACK_ALARM.evaluationPeriods,
+    datapointsToAlarm: ROLLBACK_ALARM.datapointsToAlarm,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  Validations.of(alarm).acknowledge({
+    id: 'NIST.800.53.R5-CloudWatchAlarmAction',
+    reason: 'A deployment rollback alarm: ECS reads its state during deployments and rolls back; it needs no alarm action (notify on it, or use @portcullis/monitoring, if you want to be told)',
+  });
+  return alarm;
+}
+
+/**
+ * The load balancer's 5xx rate in percent: ELB-generated 5xx over all requests (those the load
+ * balancer answered itself plus those it sent to a target); 0 when there were none.
+ */
+export const LOAD_BALANCER_5XX_RATE = 'IF(FILL(errors, 0) > 0, 100 * FILL(errors, 0) / (FILL(errors, 0) + FILL(requests, 0)), 0)';
+

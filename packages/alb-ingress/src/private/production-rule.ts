@@ -1,0 +1,111 @@
+import * as path from 'path';
+import { Aws, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Validations } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { Construct, IConstruct } from 'constructs';
+import type { RuleProperties } from './production-rule-handler';
+
+/** The CloudFormation type of the rule (`portcullis-audit diff` knows it: its updates keep the live weights). */
+export const PRODUCTION_RULE_TYPE = 'Custom::PortcullisProductionListenerRule';
+
+/** Props of a {@link ProductionRule}. */
+export interface ProductionRuleProps {
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly listener: elbv2.ApplicationListener;
+  readonly priority: number;
+  readonly pathPatterns?: string[];
+  readonly hostHeaders?: string[];
+  /** The service's target group (registered) and its alternate. */
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  readonly alternateTargetGroup: elbv2.ApplicationTargetGroup;
+}
+
+/**
+ * A listener rule forwarding to a service's two target groups whose weights belong to ECS:
+ * a custom resource (handler in ./production-rule-handler) instead of an
+ * AWS::ElasticLoadBalancingV2::ListenerRule, because CloudFormation writes a ListenerRule's
+ * whole action, weights included, whenever it creates, replaces or updates it, which sends
+ * all traffic back to the first group after ECS moved it to the other one (aws-cdk#36649).
+ */
+export class ProductionRule extends Construct {
+  /** The rule's ARN (the custom resource's physical id). */
+  public readonly ruleArn: string;
+
+  constructor(scope: Construct, id: string, props: ProductionRuleProps) {
+    super(scope, id);
+    const provider = CustomResourceProvider.getOrCreateProvider(this, PRODUCTION_RULE_TYPE, {
+      codeDirectory: path.join(__dirname, 'production-rule-handler'),
+      runtime: CustomResourceProviderRuntime.NODEJS_22_X,
+      description: 'Portcullis: owns the ALB listener rules whose forward weights ECS shifts (canary, linear, blue/green); keeps the live weights on every update',
+    });
+    const lbFullName = props.loadBalancer.loadBalancerFullName;
+    const arn = (resource: string) => `arn:${Aws.PARTITION}:elasticloadbalancing:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}/${lbFullName}/*`;
+    provider.addToRolePolicy({ Effect: 'Allow', Action: ['elasticloadbalancing:CreateRule'], Resource: [arn('listener'), arn('listener-rule')] });
+    provider.addToRolePolicy({
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:ModifyRule', 'elasticloadbalancing:SetRulePriorities', 'elasticloadbalancing:DeleteRule'],
+      Resource: [arn('listener-rule')],
+    });
+    provider.addToRolePolicy({ Effect: 'Allow', Action: ['elasticloadbalancing:DescribeRules'], Resource: ['*'] });
+    acknowledgeProvider(provider);
+
+    const properties: RuleProperties = {
+      ListenerArn: props.listener.listenerArn,
+      Priority: props.priority as unknown as string, // CloudFormation hands every value to the handler as a string
+      ...(props.pathPatterns?.length ? { PathPatterns: props.pathPatterns } : {}),
+      ...(props.hostHeaders?.length ? { HostHeaders: props.hostHeaders } : {}),
+      TargetGroupArns: [props.targetGroup.targetGroupArn, props.alternateTargetGroup.targetGroupArn],
+    };
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: PRODUCTION_RULE_TYPE,
+      properties,
+    });
+    this.ruleArn = resource.ref;
+    // Both groups are associated with the load balancer through this rule (ECS refuses a
+    // target group without a load balancer), and their metrics need the load balancer.
+    props.targetGroup.registerListener(props.listener, this);
+    props.alternateTargetGroup.registerListener(props.listener, this);
+  }
+}
+
+/** An alternate target for ECS whose production (and test) rule is a {@link ProductionRule}. */
+export class RuleAlternateTarget implements ecs.IAlternateTarget {
+  constructor(
+    private readonly alternateTargetGroup: elbv2.ApplicationTargetGroup,
+    private readonly role: { readonly roleArn: string },
+    private readonly productionRule: ProductionRule,
+    private readonly testRule?: ProductionRule,
+  ) {}
+
+  public bind(_scope: IConstruct): ecs.AlternateTargetConfig {
+    return {
+      alternateTargetGroupArn: this.alternateTargetGroup.targetGroupArn,
+      roleArn: this.role.roleArn,
+      productionListenerRule: this.productionRule.ruleArn,
+      testListenerRule: this.testRule?.ruleArn,
+    };
+  }
+}
+
+/** Providers already acknowledged (one per stack, shared by every ingress of the stack). */
+const ACKNOWLEDGED = new WeakSet<CustomResourceProvider>();
+
+/**
+ * The policy-pack findings of the provider Lambda and its role, acknowledged once per stack
+ * with their reasons.
+ */
+function acknowledgeProvider(provider: CustomResourceProvider): void {
+  if (ACKNOWLEDGED.has(provider)) return;
+  ACKNOWLEDGED.add(provider);
+  const once = 'Runs only when CloudFormation creates, updates or deletes a production listener rule of this stack';
+  const acks: Array<[string, string]> = [
+    ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'aws-cdk-lib\'s custom-resource provider role: CloudWatch Logs writes of its own function only'],
+    ['AwsSolutions-IAM5[Resource::*]', 'elasticloadbalancing:DescribeRules has no resource-level permissions (Service Authorization Reference); every write action is scoped to the rules of this stack\'s load balancers'],
+    ['NIST.800.53.R5-LambdaConcurrency', once],
+    ['NIST.800.53.R5-LambdaDLQ', `${once}; CloudFormation reports its failure`],
+    ['NIST.800.53.R5-LambdaInsideVPC', `${once}; it calls only the Elastic Load Balancing API`],
+  ];
+  for (const [id, reason] of acks) Validations.of(provider).acknowledge({ id, reason });
+}

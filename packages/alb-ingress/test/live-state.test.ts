@@ -1,0 +1,110 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { UpdateSafety } from '@portcullis/audit';
+import { ApiService, Capacity, Deployment, FargateCluster } from '@portcullis/cluster';
+import { Network } from '@portcullis/network';
+import { AlbIngress } from '../src';
+import { LiveState } from './live-state';
+
+// Day 2 of a traffic-shifting service: the stack is deployed, ECS has finished one canary
+// deployment (the production rules now forward 0/100: the tasks are in the alternate group),
+// and then the stack is updated. Every change the issue lists must leave each production rule
+// forwarding only to a target group that has the tasks; a change that cannot must fail
+// `portcullis-audit diff` (UpdateSafety) naming the rule or group.
+
+interface Shape {
+  readonly deployment?: Deployment;
+  readonly https?: boolean;
+  readonly containerPort?: number;
+  readonly targetGroupPort?: number;
+  readonly capacity?: Capacity;
+  /** An addService service (canary) with these paths and host headers. */
+  readonly orders?: { readonly pathPatterns?: string[]; readonly hostHeaders?: string[]; readonly priority?: number };
+}
+
+function template(shape: Shape): any {
+  const stack = new Stack(new App(), 'Api', { env: { account: '123456789012', region: 'us-east-1' } });
+  const network = new Network(stack, 'Network');
+  const cluster = new FargateCluster(stack, 'Cluster', { network });
+  const service = new ApiService(stack, 'Service', {
+    cluster, deployment: shape.deployment ?? Deployment.canary(), containerPort: shape.containerPort, capacity: shape.capacity,
+  });
+  const certificate = shape.https ? acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/abc') : undefined;
+  const ingress = new AlbIngress(stack, 'Ingress', { network, service, certificate, targetGroupPort: shape.targetGroupPort });
+  if (shape.orders) {
+    const orders = new ApiService(stack, 'Orders', { cluster, deployment: Deployment.canary() });
+    ingress.addService(orders, { priority: shape.orders.priority ?? 10, pathPatterns: shape.orders.pathPatterns, hostHeaders: shape.orders.hostHeaders });
+  }
+  return Template.fromStack(stack).toJSON();
+}
+
+/** Deploys `before`, lets ECS shift the traffic once, then deploys `after`. */
+async function dayTwo(before: Shape, after: Shape) {
+  const live = new LiveState();
+  const first = template(before);
+  await live.deploy(first);
+  expect(live.rulesWithoutTasks()).toEqual([]);
+  live.ecsDeployment();
+  expect(live.rulesWithoutTasks()).toEqual([]); // the swap itself is fine: the tasks moved with the traffic
+  const second = template(after);
+  live.elb.calls.length = 0;
+  await live.deploy(second);
+  return { live, report: UpdateSafety.compare(first, second) };
+}
+
+const ORDERS = { pathPatterns: ['/orders/*'] };
+
+test.each<[string, Shape, Shape]>([
+  ['adding HTTPS (the production rules move to the new 443 listener with their live weights)', { orders: ORDERS }, { orders: ORDERS, https: true }],
+  ['changing containerPort with targetGroupPort kept at the old port (the target groups stay)', { orders: ORDERS }, { orders: ORDERS, containerPort: 8080, targetGroupPort: 80 }],
+  ['switching capacity on-demand -> Spot', { orders: ORDERS }, { orders: ORDERS, capacity: Capacity.spot() }],
+  ['switching capacity Spot -> on-demand', { orders: ORDERS, capacity: Capacity.spot() }, { orders: ORDERS, capacity: Capacity.onDemand() }],
+  ['changing an addService rule\'s paths and host headers', { orders: ORDERS }, { orders: { pathPatterns: ['/orders', '/orders/*'], hostHeaders: ['api.example.com'] } }],
+  ['canary -> rolling that keeps the traffic-shift resources', { orders: ORDERS }, { orders: ORDERS, deployment: Deployment.rolling({ keepTrafficShiftResources: true }) }],
+  ['rolling (kept resources) -> blue/green', { orders: ORDERS, deployment: Deployment.rolling({ keepTrafficShiftResources: true }) }, { orders: ORDERS, deployment: Deployment.blueGreen() }],
+  ['canary -> linear', { orders: ORDERS }, { orders: ORDERS, deployment: Deployment.linear() }],
+])('from a swapped (0/100) stack, %s: every production rule still forwards only to the group with the tasks, and the diff passes', async (_, before, after) => {
+  const { live, report } = await dayTwo(before, after);
+  expect(live.rulesWithoutTasks()).toEqual([]);
+  expect(live.elb.rules.length).toBeGreaterThan(0);
+  expect(report.breaking.map((f) => `${f.logicalId} ${f.change}: ${f.reasons.join('; ')}`)).toEqual([]);
+});
+
+test('adding HTTPS writes no weights: the new rules copy the live ones (0/100) and the old rules are deleted after the update', async () => {
+  const { live } = await dayTwo({}, { https: true });
+  const creates = live.elb.calls.filter((c) => c.startsWith('CreateRule'));
+  expect(creates).toHaveLength(1);
+  expect(creates[0]).toMatch(/=0,.*=100$/);
+  expect(live.elb.calls.filter((c) => c.startsWith('DeleteRule'))).toHaveLength(1);
+  expect(live.elb.calls.filter((c) => c.startsWith('ModifyRule'))).toEqual([]);
+});
+
+test('changing an addService rule\'s paths modifies its conditions only, never its forward action', async () => {
+  const { live } = await dayTwo({ orders: ORDERS }, { orders: { pathPatterns: ['/v2/orders/*'] } });
+  expect(live.elb.calls.filter((c) => c.startsWith('ModifyRule'))).toEqual([expect.stringMatching(/\(conditions only\)$/)]);
+  expect(live.elb.calls.filter((c) => c.startsWith('CreateRule') || c.startsWith('DeleteRule'))).toEqual([]);
+});
+
+test.each<[string, Shape, Shape, Array<[string, string]>]>([
+  ['changing containerPort without targetGroupPort: both target groups are replaced (Port is create-only)',
+    {}, { containerPort: 8080 },
+    [['AWS::ElasticLoadBalancingV2::TargetGroup', 'REPLACE'], ['AWS::ElasticLoadBalancingV2::TargetGroup', 'REPLACE']]],
+  ['changing an addService rule\'s priority: its target groups and rule carry the priority in their ids, so new ones replace them',
+    { orders: ORDERS }, { orders: { ...ORDERS, priority: 20 } },
+    [['AWS::ElasticLoadBalancingV2::TargetGroup', 'REMOVE'], ['AWS::ElasticLoadBalancingV2::TargetGroup', 'REMOVE'], ['Custom::PortcullisProductionListenerRule', 'REMOVE']]],
+  ['canary -> rolling that drops the traffic-shift resources: the listener\'s default action goes back to the first group',
+    {}, { deployment: Deployment.rolling() },
+    [['AWS::ElasticLoadBalancingV2::TargetGroup', 'REMOVE'], ['Custom::PortcullisProductionListenerRule', 'REMOVE']]],
+])('from a swapped (0/100) stack, %s: the diff fails on what carries the live traffic', async (_, before, after, expected) => {
+  const { report } = await dayTwo(before, after);
+  const breaking = report.breaking
+    .filter((f) => f.resourceType !== 'AWS::CloudWatch::Alarm' && f.resourceType !== 'AWS::IAM::Role')
+    .map((f) => [f.resourceType, f.change]);
+  expect(breaking.sort()).toEqual([...expected].sort());
+});
+
+test('changing containerPort without targetGroupPort: the production rule follows the new, empty groups (the reason the diff fails)', async () => {
+  const { live } = await dayTwo({}, { containerPort: 8080 });
+  expect(live.rulesWithoutTasks()).toHaveLength(1);
+});
