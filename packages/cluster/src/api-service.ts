@@ -135,7 +135,10 @@ export interface ApiServiceProps {
   readonly maxHealthyPercent?: number;
   /**
    * Deployment circuit breaker with rollback: a deployment whose tasks keep failing is
-   * stopped and rolled back.
+   * stopped and rolled back. Kept with every `deployment`; AWS documents it for rolling (and,
+   * in the developer guide, blue/green) deployments, and the deployment alarms
+   * (`rollbackAlarms`) as the rollback of canary and linear ones: see the README's "The circuit
+   * breaker with canary, linear and blue/green".
    *
    * @default true
    */
@@ -514,6 +517,13 @@ export class ApiService extends Construct implements ec2.IConnectable {
     // default routes (NAT) exist or, without internet egress, after the VPC endpoints; else the
     // first tasks fail with CannotPullContainerError and the circuit breaker fails the create.
     for (const subnet of subnets.subnets ?? []) service.node.addDependency(subnet.internetConnectivityEstablished);
+    // With IPv6, the subnets' /64s too: on create the first tasks start once their subnets have
+    // IPv6 (a task ENI in a dual-stack subnet gets an IPv6 address when the account's ECS
+    // setting dualStackIPv6 is on: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html),
+    // and on delete (or when `ipv6` is turned off) the service drains before the blocks are
+    // disassociated, which cannot happen while task ENIs hold addresses from them.
+    const ipv6Established = props.cluster.network.ipv6Established;
+    if (ipv6Established) service.node.addDependency(ipv6Established);
     if (settings.isolated) {
       for (const child of props.cluster.vpc.node.children) {
         if (child instanceof ec2.InterfaceVpcEndpoint || child instanceof ec2.GatewayVpcEndpoint) service.node.addDependency(child);

@@ -352,6 +352,10 @@ test('property: random valid services synthesize; tasks get public IPs only on a
         if (r.Properties.DestinationIpv6CidrBlock) expect(r.Properties.EgressOnlyInternetGatewayId).toBeDefined();
       }
       expect(Object.values<any>(json.Resources).filter((r) => r.Type === 'AWS::EC2::EgressOnlyInternetGateway').length).toBe(ipv6 ? 1 : 0);
+      // IPv6: the service waits for (and on delete goes before) every IPv6 block of the VPC and its subnets
+      const ipv6Blocks = Object.keys(json.Resources).filter((id) => ['AWS::EC2::SubnetCidrBlock', 'AWS::EC2::VPCCidrBlock'].includes(json.Resources[id].Type));
+      expect(ipv6Blocks.length > 0).toBe(ipv6);
+      expect(svc.DependsOn ?? []).toEqual(expect.arrayContaining(ipv6Blocks));
       // the exposure rules: only what the explicit opt-outs raise (public tasks, no circuit
       // breaker), and ECS2 for a service behind a load balancer that no alarm watches (this test
       // attaches it by hand, without AlbIngress's rollback alarms); Spot, Graviton and IPv6 add
@@ -543,6 +547,27 @@ describe('first deploy: tasks start only once they can pull and log', () => {
     expect(routes).toHaveLength(2);
     const svc = Object.values<any>(template.findResources('AWS::ECS::Service'))[0];
     expect(svc.DependsOn).toEqual(expect.arrayContaining(routes));
+  });
+
+  test.each(['fargate', 'ec2'])('IPv6 (%s): the service waits for the VPC block and every subnet\'s /64 (F7: tasks start with IPv6; on delete the service drains before the blocks go)', (kind) => {
+    const stack = new Stack(new App(), 'Test');
+    const network = new Network(stack, 'Network', { ipv6: true });
+    const cluster = kind === 'ec2' ? new Ec2Cluster(stack, 'Cluster', { network }) : new FargateCluster(stack, 'Cluster', { network });
+    new ApiService(stack, 'Api', { cluster });
+    const template = Template.fromStack(stack);
+    const subnetBlocks = Object.keys(template.findResources('AWS::EC2::SubnetCidrBlock'));
+    const vpcBlocks = Object.keys(template.findResources('AWS::EC2::VPCCidrBlock'));
+    expect(subnetBlocks.filter((id) => /PrivateSubnet/.test(id))).toHaveLength(2);
+    expect(vpcBlocks).toHaveLength(1);
+    const svc = Object.values<any>(template.findResources('AWS::ECS::Service'))[0];
+    expect(svc.DependsOn).toEqual(expect.arrayContaining([...subnetBlocks, ...vpcBlocks]));
+  });
+
+  test('without IPv6 the service depends on no IPv6 block (there is none)', () => {
+    const { template } = fargate();
+    expect(Object.keys(template.findResources('AWS::EC2::SubnetCidrBlock'))).toEqual([]);
+    const svc = Object.values<any>(template.findResources('AWS::ECS::Service'))[0];
+    expect((svc.DependsOn as string[]).filter((d) => /Ipv6/.test(d))).toEqual([]);
   });
 
   test('Egress.none(): the service waits for every VPC endpoint (S3, ECR api and dkr, logs)', () => {

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -283,4 +285,18 @@ describe('rolling: `Strategy: ROLLING` always; keepTrafficShiftResources keeps t
     behindAlb(plain, false);
     Annotations.fromStack(plain.stack).hasNoWarning('/Test/Api', Match.stringLikeRegexp('alternate target'));
   });
+});
+
+test('F10: the circuit breaker is kept with every strategy (the README states what AWS documents and why), and circuitBreaker: false drops it for each', () => {
+  for (const make of [() => Deployment.rolling(), () => Deployment.canary(), () => Deployment.linear(), () => Deployment.blueGreen()]) {
+    const on = fargate({ deployment: make() });
+    behindAlb(on, make().usesTrafficShiftResources);
+    expect([String(make()), serviceProps(on.stack).DeploymentConfiguration.DeploymentCircuitBreaker]).toEqual([String(make()), { Enable: true, Rollback: true }]);
+    const off = fargate({ deployment: make(), circuitBreaker: false });
+    behindAlb(off, make().usesTrafficShiftResources);
+    expect(serviceProps(off.stack).DeploymentConfiguration.DeploymentCircuitBreaker).toBeUndefined();
+  }
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  expect(readme).toContain('https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentCircuitBreaker.html');
+  expect(readme).toContain('https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-failure-detection.html');
 });
