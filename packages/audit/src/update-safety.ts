@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { assemblyStacks, readTemplate } from './private/assembly';
 import { CLIENT_FACING, clientImpact } from './private/client-impact';
 import type * as analysis from './private/replacement-analysis';
+import type * as trafficShift from './private/traffic-shift';
 import { checkTemplateShape } from './private/template-shape';
 
 /** What an update does to a resource that already exists. */
@@ -16,6 +17,13 @@ export enum UpdateChange {
   REMOVE = 'REMOVE',
   /** A stack only the new cloud assembly has (`compareAssemblies` only): always a note. */
   ADD_STACK = 'ADD_STACK',
+  /**
+   * Updated in place (same physical id). Reported only where an in-place write matters: the
+   * production and test listener rules of a traffic-shifting ECS service (CloudFormation writes
+   * the template's weights back over ECS's), the service losing its `AdvancedConfiguration`,
+   * and `Custom::PortcullisProductionListenerRule` (a note: it keeps the live weights).
+   */
+  UPDATE = 'UPDATE',
 }
 
 /** Options of {@link UpdateSafety.compare} and {@link UpdateSafety.compareAssemblies}. */
@@ -177,6 +185,26 @@ export class UpdateSafety {
   }
 
   /**
+   * The template as ECS leaves it after a traffic-shifting deployment (canary, linear,
+   * blue/green), to test an update from the live state: a copy in which every production
+   * listener rule (an `AWS::ElasticLoadBalancingV2::ListenerRule` named by a service's
+   * `LoadBalancers[].AdvancedConfiguration.ProductionListenerRule`) forwards weight 0 to the
+   * service's `TargetGroupArn` and 100 to its `AlternateTargetGroupArn`. The rule carries
+   * `portcullis:live-weights` metadata, so `compare(swapped, after)` knows its weights are the
+   * live ones and judges the same writes as from the deployed template (a weight that differs
+   * only because ECS moved it is not a change). `Custom::PortcullisProductionListenerRule`
+   * rules hold no weights in the template and are left as they are.
+   *
+   * @param template a deployed template (the parsed JSON)
+   * @throws when `template` is not a template, has no traffic-shifting service with a
+   * production rule, or a production rule has no weighted forward to both groups
+   */
+  public static swapProductionWeights(template: any): any {
+    checkTemplateShape(template, 'UpdateSafety.swapProductionWeights: `template`');
+    return shifts().swapProductionWeights(template, 'UpdateSafety.swapProductionWeights: `template`');
+  }
+
+  /**
    * Acknowledges, in the template, that replacing or removing this resource is intended:
    * adds `{ 'portcullis:update-safety': { allowReplacement: true, reason } }` to the metadata
    * of `scope` (a CfnResource) or of its default child (e.g. the `AWS::EC2::EIP` of an L2).
@@ -211,6 +239,14 @@ function analyzer(): typeof analysis {
   return analysisModule;
 }
 
+let trafficShiftModule: typeof trafficShift | undefined;
+/** The traffic-shift analysis (it uses cloudformation-diff too) loads on first use only. */
+function shifts(): typeof trafficShift {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load in a synchronous API
+  trafficShiftModule ??= require('./private/traffic-shift') as typeof trafficShift;
+  return trafficShiftModule;
+}
+
 function allowList(options: UpdateSafetyOptions): string[] {
   return (options.allow ?? []).map((a) => String(a).trim()).filter((a) => a !== '');
 }
@@ -227,9 +263,24 @@ function allowed(allow: string[], stackNames: string[], ids: string[]): string |
 
 function compareTemplates(before: any, after: any, stack: string | undefined, stackNames: string[], allow: string[], warnings: string[]): UpdateSafetyFinding[] {
   const newResources = after?.Resources ?? {};
-  return analyzer().analyze(before, after).map((c) => {
-    const change = UpdateChange[c.change];
+  const changes = analyzer().analyze(before, after);
+  // the resource verdicts, then the traffic-shift ones over them (a rule ECS shifts traffic on is breaking even when updated in place)
+  const merged = new Map(changes.map((c) => {
     const { breaksClients, impact } = clientImpact(c.resourceType, c.change, c.retained);
+    return [c.logicalId, { logicalId: c.logicalId, resourceType: c.resourceType, change: c.change, reasons: c.reasons, breaksClients, impact }];
+  }));
+  for (const t of shifts().trafficShiftFindings(before, after, changes)) {
+    const base = merged.get(t.logicalId);
+    merged.set(t.logicalId, {
+      logicalId: t.logicalId,
+      resourceType: base?.resourceType ?? t.resourceType,
+      change: base?.change ?? t.change,
+      reasons: [...new Set([...(base?.reasons ?? []), ...t.reasons])],
+      breaksClients: t.breaking || (base?.breaksClients ?? false),
+      impact: !base || t.breaking || !base.breaksClients ? t.impact : base.impact,
+    });
+  }
+  return [...merged.values()].map((c) => {
     let acknowledgement = allowed(allow, stackNames, [c.logicalId]);
     const meta = newResources[c.logicalId]?.Metadata?.[UpdateSafety.METADATA_KEY];
     if (!acknowledgement && meta && typeof meta === 'object' && meta.allowReplacement === true) {
@@ -240,10 +291,10 @@ function compareTemplates(before: any, after: any, stack: string | undefined, st
       stack,
       logicalId: c.logicalId,
       resourceType: c.resourceType,
-      change,
+      change: UpdateChange[c.change],
       reasons: c.reasons,
-      breaksClients,
-      impact,
+      breaksClients: c.breaksClients,
+      impact: c.impact,
       acknowledged: acknowledgement !== undefined,
       acknowledgement,
     };

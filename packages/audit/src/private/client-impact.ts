@@ -77,7 +77,8 @@ const NOTES: Record<string, string> = {
 };
 
 /** Whether the change breaks users, and why, in words. */
-export function clientImpact(type: string, change: 'REPLACE' | 'MAY_REPLACE' | 'REMOVE', retained: boolean): { breaksClients: boolean; impact: string } {
+export function clientImpact(type: string, change: 'UPDATE' | 'REPLACE' | 'MAY_REPLACE' | 'REMOVE', retained: boolean): { breaksClients: boolean; impact: string } {
+  if (change === 'UPDATE') return { breaksClients: false, impact: 'updated in place (same physical id)' };
   const known = CLIENT_FACING[type];
   const retainedNote = retained ? ' (DeletionPolicy Retain: the resource is kept, but the stack no longer manages it)' : '';
   if (known) {

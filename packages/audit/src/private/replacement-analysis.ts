@@ -13,7 +13,8 @@
 //    `Ref`, `Fn::GetAtt` or `Fn::Sub` is replaced too, transitively.
 import * as cfnDiff from '@aws-cdk/cloudformation-diff';
 
-export type Change = 'REPLACE' | 'MAY_REPLACE' | 'REMOVE';
+/** UPDATE: written in place; reported only by the traffic-shift analysis (traffic-shift.ts), never by `analyze`. */
+export type Change = 'UPDATE' | 'REPLACE' | 'MAY_REPLACE' | 'REMOVE';
 
 export interface ResourceChange {
   readonly logicalId: string;
@@ -182,7 +183,7 @@ export function referencesIn(value: any, out: Set<string> = new Set()): Set<stri
 
 // --- the analysis ---------------------------------------------------------------------------
 
-const STRENGTH: Record<Change, number> = { MAY_REPLACE: 1, REPLACE: 2, REMOVE: 3 };
+const STRENGTH: Record<Change, number> = { UPDATE: 0, MAY_REPLACE: 1, REPLACE: 2, REMOVE: 3 };
 
 /** The replaced and removed resources of one stack update, in logical-id order. */
 export function analyze(before: any, after: any): ResourceChange[] {
