@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { LEAN_PRESET_CONTEXT, readReferenceContext } from '@portcullis-apps/reference-kit';
-import { AppUnderTest, describeAlbDeployments, describeLeanPreset, describeMonitoring } from '@portcullis-apps/reference-kit/lib/testing';
+import { AppUnderTest, describeAlbDeployments, describeLeanPreset, describeMonitoring, HTTPS_CONTEXTS, redirectOnlyProblems } from '@portcullis-apps/reference-kit/lib/testing';
 import { CostEstimator, ExposureChecks } from '@portcullis/audit';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { AlbIngress } from '@portcullis/alb-ingress';
@@ -138,6 +138,25 @@ describe('every egress strategy the README lists synthesizes with no unacknowled
     expect(new AwsSolutionsChecks().validateScope(s).violations).toEqual([]);
     expect(new NIST80053R5Checks().validateScope(s).violations).toEqual([]);
     expect(new ExposureChecks().validateScope(s).violations).toEqual([]);
+  });
+});
+
+describe('HTTPS: both documented options synthesize with no unacknowledged policy finding (F3)', () => {
+  // Before issue 22 both failed `cdk synth` on NIST.800.53.R5-ELBv2ACMCertificateRequired: the
+  // port-80 listener has no certificate. It only redirects to 443, the acknowledgement's reason.
+  test.each(HTTPS_CONTEXTS.map(([name, context]) => [name, context] as const))('%s', (_, context) => {
+    const app = new App({ context: { ...context } });
+    const s = new FargateAlbApiStack(app, 'FargateAlbApi', readReferenceContext(app));
+    expect(new AwsSolutionsChecks().validateScope(s).violations).toEqual([]);
+    expect(new NIST80053R5Checks().validateScope(s).violations).toEqual([]);
+    expect(new ExposureChecks().validateScope(s).violations).toEqual([]);
+    const t = Template.fromStack(s);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
+    expect(redirectOnlyProblems(t.toJSON())).toEqual([]);
+  });
+
+  test('without a certificate the port-80 listener serves the API (the other acknowledgement), so the redirect check refuses it', () => {
+    expect(redirectOnlyProblems(template.toJSON())).not.toEqual([]);
   });
 });
 

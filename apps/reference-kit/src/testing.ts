@@ -328,6 +328,41 @@ export function describeLeanPreset<S extends AppStackUnderTest>(subject: AppUnde
 }
 
 /**
+ * The HTTPS rows of the ALB apps' context tables with the values of the review's commands
+ * (`cdk synth -c certificateArn=...`, `-c domainName=... -c hostedZoneId=...`; F3).
+ */
+export const HTTPS_CONTEXTS: ReadonlyArray<readonly [string, Readonly<Record<string, string>>]> = [
+  ['certificateArn', { certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000' }],
+  ['domainName + hostedZoneId', { domainName: 'api.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' }],
+];
+
+/**
+ * Why a template's port-80 listener is not redirect-only ([] = it is): its default action must
+ * be a permanent redirect to HTTPS 443 and no listener rule may forward from it. This is what the
+ * acknowledgement of NIST.800.53.R5-ELBv2ACMCertificateRequired on it says.
+ */
+export function redirectOnlyProblems(template: any): string[] {
+  const resources: Record<string, any> = template.Resources ?? {};
+  const http = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::ElasticLoadBalancingV2::Listener' && r.Properties?.Port === 80);
+  if (http.length !== 1) return [`expected one port-80 listener, found ${http.length}`];
+  const [id, listener] = http[0];
+  const problems: string[] = [];
+  const actions = listener.Properties.DefaultActions ?? [];
+  if (actions.length !== 1 || actions[0].Type !== 'redirect' || actions[0].RedirectConfig?.Protocol !== 'HTTPS'
+    || actions[0].RedirectConfig?.Port !== '443' || actions[0].RedirectConfig?.StatusCode !== 'HTTP_301') {
+    problems.push(`${id}: the default action is not one permanent redirect to HTTPS 443: ${JSON.stringify(actions)}`);
+  }
+  for (const [ruleId, rule] of Object.entries(resources)) {
+    if (rule.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule' && refOf(rule.Properties?.ListenerArn) === id) problems.push(`${ruleId}: a listener rule on the port-80 listener`);
+    // a custom resource that manages a rule names the listener in its properties
+    if (/^(Custom::|AWS::CloudFormation::CustomResource$)/.test(rule.Type) && JSON.stringify(rule.Properties ?? {}).includes(`{"Ref":"${id}"}`)) {
+      problems.push(`${ruleId}: a custom resource (${rule.Type}) on the port-80 listener`);
+    }
+  }
+  return problems;
+}
+
+/**
  * The "What a change replaces" row every app publishes for updating a stack deployed before
  * issue 22's alarm fixes: the topic policy admits CloudWatch (F2), the key goes with the stack (F9).
  */
