@@ -42,7 +42,7 @@ export interface ExposureRule {
  * The Portcullis exposure rules: what a public API in private subnets must never have
  * (public tasks, all-protocol or over-wide security groups, public "private" subnets,
  * never-expiring logs, no deployment rollback (no circuit breaker, or no rollback alarms behind a load balancer), IMDSv1 or unencrypted launch templates,
- * unlogged HTTP API stages, public VPC links).
+ * unlogged HTTP API stages, public VPC links, alarms whose SNS topic policy does not let CloudWatch publish).
  *
  * A CDK policy-validation plugin, the way cdk-nag 3 plugs in:
  * `Validations.of(app).addPlugins(new ExposureChecks())` fails the synth on a finding.

@@ -225,7 +225,7 @@ describe('as a CDK policy-validation plugin', () => {
     const rules = ExposureChecks.rules();
     expect(rules.map((r) => r.id)).toEqual([
       'Portcullis-TASK1', 'Portcullis-TASK2', 'Portcullis-SG1', 'Portcullis-SG2', 'Portcullis-SG3', 'Portcullis-RT1',
-      'Portcullis-LOG1', 'Portcullis-ECS1', 'Portcullis-ECS2', 'Portcullis-LT1', 'Portcullis-LT2', 'Portcullis-API1', 'Portcullis-API2',
+      'Portcullis-LOG1', 'Portcullis-ECS1', 'Portcullis-ECS2', 'Portcullis-LT1', 'Portcullis-LT2', 'Portcullis-API1', 'Portcullis-API2', 'Portcullis-ALARM1',
     ]);
     for (const r of rules) {
       expect(r.description).not.toContain('\n');

@@ -1,4 +1,4 @@
-import { describe, intrinsicName, isUnknown, portRange, TemplateIndex, Unknown } from './template';
+import { describe, intrinsicName, isUnknown, portRange, referencedIds, TemplateIndex, Unknown } from './template';
 
 /** One resource a rule flags: a violation, or (with `unknown`) a value the rule cannot evaluate. */
 export interface RuleHit {
@@ -70,6 +70,226 @@ function containerPorts(t: TemplateIndex, serviceProps: any): Array<number | und
       return isUnknown(port) ? undefined : port;
     });
   });
+}
+
+
+// ---- Portcullis-ALARM1: can CloudWatch publish to the alarm's topic? -----------------------
+//
+// A topic policy (AWS::SNS::TopicPolicy, AWS::SNS::TopicInlinePolicy) replaces SNS's default
+// policy; CloudWatch then publishes an alarm's notification only if the policy allows the
+// cloudwatch.amazonaws.com service principal (or any principal, `*`) sns:Publish on the topic
+// (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger: "Resource:
+// arn:aws:cloudwatch:...:alarm:... is not authorized to perform: SNS:Publish"). An account
+// (root) principal does not admit a service principal: it is not counted.
+
+const TOPIC = 'AWS::SNS::Topic';
+const ALARM_ACTIONS = ['AlarmActions', 'OKActions', 'InsufficientDataActions'];
+/** Condition keys CloudWatch's publish carries (the alarm's account and ARN): an Allow under them admits it (their values are not checked). */
+const SOURCE_CONDITION_KEYS = ['aws:sourceaccount', 'aws:sourcearn', 'aws:sourceowner'];
+
+type Verdict = 'yes' | 'no' | Unknown;
+
+function isObj(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** IAM wildcard match (`*`, `?`), case-insensitive, as IAM matches actions. */
+function glob(pattern: string, text: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return re.test(text);
+}
+
+/** A string value, or a list of them (IAM's "one or a list"); Unknown when an intrinsic or not strings. */
+function strings(t: TemplateIndex, value: unknown, where: string): string[] | Unknown {
+  const list = Array.isArray(value) ? value : [value];
+  const out: string[] = [];
+  for (const v of list) {
+    const s = t.literal(v);
+    if (typeof s !== 'string') return new Unknown(where, describe(v));
+    out.push(s);
+  }
+  return out;
+}
+
+/** Whether a statement's Principal includes CloudWatch (cloudwatch.amazonaws.com, or `*`). */
+function principalAdmitsCloudWatch(t: TemplateIndex, principal: unknown, where: string): Verdict {
+  if (principal === '*') return 'yes';
+  if (!isObj(principal) || intrinsicName(principal)) return principal === undefined ? 'no' : new Unknown(where, describe(principal));
+  let unknown: Unknown | undefined;
+  for (const [kind, value] of Object.entries(principal)) {
+    const values = Array.isArray(value) ? value : [value];
+    for (const v of values) {
+      if (kind === 'AWS' && v === '*') return 'yes';
+      if (kind !== 'Service') continue;
+      const literal = t.literal(v);
+      const name = typeof literal === 'string' ? literal : serviceName(v);
+      if (name === 'cloudwatch.amazonaws.com') return 'yes';
+      if (name === undefined) unknown = unknown ?? new Unknown(`${where}.Service`, describe(v));
+    }
+  }
+  return unknown ?? 'no';
+}
+
+/** A service principal's name: a literal, or `cloudwatch.` joined with the URL suffix (Fn::Join / Fn::Sub). */
+function serviceName(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (!isObj(v)) return undefined;
+  const sub = v['Fn::Sub'];
+  if (typeof sub === 'string') return sub.replace('${AWS::URLSuffix}', 'amazonaws.com');
+  const join = v['Fn::Join'];
+  if (Array.isArray(join) && join[0] === '' && Array.isArray(join[1])) {
+    const parts = join[1].map((p: unknown) => (typeof p === 'string' ? p : isObj(p) && p.Ref === 'AWS::URLSuffix' ? 'amazonaws.com' : undefined));
+    return parts.every((p: string | undefined) => p !== undefined) ? parts.join('') : undefined;
+  }
+  return undefined;
+}
+
+/** Whether a statement's Action / NotAction covers sns:Publish. */
+function coversPublish(t: TemplateIndex, s: Record<string, any>, where: string): Verdict {
+  if (s.NotAction !== undefined) {
+    const not = strings(t, s.NotAction, `${where}.NotAction`);
+    return isUnknown(not) ? not : not.some((p) => glob(p, 'sns:Publish')) ? 'no' : 'yes';
+  }
+  if (s.Action === undefined) return 'no';
+  const actions = strings(t, s.Action, `${where}.Action`);
+  return isUnknown(actions) ? actions : actions.some((p) => glob(p, 'sns:Publish')) ? 'yes' : 'no';
+}
+
+/** Whether a statement's Resource covers the topic: `*`, a Ref / GetAtt of it, or an ARN matching its literal name. */
+function coversTopic(t: TemplateIndex, s: Record<string, any>, topicId: string, where: string): Verdict {
+  if (s.NotResource !== undefined || s.Resource === undefined) return new Unknown(`${where}.${s.NotResource !== undefined ? 'NotResource' : 'Resource'}`, s.NotResource !== undefined ? 'NotResource' : 'absent');
+  const list = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
+  let unknown: Unknown | undefined;
+  for (const r of list) {
+    if (r === '*') return 'yes';
+    const target = t.target(r);
+    if (target !== undefined && t.has(target)) {
+      if (target === topicId) return 'yes';
+      continue;
+    }
+    if (typeof r === 'string') {
+      const name = t.literal(t.props(topicId).TopicName);
+      if (typeof name === 'string') {
+        const arn = r.split(':');
+        if (arn.length >= 6 && glob(arn[2], 'sns') && glob(arn.slice(5).join(':'), name)) return 'yes';
+        continue;
+      }
+      unknown = unknown ?? new Unknown(`${where}.Resource`, `an ARN, and ${topicId} has no literal TopicName`);
+      continue;
+    }
+    if (referencedIds(r).has(topicId)) return 'yes';
+    unknown = unknown ?? new Unknown(`${where}.Resource`, describe(r));
+  }
+  return unknown ?? 'no';
+}
+
+/**
+ * Whether a topic policy's document lets CloudWatch publish to the topic: 'yes' (an Allow
+ * covers it and no Deny does), 'no', or Unknown where an intrinsic or a condition the rule does
+ * not model could decide it. A Deny only under `aws:SecureTransport: false` does not stop
+ * CloudWatch (it publishes over TLS).
+ */
+function policyAdmitsCloudWatch(t: TemplateIndex, policyId: string, docPath: string, topicId: string): Verdict {
+  const doc = t.get(t.props(policyId), docPath);
+  if (isUnknown(doc)) return new Unknown(`topic policy ${policyId} ${doc.prop || docPath}`, doc.why);
+  if (!isObj(doc) || intrinsicName(doc)) return new Unknown(`topic policy ${policyId} ${docPath}`, describe(doc));
+  const raw = doc.Statement;
+  if (raw === undefined) return 'no';
+  if (intrinsicName(raw) || (!Array.isArray(raw) && !isObj(raw))) return new Unknown(`topic policy ${policyId} ${docPath}.Statement`, describe(raw));
+  const statements = Array.isArray(raw) ? raw : [raw];
+  let allowed = false;
+  let unknown: Unknown | undefined;
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i];
+    const where = `topic policy ${policyId} ${docPath}.Statement[${i}]`;
+    if (!isObj(s) || intrinsicName(s)) {
+      unknown = unknown ?? new Unknown(where, describe(s));
+      continue;
+    }
+    const effect = t.literal(s.Effect);
+    if (effect !== 'Allow' && effect !== 'Deny') {
+      unknown = unknown ?? new Unknown(`${where}.Effect`, describe(s.Effect));
+      continue;
+    }
+    const principal = s.NotPrincipal !== undefined ? new Unknown(`${where}.NotPrincipal`, 'NotPrincipal') : principalAdmitsCloudWatch(t, s.Principal, `${where}.Principal`);
+    const parts = [principal, coversPublish(t, s, where), coversTopic(t, s, topicId, where)];
+    if (parts.includes('no')) continue; // not about CloudWatch publishing to this topic
+    const condition = conditionVerdict(s.Condition, effect, `${where}.Condition`);
+    const first = [...parts, condition].find(isUnknown);
+    if (first) {
+      unknown = unknown ?? first;
+      continue;
+    }
+    if (condition === 'no') continue;
+    if (effect === 'Deny') return 'no'; // an explicit Deny of CloudWatch's publish decides
+    allowed = true;
+  }
+  return unknown ?? (allowed ? 'yes' : 'no');
+}
+
+/**
+ * Whether a statement's conditions hold for CloudWatch's publish: for an Allow, conditions on
+ * the source account / ARN / owner are taken to match the alarm ('yes'); for a Deny, one on
+ * `aws:SecureTransport` false never matches it ('no'). Anything else is Unknown.
+ */
+function conditionVerdict(condition: unknown, effect: 'Allow' | 'Deny', where: string): Verdict {
+  if (condition === undefined) return 'yes';
+  if (!isObj(condition) || intrinsicName(condition)) return new Unknown(where, describe(condition));
+  const entries = Object.entries(condition).flatMap(([op, keys]) => (isObj(keys) ? Object.entries(keys).map(([k, v]) => [op, k.toLowerCase(), v] as const) : [[op, '', keys] as const]));
+  if (entries.length === 0) return 'yes';
+  if (effect === 'Allow') {
+    const other = entries.find(([, k]) => !SOURCE_CONDITION_KEYS.includes(k));
+    return other ? new Unknown(`${where}.${other[0]}`, `condition on ${other[1] || 'an unreadable key'}, which the rule does not evaluate`) : 'yes';
+  }
+  const tls = entries.every(([op, k, v]) => op === 'Bool' && k === 'aws:securetransport' && (v === false || v === 'false'));
+  return tls ? 'no' : new Unknown(`${where}`, 'a Deny condition the rule does not evaluate');
+}
+
+/** 'yes' when CloudWatch may publish to the topic, 'no' (naming the policy) when not, or Unknown. */
+function topicAdmitsCloudWatch(t: TemplateIndex, topicId: string): Verdict {
+  const verdicts: Verdict[] = [];
+  for (const [policyId, p] of t.ofType('AWS::SNS::TopicPolicy')) {
+    const topics = t.list(p, 'Topics');
+    if (isUnknown(topics)) {
+      if (referencedIds(t.get(p, 'Topics')).has(topicId)) verdicts.push(new Unknown(`topic policy ${policyId} Topics`, topics.why));
+      continue;
+    }
+    let applies = false;
+    topics.forEach((v, i) => {
+      if (t.target(v) === topicId) applies = true;
+      else if (intrinsicName(v) && referencedIds(v).has(topicId)) verdicts.push(new Unknown(`topic policy ${policyId} Topics[${i}]`, describe(v)));
+    });
+    if (applies) verdicts.push(policyAdmitsCloudWatch(t, policyId, 'PolicyDocument', topicId));
+  }
+  for (const [policyId, p] of t.ofType('AWS::SNS::TopicInlinePolicy')) {
+    if (t.target(p.TopicArn) === topicId) verdicts.push(policyAdmitsCloudWatch(t, policyId, 'PolicyDocument', topicId));
+    else if (intrinsicName(p.TopicArn) && referencedIds(p.TopicArn).has(topicId)) verdicts.push(new Unknown(`topic policy ${policyId} TopicArn`, describe(p.TopicArn)));
+  }
+  // no topic policy: SNS's default policy lets the account's alarms publish
+  if (verdicts.includes('no')) return 'no';
+  return verdicts.find(isUnknown) ?? 'yes';
+}
+
+/** Topics of the template an alarm's actions name; Unknown where an action could name one and is not readable. */
+function alarmTopics(t: TemplateIndex, props: any): { topics: string[]; unknown?: Unknown } {
+  const topics: string[] = [];
+  let unknown: Unknown | undefined;
+  const isTopic = (id: string) => t.typeOf(id) === TOPIC;
+  for (const prop of ALARM_ACTIONS) {
+    const list = t.list(props, prop);
+    if (isUnknown(list)) {
+      // an intrinsic list (Fn::If...) that may name a topic of the template cannot be judged;
+      // one that references none (a parameter, an import) points outside the template
+      if ([...referencedIds(t.get(props, prop))].some(isTopic)) unknown = unknown ?? list;
+      continue;
+    }
+    list.forEach((v, i) => {
+      const target = t.target(v);
+      if (target !== undefined && isTopic(target)) topics.push(target);
+      else if (intrinsicName(v) && target === undefined && [...referencedIds(v)].some(isTopic)) unknown = unknown ?? new Unknown(`${prop}[${i}]`, describe(v));
+    });
+  }
+  return { topics: [...new Set(topics)], unknown };
 }
 
 export const RULES: RuleDefinition[] = [
@@ -307,5 +527,27 @@ export const RULES: RuleDefinition[] = [
       const subnets = t.targetsAt(p, 'SubnetIds');
       return isUnknown(subnets) ? subnets : subnets.some((s) => t.subnetRoutesToInternetGateway(s));
     }),
+  },
+  {
+    id: 'Portcullis-ALARM1',
+    description: 'An alarm notifies an SNS topic whose topic policy does not let CloudWatch publish: a topic policy replaces SNS\'s default policy, and without an Allow of sns:Publish for cloudwatch.amazonaws.com the alarm changes state and tells no one.',
+    fix: 'Allow sns:Publish to the service principal cloudwatch.amazonaws.com on the topic, with aws:SourceAccount (and aws:SourceArn of the alarms) conditions: topic.addToResourcePolicy(...) (https://repost.aws/knowledge-center/cloudwatch-receive-sns-for-alarm-trigger).',
+    check: (t) => {
+      const hits = new Hits();
+      const verdicts = new Map<string, Verdict>();
+      for (const type of ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm']) {
+        for (const [alarmId, alarm] of t.ofType(type)) {
+          const { topics, unknown } = alarmTopics(t, alarm);
+          for (const topic of topics) {
+            if (!verdicts.has(topic)) verdicts.set(topic, topicAdmitsCloudWatch(t, topic));
+            const v = verdicts.get(topic)!;
+            if (v === 'no') hits.flag(alarmId);
+            else if (isUnknown(v)) hits.cannot(alarmId, new Unknown(`${v.prop} (the policy of topic ${topic})`, v.why));
+          }
+          if (unknown) hits.cannot(alarmId, unknown);
+        }
+      }
+      return hits.list;
+    },
   },
 ];

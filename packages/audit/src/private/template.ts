@@ -267,3 +267,39 @@ export function portRange(index: TemplateIndex, rule: any, where: string): [numb
   if (from === undefined || to === undefined) return new Unknown(`${where}.FromPort/ToPort`, 'absent');
   return [from, to];
 }
+
+/**
+ * Logical ids (and parameter names) a value references through `Ref`, `Fn::GetAtt` or
+ * `Fn::Sub`, anywhere inside it; pseudo parameters (`AWS::...`) are left out.
+ */
+export function referencedIds(value: unknown, out: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) {
+    value.forEach((v) => referencedIds(v, out));
+  } else if (isPlainObject(value)) {
+    const fn = intrinsicName(value);
+    if (fn === 'Ref' && typeof value.Ref === 'string') {
+      if (!value.Ref.startsWith('AWS::')) out.add(value.Ref);
+      return out;
+    }
+    if (fn === 'Fn::GetAtt') {
+      const att = value['Fn::GetAtt'];
+      if (typeof att === 'string') out.add(att.split('.')[0]);
+      else if (Array.isArray(att) && typeof att[0] === 'string') out.add(att[0]);
+      return out;
+    }
+    if (fn === 'Fn::Sub') {
+      const sub = value['Fn::Sub'];
+      const [text, vars] = Array.isArray(sub) ? [sub[0], sub[1]] : [sub, undefined];
+      if (typeof text === 'string') {
+        for (const m of text.matchAll(/\$\{([^}!][^}]*)\}/g)) {
+          const name = m[1].trim().split('.')[0];
+          if (!(isPlainObject(vars) && name in vars) && !name.startsWith('AWS::')) out.add(name);
+        }
+      }
+      referencedIds(vars, out);
+      return out;
+    }
+    Object.values(value).forEach((v) => referencedIds(v, out));
+  }
+  return out;
+}
