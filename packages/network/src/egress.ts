@@ -36,7 +36,9 @@ export interface NatInstanceOptions {
    * `MachineImage.genericLinux({ 'us-east-1': 'ami-...' })` (pinned: replaced only when you
    * change the id) or `MachineImage.resolveSsmParameterAtLaunch(...)` (the template never
    * changes: the instance keeps the image it was launched with until it is replaced).
-   * The image must match the instance type's architecture.
+   * The image must match the instance type's architecture: a Windows image, or an image whose
+   * class or SSM parameter names another architecture than the type's, is refused at synth
+   * (a pinned AMI id says nothing about its architecture and is not checked).
    *
    * @default - the latest Amazon Linux 2023 for the instance type's architecture, read from
    * the public SSM parameter at every deployment: a deployment after an AMI release replaces

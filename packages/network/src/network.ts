@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct, IDependable } from 'constructs';
 import { addDualStack } from './private/dual-stack';
+import { imageFacts } from './private/machine-image';
 import { Egress, EgressKind } from './egress';
 import { CHECKED_NAT_FAMILIES, parseInstanceType } from './private/instance-type';
 import { cidrV4, retention, show, synthTimeValue, wholeNumber } from './private/validate';
@@ -50,7 +51,9 @@ export interface INetwork extends IConstruct {
   readonly ipv6Enabled?: boolean;
   /**
    * With IPv6: the IPv6 blocks of the VPC and its subnets. A dual-stack load balancer
-   * depends on it, so that it is created (or switched) only once its subnets have IPv6.
+   * depends on it, so that it is created (or switched) only once its subnets have IPv6; so
+   * does an ApiService, so that its tasks start with IPv6 and, on delete, drain before the
+   * blocks are disassociated.
    *
    * @default - nothing to wait for
    */
@@ -392,6 +395,7 @@ export class Network extends Construct implements INetwork {
       : undefined;
     const natCount = natCountFor(egress, azCount);
     if (natInstanceProvider) {
+      checkNatInstanceImage(egress.natInstanceType!, egress.natInstanceMachineImage);
       this.warnOnUncheckedNatInstanceType(egress.natInstanceType!, egress.natInstanceMachineImage);
     }
     const eipCount = natInstanceProvider ? 1 : natCount;
@@ -632,6 +636,31 @@ function natCountFor(egress: Egress, azCount: number): number {
     case EgressKind.SINGLE_NAT_GATEWAY: return 1;
     default: return 0;
   }
+}
+
+/**
+ * Throws when the NAT instance's `machineImage` cannot do the job: a Windows image (the NAT
+ * is configured by Linux user data with iptables), or an image of another CPU architecture
+ * than the instance type (an instance cannot boot it:
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/finding-an-ami.html). The image's OS
+ * and architecture are read from what it was made of (see imageFacts); an image that says
+ * nothing (a pinned AMI id) is not checked.
+ */
+function checkNatInstanceImage(instanceType: string, machineImage: ec2.IMachineImage | undefined): void {
+  if (!machineImage) return;
+  const facts = imageFacts(machineImage);
+  const prop = 'Egress.natInstance({ machineImage })';
+  if (facts.os === 'windows') {
+    throw new Error(`\`${prop}\` is a Windows image (${facts.source}): the NAT instance translates with iptables set up by Linux user data. ` +
+      'Use a Linux image, e.g. MachineImage.latestAmazonLinux2023({ cpuType }), or leave `machineImage` out for the latest Amazon Linux 2023');
+  }
+  if (facts.arch === undefined || Token.isUnresolved(instanceType)) return;
+  const parsed = parseInstanceType(instanceType, 'Egress.natInstance({ instanceType })');
+  const typeArch = parsed.arm64 ? 'arm64' : 'x86_64';
+  if (!parsed.known || facts.arch === typeArch) return;
+  const cpuType = typeArch === 'arm64' ? 'AmazonLinuxCpuType.ARM_64' : 'AmazonLinuxCpuType.X86_64';
+  throw new Error(`\`${prop}\` is an ${facts.arch} image (${facts.source}) but \`instanceType\` '${instanceType}' is ${typeArch}: an instance cannot boot an image of another architecture. ` +
+    `Use an ${typeArch} image (e.g. MachineImage.latestAmazonLinux2023({ cpuType: ${cpuType} })), or an ${facts.arch} instance type (e.g. '${facts.arch === 'arm64' ? 't4g.nano' : 't3.nano'}')`);
 }
 
 function natInstanceProviderFor(instanceType: string, machineImage?: ec2.IMachineImage): ec2.NatInstanceProviderV2 {

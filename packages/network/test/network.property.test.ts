@@ -163,6 +163,19 @@ const arbitraryInvalid: fc.Arbitrary<Invalid> = fc.oneof(
   // combinations
   fc.constantFrom(() => Egress.natGatewayPerAz(), () => Egress.singleNatGateway(), () => Egress.natInstance())
     .map((strategy) => ({ prop: 'publicSubnets: false', props: () => ({ egress: strategy(), publicSubnets: false }) })),
+  // NAT instance images that cannot do the job: Windows, or another architecture than the type
+  fc.constantFrom(
+    () => ec2.MachineImage.latestWindows(ec2.WindowsVersion.WINDOWS_SERVER_2022_ENGLISH_FULL_BASE),
+    () => ec2.MachineImage.genericWindows({ 'us-east-1': 'ami-12345678' }),
+  ).chain((image) => fc.constantFrom('t4g.nano', 't3.nano', 'c7g.large').map((instanceType) => ({
+    prop: 'Egress.natInstance({ machineImage })', props: () => ({ egress: Egress.natInstance({ instanceType, machineImage: image() }) }),
+  }))),
+  fc.constantFrom<[ec2.AmazonLinuxCpuType, string]>(
+    [ec2.AmazonLinuxCpuType.ARM_64, 't3.nano'], [ec2.AmazonLinuxCpuType.ARM_64, 'm7i.large'], [ec2.AmazonLinuxCpuType.X86_64, 't4g.nano'], [ec2.AmazonLinuxCpuType.X86_64, 'c7g.medium'],
+  ).map(([cpuType, instanceType]) => ({
+    prop: 'Egress.natInstance({ machineImage })',
+    props: () => ({ egress: Egress.natInstance({ instanceType, machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType }) }) }),
+  })),
   fc.constant({ prop: 's3GatewayEndpoint: false', props: () => ({ egress: Egress.none(), s3GatewayEndpoint: false }) }),
   fc.constant({ prop: 'interfaceEndpoints', props: () => ({ egress: Egress.publicSubnetsOnly(), interfaceEndpoints: [ec2.InterfaceVpcEndpointAwsService.SSM] }) }),
 );
@@ -186,7 +199,7 @@ test('random invalid props are rejected at synth, naming the prop', () => {
   );
   // every kind of invalid prop was generated and rejected
   expect([...rejectedProps].sort()).toEqual([
-    'Egress.fromName', 'Egress.natInstance({ instanceType })', 'availabilityZones', 'cidr', 'flowLogRetention',
+    'Egress.fromName', 'Egress.natInstance({ instanceType })', 'Egress.natInstance({ machineImage })', 'availabilityZones', 'cidr', 'flowLogRetention',
     'flowLogTrafficType', 'interfaceEndpoints', 'maxAzs', 'publicSubnets: false', 's3GatewayEndpoint: false',
   ]);
 });

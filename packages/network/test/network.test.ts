@@ -621,6 +621,37 @@ describe('bad input (issue 17): every prop checked before CloudFormation sees it
     });
   });
 
+  describe('NAT instance machineImage: an image whose OS or architecture cannot do the job is refused', () => {
+    test.each<[string, () => ec2.IMachineImage, string, RegExp]>([
+      ['a Windows image', () => ec2.MachineImage.latestWindows(ec2.WindowsVersion.WINDOWS_SERVER_2022_ENGLISH_FULL_BASE), 't3.nano',
+        /^`Egress.natInstance\(\{ machineImage \}\)` is a Windows image \(SSM parameter '\/aws\/service\/ami-windows-latest\/Windows_Server-2022-English-Full-Base'\): the NAT instance translates with iptables set up by Linux user data. Use a Linux image/],
+      ['a generic Windows AMI', () => ec2.MachineImage.genericWindows({ 'us-east-1': 'ami-12345678' }), 't4g.nano', /is a Windows image \(GenericWindowsImage\)/],
+      ['an arm64 Amazon Linux on t3.nano', () => ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }), 't3.nano',
+        /`Egress.natInstance\(\{ machineImage \}\)` is an arm64 image \(SSM parameter '.*al2023-ami-kernel-6.1-arm64'\) but `instanceType` 't3.nano' is x86_64: an instance cannot boot an image of another architecture. Use an x86_64 image \(e.g. MachineImage.latestAmazonLinux2023\(\{ cpuType: AmazonLinuxCpuType.X86_64 \}\)\), or an arm64 instance type \(e.g. 't4g.nano'\)/],
+      ['an x86_64 Amazon Linux on the default t4g.nano', () => ec2.MachineImage.latestAmazonLinux2023(), 't4g.nano', /is an x86_64 image .* but `instanceType` 't4g.nano' is arm64.*or an x86_64 instance type \(e.g. 't3.nano'\)/],
+      ['an arm64 SSM parameter at launch on c5.large', () => ec2.MachineImage.resolveSsmParameterAtLaunch('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64'), 'c5.large', /is an arm64 image .* but `instanceType` 'c5.large' is x86_64/],
+    ])('%s', (_, image, instanceType, message) => {
+      const stack = new Stack(new App(), 'Test', { env: ENV });
+      expect(() => new Network(stack, 'Network', { egress: Egress.natInstance({ instanceType, machineImage: image() }) })).toThrow(message);
+    });
+
+    test.each<[string, () => ec2.IMachineImage, string]>([
+      ['arm64 Amazon Linux on t4g.nano', () => ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }), 't4g.nano'],
+      ['x86_64 SSM parameter on t3.micro', () => ec2.MachineImage.fromSsmParameter('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64'), 't3.micro'],
+      ['a pinned AMI id (architecture unknown: not checked)', () => ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-12345678' }), 't4g.nano'],
+    ])('neighbour: %s synthesizes', (_, image, instanceType) => {
+      const { template } = build({ egress: Egress.natInstance({ instanceType, machineImage: image() }) });
+      template.hasResourceProperties('AWS::EC2::Instance', { InstanceType: instanceType });
+    });
+  });
+
+  test('a token flowLogRetention is accepted and reaches the template as is (never compared or converted as a number)', () => {
+    const stack = new Stack(new App(), 'Test', { env: ENV });
+    const days = new CfnParameter(stack, 'Days', { type: 'Number' }).valueAsNumber;
+    new Network(stack, 'Network', { flowLogRetention: days });
+    Template.fromStack(stack).hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: { Ref: 'Days' } });
+  });
+
   describe('more than 5 Elastic IPs needs a quota increase: a warning', () => {
     const sixAzs = ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1e', 'us-east-1f'];
     const agnostic = (props: NetworkProps) => {

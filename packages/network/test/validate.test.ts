@@ -2,7 +2,7 @@ import { Aws, Duration, Lazy, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
   arn, cidr, cidrV4, cidrV6, domainInZone, domainName, duration, finiteNumber, formatIpv6,
-  nonEmptyName, retention, synthTimeValue, urlPath, wholeNumber,
+  nonEmptyName, retention, synthTimeValue, tokenDurationUnit, urlPath, wholeNumber,
 } from '../src/private/validate';
 
 const stringToken = Lazy.string({ produce: () => 'x' });
@@ -294,6 +294,20 @@ describe('duration', () => {
     expect(() => duration('timeout', Duration.millis(1500), { minSeconds: 1, wholeSeconds: false })).not.toThrow();
     expect(() => duration('timeout', Duration.millis(500), { minSeconds: 1, wholeSeconds: false })).toThrow(/must be a finite duration >= 1 seconds/);
     expect(() => duration('healthCheckInterval', Duration.seconds(numberToken), range)).not.toThrow();
+  });
+});
+
+describe('token durations are never converted between units', () => {
+  test('tokenUnit: a token in another unit is refused naming the prop, the unit and the fix; in the unit it is accepted', () => {
+    expect(() => duration('healthCheck.interval', Duration.minutes(numberToken), { minSeconds: 5, tokenUnit: 'seconds' }))
+      .toThrow(/^`healthCheck.interval` is a token written as Duration.minutes\(...\), but it is written to the template in seconds and a token cannot be converted at synth.*write it as Duration.seconds\(<token>\)/);
+    expect(() => duration('healthCheck.interval', Duration.seconds(numberToken), { minSeconds: 5, tokenUnit: 'seconds' })).not.toThrow();
+    expect(() => tokenDurationUnit('bakeTime', Duration.hours(numberToken), 'minutes')).toThrow(/`bakeTime` is a token written as Duration.hours.*in minutes/);
+    expect(() => tokenDurationUnit('bakeTime', Duration.minutes(numberToken), 'minutes')).not.toThrow();
+  });
+  test('literal durations in any unit pass tokenUnit (they are converted exactly)', () => {
+    expect(() => duration('healthCheck.interval', Duration.minutes(1), { minSeconds: 5, tokenUnit: 'seconds' })).not.toThrow();
+    expect(() => tokenDurationUnit('bakeTime', Duration.hours(1), 'minutes')).not.toThrow();
   });
 });
 

@@ -456,14 +456,32 @@ export interface DurationRange {
   readonly maxSeconds?: number;
   /** Reject durations that are not a whole number of seconds (CloudFormation takes seconds). @default true */
   readonly wholeSeconds?: boolean;
+  /**
+   * The unit the value is converted to (aws-cdk-lib's `toSeconds()`, `toMinutes()`): a token
+   * duration must then be written in it, as a token cannot be converted at synth
+   * (`Duration.minutes(param).toSeconds()` throws an error naming no prop).
+   * @default - token durations are accepted in any unit
+   */
+  readonly tokenUnit?: 'seconds' | 'minutes';
+}
+
+/**
+ * Throws when a token duration is written in another unit than the one it is converted to:
+ * aws-cdk-lib cannot multiply or divide a token at synth. A literal duration passes.
+ */
+export function tokenDurationUnit(prop: string, d: Duration | undefined, unit: 'seconds' | 'minutes'): void {
+  if (d === undefined || !d.isUnresolved() || d.unitLabel() === unit) return;
+  throw new Error(`\`${prop}\` is a token written as Duration.${d.unitLabel()}(...), but it is written to the template in ${unit} and a token cannot be converted ` +
+    `at synth (its value is only known at deploy time): write it as Duration.${unit}(<token>), e.g. with a parameter that holds ${unit}`);
 }
 
 /**
  * A finite duration within `range`, a whole number of seconds unless `wholeSeconds: false`
  * (`Duration.millis(1500)` cannot be written to a property in seconds). A token duration is
- * accepted.
+ * accepted (in `tokenUnit` only, when given).
  */
 export function duration(prop: string, d: Duration | undefined, range: DurationRange = {}): void {
+  if (d !== undefined && range.tokenUnit !== undefined) tokenDurationUnit(prop, d, range.tokenUnit);
   if (d === undefined || d.isUnresolved()) return;
   const whole = range.wholeSeconds ?? true;
   const bounds = rangeText({ min: range.minSeconds, max: range.maxSeconds });
