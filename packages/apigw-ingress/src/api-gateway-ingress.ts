@@ -277,6 +277,19 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable {
     return this.stageAlarm;
   }
 
+  /**
+   * The route this ingress sends `service` on: `'$default'` for the ingress's `service`, the
+   * path prefix (e.g. `'/orders'`) for one added with `addService`. Throws, naming `service`,
+   * if the ingress does not route to it (as `AlbIngress.targetGroupFor` does).
+   */
+  public routeFor(service: ApiService): string {
+    const route = this.routes.get(service);
+    if (route === undefined) {
+      throw new Error(`\`service\` '${service.node.path}' is not routed by the ApiGatewayIngress '${this.node.path}': pass it as the ingress's \`service\` or with \`addService\` first, or pass the ingress that routes to it`);
+    }
+    return route;
+  }
+
   /** Adds the stage's 5xx-rate alarm (created once) to the service's ECS deployment alarms. */
   private addRollbackAlarm(service: ApiService): void {
     if (!service.rollbackAlarms) return;

@@ -212,6 +212,16 @@ describe('cors.maxAge: whole seconds, at most 86400', () => {
     build({ cors: { allowOrigins: ['*'], maxAge: Duration.days(1) } }).template
       .hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.objectLike({ MaxAge: 86400 }) });
   });
+
+  test('a token in seconds (the unit CloudFormation takes) is passed through', () => {
+    build((stack) => ({ cors: { allowOrigins: ['*'], maxAge: Duration.seconds(new CfnParameter(stack, 'MaxAge', { type: 'Number' }).valueAsNumber) } })).template
+      .hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.objectLike({ MaxAge: { Ref: 'MaxAge' } }) });
+  });
+
+  test.each(['millis', 'minutes', 'hours', 'days'] as const)('a token in Duration.%s: refused naming `cors.maxAge` (aws-cdk-lib\'s conversion error named no prop)', (unit) => {
+    expect(() => build((stack) => ({ cors: { allowOrigins: ['*'], maxAge: Duration[unit](new CfnParameter(stack, 'MaxAge', { type: 'Number' }).valueAsNumber) } })))
+      .toThrow(new RegExp(`^\`cors.maxAge\` must be written as Duration.seconds\\(...\\) when its value is a token, got Duration.${unit}\\(<token>\\): CloudFormation takes seconds`));
+  });
 });
 
 describe('addService path: a prefix like /orders', () => {
@@ -244,6 +254,22 @@ describe('addService path: a prefix like /orders', () => {
     const { ingress, orders, stack } = withSecondService();
     ingress.addService(orders, { path: '/v1/orders-2.x_~' });
     Template.fromStack(stack).hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /v1/orders-2.x_~/{proxy+}' });
+  });
+});
+
+describe('routeFor: the route of a service, the contract ApiMonitoring checks (as AlbIngress.targetGroupFor)', () => {
+  test('$default for the ingress\'s service, the prefix for one added with addService', () => {
+    const { ingress, service, cluster, stack } = build();
+    const orders = new ApiService(stack, 'Orders', { cluster });
+    ingress.addService(orders, { path: '/orders' });
+    expect(ingress.routeFor(service)).toBe('$default');
+    expect(ingress.routeFor(orders)).toBe('/orders');
+  });
+
+  test('a service the ingress does not route: an error naming `service`, the ingress and the fix', () => {
+    const { ingress, cluster, stack } = build();
+    expect(() => ingress.routeFor(new ApiService(stack, 'Other', { cluster })))
+      .toThrow(/^`service` 'Test\/Other' is not routed by the ApiGatewayIngress 'Test\/Ingress': pass it as the ingress's `service` or with `addService` first/);
   });
 });
 
@@ -378,4 +404,78 @@ test('property: random invalid ApiGatewayIngress props are rejected at synth, na
   expect([...seen].sort()).toEqual([
     'accessLogRetention', 'certificate', 'cors.maxAge', 'domainName', 'namespaceName', 'throttlingBurstLimit', 'throttlingRateLimit',
   ]);
+});
+
+/**
+ * Issue 22, item 8: the categories of bad input found around the newest API, each a property
+ * over random inputs of that category.
+ */
+describe('invalid props by category', () => {
+  test('a contract checked for both ingresses: routeFor answers for the services it routes and throws naming `service` for any other', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 2 }), (added, strays) => {
+      const { stack, ingress, service, cluster } = build();
+      const routed = Array.from({ length: added }, (_, i) => new ApiService(stack, `Routed${i}`, { cluster }));
+      routed.forEach((svc, i) => ingress.addService(svc, { path: `/r${i}` }));
+      expect(ingress.routeFor(service)).toBe('$default');
+      routed.forEach((svc, i) => expect(ingress.routeFor(svc)).toBe(`/r${i}`));
+      for (let i = 0; i < strays; i++) {
+        const stray = new ApiService(stack, `Stray${i}`, { cluster });
+        expect(() => ingress.routeFor(stray)).toThrow(new RegExp(`^\`service\` 'Test/Stray${i}' is not routed by the ApiGatewayIngress`));
+      }
+    }), { numRuns: 6 });
+  });
+
+  test('repeated attachments: the same service added again, on any path, is refused naming `service` (no second route silently kept or dropped)', () => {
+    fc.assert(fc.property(fc.constantFrom('/a', '/b/c', '/v2'), fc.boolean(), (path, isDefault) => {
+      const { stack, ingress, service, cluster } = build();
+      const target = isDefault ? service : new ApiService(stack, 'Orders', { cluster });
+      if (!isDefault) ingress.addService(target, { path: '/orders' });
+      expect(() => ingress.addService(target, { path })).toThrow(/^`service` 'Test\/(Api|Orders)' is already behind this ingress/);
+      expect(ingress.routeFor(target)).toBe(isDefault ? '$default' : '/orders');
+    }), { numRuns: 6 });
+  });
+
+  test('token durations: cors.maxAge as a token passes in seconds and is refused naming `cors.maxAge` in any other unit', () => {
+    fc.assert(fc.property(fc.constantFrom('millis', 'seconds', 'minutes', 'hours', 'days') as fc.Arbitrary<'millis' | 'seconds' | 'minutes' | 'hours' | 'days'>, (unit) => {
+      const make = () => build((stack) => ({ cors: { allowOrigins: ['*'], maxAge: Duration[unit](new CfnParameter(stack, 'MaxAge', { type: 'Number' }).valueAsNumber) } })).ingress;
+      if (unit === 'seconds') expect(make).not.toThrow();
+      else expect(make).toThrow(/^`cors\.maxAge` must be written as Duration\.seconds/);
+    }), { numRuns: 10 });
+  });
+
+  test('tokens where aws-cdk-lib needs a literal: an addService path token is refused naming `path`; value tokens (throttling, names, retention) pass through', () => {
+    fc.assert(fc.property(fc.constantFrom('path', 'throttlingRateLimit', 'throttlingBurstLimit', 'namespaceName', 'accessLogRetention'), (prop) => {
+      if (prop === 'path') {
+        const { stack, ingress, cluster } = build();
+        const stage = new CfnParameter(stack, 'Stage').valueAsString;
+        expect(() => ingress.addService(new ApiService(stack, 'Orders', { cluster }), { path: `/${stage}` })).toThrow(/^`path` must be known at synth time/);
+        return;
+      }
+      const b = build((stack) => ({ [prop]: prop === 'namespaceName' ? new CfnParameter(stack, 'P').valueAsString : new CfnParameter(stack, 'P', { type: 'Number' }).valueAsNumber }));
+      expect(JSON.stringify(b.template.toJSON().Resources)).toContain('{"Ref":"P"}');
+    }), { numRuns: 6 });
+  });
+
+  test('an imported certificate whose ARN is a token is accepted whatever the stack\'s Region (its Region is not the stack\'s); a literal ARN of another Region is refused', () => {
+    fc.assert(fc.property(fc.constantFrom('us-east-1', 'eu-west-1', 'ap-southeast-2'), fc.boolean(), (region, token) => {
+      const env = { account: '123456789012', region };
+      const props = (stack: Stack) => ({
+        domainName: 'api.example.com',
+        certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', token ? new CfnParameter(stack, 'CertArn').valueAsString : 'arn:aws:acm:us-east-1:123456789012:certificate/abc'),
+      });
+      if (token || region === 'us-east-1') expect(() => build(props, env)).not.toThrow();
+      else expect(() => build(props, env)).toThrow(/^`certificate` must be an ACM certificate in the API's region/);
+    }), { numRuns: 8 });
+  });
+
+  test('an alarm that depends on the resource it protects: the stage rollback alarm references no resource of the services it rolls back', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 }), (extra) => {
+      const { stack, ingress, service, cluster } = build();
+      const services = [service, ...Array.from({ length: extra }, (_, i) => new ApiService(stack, `S${i}`, { cluster }))];
+      services.slice(1).forEach((svc, i) => ingress.addService(svc, { path: `/s${i}` }));
+      const alarm = JSON.stringify(stack.resolve((ingress.rollbackAlarm!.node.defaultChild as any)._toCloudFormation()));
+      for (const svc of services) expect(alarm).not.toContain(stack.getLogicalId(svc.service.node.defaultChild as any));
+      expect(() => Template.fromStack(stack)).not.toThrow();
+    }), { numRuns: 4 });
+  });
 });

@@ -67,7 +67,20 @@ export function validateIngressValues(stack: Stack, v: IngressValues): void {
   if (v.certificate) validateCertificate(stack, v.certificate.certificateArn);
 
   duration('cors.maxAge', v.corsMaxAge, { minSeconds: 0, maxSeconds: MAX_CORS_MAX_AGE_SECONDS });
+  tokenDurationInSeconds('cors.maxAge', v.corsMaxAge);
   retention('accessLogRetention', v.accessLogRetention);
+}
+
+/**
+ * A token duration is accepted only when written in seconds, the unit CloudFormation takes:
+ * aws-cdk-lib converts it with `toSeconds()`, which cannot convert a token from another unit
+ * and throws an error that names no prop ("Duration must be specified as 'Duration.seconds()'
+ * here since its value comes from a token").
+ */
+function tokenDurationInSeconds(prop: string, d: Duration | undefined): void {
+  if (d === undefined || !d.isUnresolved() || d.unitLabel() === 'seconds') return;
+  throw new Error(`\`${prop}\` must be written as Duration.seconds(...) when its value is a token, got Duration.${d.unitLabel()}(<token>): ` +
+    'CloudFormation takes seconds, and a token cannot be converted between units at synth; use Duration.seconds(<the same parameter>) with the value in seconds');
 }
 
 /** The zone's name, or undefined when the zone was imported without one (`fromHostedZoneId`). */
