@@ -46,11 +46,12 @@ describe.each(['alb', 'httpApi'] as const)('cdk-nag behind %s', (kind) => {
   });
 });
 
-test('what the monitoring costs, by @portcullis/audit: 10 alarm metrics ($1.00) and one dashboard ($3.00) behind an ALB with one NAT gateway', () => {
+test('what the monitoring costs, by @portcullis/audit: 15 alarm metrics ($1.50) and one dashboard ($3.00) behind an ALB with one NAT gateway', () => {
   const { stack } = stackWith('alb', false);
   const estimate = CostEstimator.estimateTemplate(Template.fromStack(stack).toJSON());
-  // CPU 1, memory 1, running tasks 2 (desired, running), 5xx rate 2 (errors, requests), unhealthy 1, p99 1, NAT 2;
-  // plus the ingress's own rollback alarm (5xx rate: errors, requests), which is not ApiMonitoring's
-  expect(estimate.lines.find((l) => l.item === 'CloudWatch alarm metrics')).toMatchObject({ quantity: 10 + 2, monthlyUsd: 1.2 });
+  // CPU 1, memory 1, running tasks 2 (desired, running), target 5xx rate 2 (errors, requests), unhealthy 1, p99 1,
+  // load balancer 5xx rate 2 (ELB 5xx, requests), healthy targets 1, NAT 4 (port allocation 1; drop rate 3: dropped,
+  // in from source, in from destination); plus the ingress's own rollback alarm (5xx rate: errors, requests)
+  expect(estimate.lines.find((l) => l.item === 'CloudWatch alarm metrics')).toMatchObject({ quantity: 15 + 2, monthlyUsd: 1.7 });
   expect(estimate.lines.find((l) => l.item === 'CloudWatch dashboards')).toMatchObject({ quantity: 1, monthlyUsd: 3 });
 });

@@ -1,5 +1,7 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -140,12 +142,12 @@ describe('behind an AlbIngress', () => {
     expect(tgDims()[1].Value).toEqual(stack.resolve(alb.targetGroup.targetGroupFullName));
   });
 
-  test('the alarms: service, target group, one NAT gateway', () => {
+  test('the alarms: service, target group, load balancer, one NAT gateway', () => {
     expect(alarmIds(template)).toEqual([
-      'CpuUtilization', 'MemoryUtilization', 'Nat1ErrorPortAllocation', 'Nat1PacketsDropCount', 'RunningTasks',
+      'CpuUtilization', 'LoadBalancer5xxRate', 'MemoryUtilization', 'Nat1ErrorPortAllocation', 'Nat1PacketsDropRate', 'NoHealthyTargets', 'RunningTasks',
       'Target5xxRate', 'TargetResponseTimeP99', 'UnhealthyTargets',
     ]);
-    expect(monitoring.alarms).toHaveLength(8);
+    expect(monitoring.alarms).toHaveLength(10);
   });
 
   test('target 5xx rate: 100 * HTTPCode_Target_5XX_Count / RequestCount of the service\'s target group above 5 % in 3 of 5 minutes', () => {
@@ -223,7 +225,7 @@ describe('behind an ApiGatewayIngress', () => {
 
   test('the alarms: service, HTTP API, one NAT gateway (no ALB alarms)', () => {
     expect(alarmIds(template)).toEqual([
-      'CpuUtilization', 'HttpApi5xxRate', 'IntegrationLatencyP99', 'MemoryUtilization', 'Nat1ErrorPortAllocation', 'Nat1PacketsDropCount', 'RunningTasks',
+      'CpuUtilization', 'HttpApi5xxRate', 'IntegrationLatencyP99', 'MemoryUtilization', 'Nat1ErrorPortAllocation', 'Nat1PacketsDropRate', 'RunningTasks',
     ]);
   });
 
@@ -256,32 +258,53 @@ describe('NAT gateway alarms', () => {
   test.each([
     ['singleNatGateway', Egress.singleNatGateway(), 1],
     ['natGatewayPerAz', Egress.natGatewayPerAz(), 2],
-  ])('Egress.%s(): ErrorPortAllocation and PacketsDropCount of each NAT gateway, by its Ref', (_, egress, count) => {
+  ])('Egress.%s(): ErrorPortAllocation and the dropped-packet rate of each NAT gateway, by its Ref', (_, egress, count) => {
     const { template } = build({ egress });
     const nats = natIds(template);
     expect(nats).toHaveLength(count);
     const watched = new Set<string>();
     for (let n = 1; n <= count; n++) {
-      for (const metric of ['ErrorPortAllocation', 'PacketsDropCount']) {
-        const props = alarm(template, `Nat${n}${metric}`);
-        expect(props).toMatchObject({ Namespace: 'AWS/NATGateway', MetricName: metric, Statistic: 'Sum', Threshold: 0, ...ONE_MINUTE, ...MOSTLY, ...COMMON });
-        expect(props.Dimensions).toHaveLength(1);
-        expect(props.Dimensions[0].Name).toBe('NatGatewayId');
-        watched.add(props.Dimensions[0].Value.Ref);
+      const ports = alarm(template, `Nat${n}ErrorPortAllocation`);
+      expect(ports).toMatchObject({ Namespace: 'AWS/NATGateway', MetricName: 'ErrorPortAllocation', Statistic: 'Sum', Threshold: 0, ...ONE_MINUTE, ...MOSTLY, ...COMMON });
+      expect(ports.Dimensions).toHaveLength(1);
+      expect(ports.Dimensions[0].Name).toBe('NatGatewayId');
+      watched.add(ports.Dimensions[0].Value.Ref);
+      // AWS's formula: PacketsDropCount / (PacketsInFromSource + PacketsInFromDestination) * 100, above 0.01 %
+      const drops = alarm(template, `Nat${n}PacketsDropRate`);
+      expect(drops).toMatchObject({ Threshold: 0.01, ...MOSTLY, ...COMMON });
+      expect(mathMetric(drops, 'expr_1').Expression).toBe('100 * FILL(dropped, 0) / (FILL(fromSource, 0) + FILL(fromDestination, 0))');
+      for (const [id, name] of [['dropped', 'PacketsDropCount'], ['fromSource', 'PacketsInFromSource'], ['fromDestination', 'PacketsInFromDestination']]) {
+        expect(mathMetric(drops, id).MetricStat).toEqual({
+          Stat: 'Sum', Period: 60, Metric: { Namespace: 'AWS/NATGateway', MetricName: name, Dimensions: [{ Name: 'NatGatewayId', Value: ports.Dimensions[0].Value }] },
+        });
       }
     }
     expect([...watched].sort()).toEqual(nats);
     expect(alarmIds(template).filter((id) => id.startsWith('Nat'))).toHaveLength(2 * count);
   });
 
-  test.each([
-    ['natInstance', Egress.natInstance()],
-    ['none', Egress.none()],
-  ])('Egress.%s(): no NAT gateway, no NAT alarms', (_, egress) => {
-    const { template } = build({ egress });
+  test('dropped packets: a rate, not a count (F12: a busy gateway drops a few packets in normal operation)', () => {
+    const { template } = build();
+    expect(alarmIds(template)).not.toContain('Nat1PacketsDropCount');
+    expect(alarm(template, 'Nat1PacketsDropRate').MetricName).toBeUndefined();
+  });
+
+  test('Egress.none(): no NAT, no egress alarms', () => {
+    const { template } = build({ egress: Egress.none() });
     expect(natIds(template)).toEqual([]);
     expect(alarmIds(template).filter((id) => id.startsWith('Nat'))).toEqual([]);
     expect(alarmIds(template)).toContain('CpuUtilization');
+  });
+
+  test('Egress.natInstance(): no NAT gateway alarm; the instance\'s EC2 StatusCheckFailed (InstanceId) maximum >= 1 for 2 of 2 minutes, missing data not breaching', () => {
+    const { template, network, stack } = build({ egress: Egress.natInstance() });
+    expect(natIds(template)).toEqual([]);
+    expect(alarmIds(template).filter((id) => id.startsWith('Nat'))).toEqual(['NatInstanceStatusCheck']);
+    expect(alarm(template, 'NatInstanceStatusCheck')).toMatchObject({
+      Namespace: 'AWS/EC2', MetricName: 'StatusCheckFailed', Statistic: 'Maximum', Period: 60, Threshold: 1,
+      EvaluationPeriods: 2, DatapointsToAlarm: 2, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
+      Dimensions: [{ Name: 'InstanceId', Value: stack.resolve(network.natInstance!.instanceId) }],
+    });
   });
 
   test('`network` names the network to watch: its NAT gateways, not the cluster\'s', () => {
@@ -291,9 +314,9 @@ describe('NAT gateway alarms', () => {
     const template = Template.fromStack(stack);
     const otherNats = Object.keys(template.findResources('AWS::EC2::NatGateway')).filter((id) => id.startsWith('Other')).sort();
     expect(otherNats).toHaveLength(2);
-    const watched = monitoring.alarms.filter((a) => a.node.id.startsWith('Nat'))
+    const watched = monitoring.alarms.filter((a) => /^Nat\dErrorPortAllocation$/.test(a.node.id))
       .map((a) => stack.resolve((a.metric as any).dimensions.NatGatewayId).Ref);
-    expect(watched.sort()).toEqual([...otherNats, ...otherNats].sort());
+    expect(watched.sort()).toEqual(otherNats);
   });
 
   test('an imported network (Network.fromVpc of an imported VPC) has no NAT gateway to watch', () => {
@@ -303,6 +326,139 @@ describe('NAT gateway alarms', () => {
     }));
     const monitoring = new ApiMonitoring(stack, 'Monitoring2', { service, ingress, network: imported });
     expect(monitoring.alarms.map((a) => a.node.id).filter((id) => id.startsWith('Nat'))).toEqual([]);
+  });
+});
+
+describe('the load balancer itself: its 5xx rate and no healthy target (F6)', () => {
+  const { template, stack, ingress } = build();
+  const alb = ingress as AlbIngress;
+  const lbDims = () => [{ Name: 'LoadBalancer', Value: stack.resolve(alb.loadBalancer.loadBalancerFullName) }];
+  const tgDims = (tg: any) => Object.entries(stack.resolve(tg.metrics.requestCount().dimensions))
+    .map(([Name, Value]) => ({ Name, Value })).sort((a, b) => a.Name.localeCompare(b.Name));
+
+  test('load balancer 5xx rate: 100 * HTTPCode_ELB_5XX_Count / (RequestCount + HTTPCode_ELB_5XX_Count), LoadBalancer dimension, Sum per minute, above 5 % in 3 of 5 minutes', () => {
+    const props = alarm(template, 'LoadBalancer5xxRate');
+    expect(props).toMatchObject({ Threshold: 5, ...MOSTLY, ...COMMON });
+    // RequestCount counts only requests for which a target was chosen: a 503 for want of a
+    // target is in HTTPCode_ELB_5XX_Count alone, so it is added to the denominator.
+    expect(mathMetric(props, 'expr_1').Expression).toBe('100 * FILL(elb5xx, 0) / (FILL(requests, 0) + FILL(elb5xx, 0))');
+    for (const [id, name] of [['elb5xx', 'HTTPCode_ELB_5XX_Count'], ['requests', 'RequestCount']]) {
+      expect(mathMetric(props, id).MetricStat).toEqual({ Stat: 'Sum', Period: 60, Metric: { Namespace: 'AWS/ApplicationELB', MetricName: name, Dimensions: lbDims() } });
+    }
+  });
+
+  test('no healthy targets: HealthyHostCount (TargetGroup, LoadBalancer) maximum below 1 in 3 of 5 minutes, missing data breaching (an empty group reports nothing)', () => {
+    expect(alarm(template, 'NoHealthyTargets')).toMatchObject({
+      Namespace: 'AWS/ApplicationELB', MetricName: 'HealthyHostCount', Statistic: 'Maximum', Period: 60, Threshold: 1, ...MOSTLY,
+      ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching', Dimensions: tgDims(alb.targetGroup),
+    });
+  });
+
+  test('canary: no healthy target across both groups (FILL(healthy0, 0) + FILL(healthy1, 0) < 1)', () => {
+    const canary = build({ deployment: Deployment.canary() });
+    const ingress2 = canary.ingress as AlbIngress;
+    const groups = [ingress2.targetGroupFor(canary.service), ingress2.alternateTargetGroupFor(canary.service)!];
+    const props = alarm(canary.template, 'NoHealthyTargets');
+    expect(props).toMatchObject({ Threshold: 1, ...MOSTLY, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+    expect(mathMetric(props, 'expr_1').Expression).toBe('FILL(healthy0, 0) + FILL(healthy1, 0)');
+    const dims = (tg: any) => Object.entries(canary.stack.resolve(tg.metrics.requestCount().dimensions))
+      .map(([Name, Value]) => ({ Name, Value })).sort((a, b) => a.Name.localeCompare(b.Name));
+    groups.forEach((tg, i) => expect(mathMetric(props, `healthy${i}`).MetricStat).toEqual({
+      Stat: 'Maximum', Period: 60, Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HealthyHostCount', Dimensions: dims(tg) },
+    }));
+    // the load balancer's 5xx rate is one per load balancer, whatever the groups
+    expect(alarm(canary.template, 'LoadBalancer5xxRate').Threshold).toBe(5);
+  });
+
+  test('loadBalancer5xxRatePercent sets the threshold', () => {
+    expect(alarm(build({ props: { loadBalancer5xxRatePercent: 1.5 } }).template, 'LoadBalancer5xxRate').Threshold).toBe(1.5);
+  });
+
+  test('neither alarm depends on a resource of the service: both can be the service\'s rollback alarms without a circular dependency', () => {
+    const b = build();
+    const lbAlarms = b.monitoring.alarms.filter((a) => ['LoadBalancer5xxRate', 'NoHealthyTargets'].includes(a.node.id));
+    expect(lbAlarms).toHaveLength(2);
+    const serviceId = b.stack.getLogicalId(b.service.service.node.defaultChild as ecs.CfnService);
+    for (const a of lbAlarms) expect(JSON.stringify(b.stack.resolve((a.node.defaultChild as any)._toCloudFormation()))).not.toContain(serviceId);
+    lbAlarms.forEach((a) => b.service.addRollbackAlarm(a));
+    expect(() => b.template).not.toThrow();
+  });
+
+  test('desiredCount 0 without autoscaling: no healthy-targets alarm (it would stay in ALARM), and a warning', () => {
+    const stack2 = new Stack(new App(), 'Zero');
+    const network = new Network(stack2, 'Network', { egress: Egress.none(), availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const cluster = new FargateCluster(stack2, 'Cluster', { network });
+    const service = new ApiService(stack2, 'Api', { cluster, image: ECR_IMAGE, desiredCount: 0 });
+    const m = new ApiMonitoring(stack2, 'Monitoring', { service, ingress: new AlbIngress(stack2, 'Ingress', { network, service }) });
+    expect(m.alarms.map((a) => a.node.id)).not.toContain('NoHealthyTargets');
+    expect(m.alarms.map((a) => a.node.id)).toContain('LoadBalancer5xxRate');
+    Annotations.fromStack(stack2).hasWarning('/Zero/Monitoring', Match.stringLikeRegexp('desiredCount: 0.*no no-healthy-targets alarm'));
+  });
+});
+
+describe('a CloudFront distribution in front of the ALB (what CloudFrontIngress builds)', () => {
+  /** An internal AlbIngress with a CloudFront VPC origin and distribution in front, in a stack of `region` (undefined: environment-agnostic). */
+  function behindCloudFront(region: string | undefined, props: Overrides = {}, distributions = 1) {
+    const stack = new Stack(new App(), 'Edge', region ? { env: { account: '123456789012', region } } : undefined);
+    const azs = region ? [`${region}a`, `${region}b`] : undefined;
+    const network = new Network(stack, 'Network', { egress: Egress.none(), availabilityZones: azs });
+    const cluster = new FargateCluster(stack, 'Cluster', { network });
+    const service = new ApiService(stack, 'Api', { cluster, image: ECR_IMAGE });
+    const alb = new AlbIngress(stack, 'Alb', { network, service, internetFacing: false, allowedCidrs: [] });
+    const origin = new cloudfront.VpcOrigin(stack, 'VpcOrigin', { endpoint: cloudfront.VpcOriginEndpoint.applicationLoadBalancer(alb.loadBalancer) });
+    const dists = Array.from({ length: distributions }, (_, i) => new cloudfront.Distribution(stack, `Distribution${i}`, {
+      defaultBehavior: { origin: origins.VpcOrigin.withVpcOrigin(origin) },
+    }));
+    const monitoring = new ApiMonitoring(stack, 'Monitoring', { service, ingress: alb, ...props });
+    return { stack, dists, monitoring, get template() { return Template.fromStack(stack); } };
+  }
+  const edgeAlarm = (template: Template, id = 'CloudFront5xxErrorRate') => Object.entries<any>(template.findResources('AWS::CloudWatch::Alarm'))
+    .filter(([logicalId]) => new RegExp(`^Monitoring${id}[0-9A-F]{8}$`).test(logicalId)).map(([, a]) => a);
+
+  test('us-east-1: AWS/CloudFront 5xxErrorRate (DistributionId, Region=Global) average above 5 % in 3 of 5 minutes', () => {
+    const { template, stack, dists } = behindCloudFront('us-east-1');
+    const [a] = edgeAlarm(template);
+    expect(a.Condition).toBeUndefined();
+    expect(a.Properties).toMatchObject({
+      Namespace: 'AWS/CloudFront', MetricName: '5xxErrorRate', Statistic: 'Average', Threshold: 5, ...ONE_MINUTE, ...MOSTLY, ...COMMON,
+    });
+    expect(a.Properties.Dimensions).toEqual(expect.arrayContaining([
+      { Name: 'DistributionId', Value: stack.resolve(dists[0].distributionId) }, { Name: 'Region', Value: 'Global' },
+    ]));
+    expect(a.Properties.Dimensions).toHaveLength(2);
+  });
+
+  test('cloudFront5xxErrorRatePercent sets the threshold; two distributions, two alarms', () => {
+    const { template } = behindCloudFront('us-east-1', { cloudFront5xxErrorRatePercent: 2 }, 2);
+    expect(edgeAlarm(template, 'CloudFront15xxErrorRate')[0].Properties.Threshold).toBe(2);
+    expect(edgeAlarm(template, 'CloudFront25xxErrorRate')[0].Properties.Threshold).toBe(2);
+  });
+
+  test('another Region (eu-west-1): no alarm (an alarm reads only its own Region\'s metrics), a warning naming CloudFrontErrorRateAlarm in a us-east-1 stack, and a graph of the us-east-1 metric', () => {
+    const { template, stack, monitoring } = behindCloudFront('eu-west-1');
+    expect(edgeAlarm(template)).toEqual([]);
+    expect(monitoring.alarms.map((a) => a.node.id)).toContain('LoadBalancer5xxRate');
+    Annotations.fromStack(stack).hasWarning('/Edge/Monitoring', Match.stringLikeRegexp('No CloudFront 5xx error-rate alarm: CloudFront publishes its metrics in us-east-1 only.*CloudFrontErrorRateAlarm'));
+    const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(body).toMatch(/AWS\/CloudFront.*5xxErrorRate.*Region.*Global.*us-east-1/);
+  });
+
+  test('environment-agnostic: the alarm exists only in us-east-1 (a condition on AWS::Region), and the alarm status widget does not reference it', () => {
+    const { template, monitoring } = behindCloudFront(undefined);
+    const [a] = edgeAlarm(template);
+    const conditions = template.toJSON().Conditions;
+    expect(conditions[a.Condition]).toEqual({ 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] });
+    expect(monitoring.alarms.map((x) => x.node.id)).toContain('CloudFront5xxErrorRate');
+    // an unconditional reference to a resource whose condition is false fails the deploy
+    const logicalId = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).find((id) => id.startsWith('MonitoringCloudFront5xxErrorRate'))!;
+    const referencing = Object.entries<any>(template.toJSON().Resources)
+      .filter(([id, r]) => id !== logicalId && JSON.stringify(r).includes(`"${logicalId}"`) && r.Condition === undefined);
+    expect(referencing.map(([id]) => id)).toEqual([]);
+  });
+
+  test('without a distribution in front, cloudFront5xxErrorRatePercent is refused, naming it and the fix', () => {
+    expect(() => build({ props: { cloudFront5xxErrorRatePercent: 5 } }))
+      .toThrow(/`cloudFront5xxErrorRatePercent` is for an AlbIngress behind a CloudFront distribution \(`CloudFrontIngress.alb`\), got 5 with an AlbIngress no CloudFront VPC origin of its stack points to: remove it/);
   });
 });
 
@@ -453,15 +609,81 @@ describe('bad input: an error naming the prop, the value and the fix', () => {
     expect(() => build({ ingress: 'httpApi', props })).toThrow(message);
   });
 
+  test('an ingress that is neither kind', () => {
+    const { stack, service, network } = build();
+    expect(() => new ApiMonitoring(stack, 'M2', { service, ingress: network as any })).toThrow(/`ingress` must be an AlbIngress or an ApiGatewayIngress, got the construct 'Api\/Network' \(Network\)/);
+  });
+
   test('a service that is not behind the ALB', () => {
     const { stack, cluster, ingress } = build();
     const other = new ApiService(stack, 'Other', { cluster, image: ECR_IMAGE });
     expect(() => new ApiMonitoring(stack, 'M2', { service: other, ingress })).toThrow(/`service` '.*Other' is not attached to the AlbIngress '.*Ingress'/);
   });
 
-  test('an ingress that is neither kind', () => {
-    const { stack, service, network } = build();
-    expect(() => new ApiMonitoring(stack, 'M2', { service, ingress: network as any })).toThrow(/`ingress` must be an AlbIngress or an ApiGatewayIngress, got the construct 'Api\/Network' \(Network\)/);
+  test('a service the HTTP API does not route: refused as behind an ALB (it was accepted, and its API alarms watched another service)', () => {
+    const { stack, cluster, ingress } = build({ ingress: 'httpApi' });
+    const other = new ApiService(stack, 'Other', { cluster, image: ECR_IMAGE });
+    expect(() => new ApiMonitoring(stack, 'M2', { service: other, ingress }))
+      .toThrow(/^`service` 'Api\/Other' is not routed by the ApiGatewayIngress 'Api\/Ingress': pass it as the ingress's `service` or with `addService` first/);
+  });
+
+  test('a service the HTTP API routes with addService: accepted', () => {
+    const { stack, cluster, ingress } = build({ ingress: 'httpApi' });
+    const orders = new ApiService(stack, 'Orders', { cluster, image: ECR_IMAGE });
+    (ingress as ApiGatewayIngress).addService(orders, { path: '/orders' });
+    expect(new ApiMonitoring(stack, 'M2', { service: orders, ingress }).alarms.map((a) => a.node.id)).toContain('HttpApi5xxRate');
+  });
+
+  test.each<[string, Overrides, RegExp]>([
+    ['load balancer 5xx on an HTTP API', { loadBalancer5xxRatePercent: 5 }, /^`loadBalancer5xxRatePercent` is for an AlbIngress, got 5 with an ApiGatewayIngress: remove it, or set `httpApi5xxRatePercent`/],
+    ['CloudFront 5xx on an HTTP API', { cloudFront5xxErrorRatePercent: 5 }, /^`cloudFront5xxErrorRatePercent` is for an AlbIngress behind a CloudFront distribution .*got 5 with an ApiGatewayIngress/],
+  ])('HTTP API: %s', (_, props, message) => {
+    expect(() => build({ ingress: 'httpApi', props })).toThrow(message);
+  });
+
+  test.each<[string, Overrides, RegExp]>([
+    ['load balancer 5xx 0', { loadBalancer5xxRatePercent: 0 }, /^`loadBalancer5xxRatePercent` must be a percentage above 0, at most 100, got 0/],
+    ['load balancer 5xx NaN', { loadBalancer5xxRatePercent: NaN }, /^`loadBalancer5xxRatePercent` must be .*got NaN/],
+  ])('ALB: %s', (_, props, message) => {
+    expect(() => build({ props })).toThrow(message);
+  });
+});
+
+describe('token thresholds: passed through in their own unit, never converted or divided', () => {
+  const param = (stack: Stack) => new CfnParameter(stack, 'Threshold', { type: 'Number', default: 3 }).valueAsNumber;
+  function withToken(ingress: 'alb' | 'httpApi', props: (p: number) => Overrides) {
+    const stack = new Stack(new App(), 'Tok', { env: { account: '123456789012', region: 'us-east-1' } });
+    const network = new Network(stack, 'Network', { egress: Egress.none(), availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const cluster = new FargateCluster(stack, 'Cluster', { network });
+    const service = new ApiService(stack, 'Api', { cluster, image: ECR_IMAGE });
+    const i = ingress === 'alb' ? new AlbIngress(stack, 'Ingress', { network, service }) : new ApiGatewayIngress(stack, 'Ingress', { network, service });
+    return () => { new ApiMonitoring(stack, 'Monitoring', { service, ingress: i, ...props(param(stack)) }); return Template.fromStack(stack); };
+  }
+
+  test('p99ResponseTime: Duration.seconds(token) is the threshold (seconds) as it is', () => {
+    expect(alarm(withToken('alb', (p) => ({ p99ResponseTime: Duration.seconds(p) }))(), 'TargetResponseTimeP99').Threshold).toEqual({ Ref: 'Threshold' });
+  });
+
+  test('p99ResponseTime: Duration.millis(token) is refused, naming the prop and the unit (it was divided by 1000: a garbage threshold)', () => {
+    expect(withToken('alb', (p) => ({ p99ResponseTime: Duration.millis(p) })))
+      .toThrow(/^`p99ResponseTime` must be written as Duration.seconds\(...\) when its value is a token, got Duration.millis\(<token>\): the alarm threshold is in seconds/);
+  });
+
+  test('p99IntegrationLatency: Duration.millis(token) is the threshold (milliseconds) as it is', () => {
+    expect(alarm(withToken('httpApi', (p) => ({ p99IntegrationLatency: Duration.millis(p) }))(), 'IntegrationLatencyP99').Threshold).toEqual({ Ref: 'Threshold' });
+  });
+
+  test.each(['seconds', 'minutes'] as const)('p99IntegrationLatency: Duration.%s(token) is refused, naming the prop (aws-cdk-lib\'s error named none)', (unit) => {
+    expect(withToken('httpApi', (p) => ({ p99IntegrationLatency: Duration[unit](p) })))
+      .toThrow(new RegExp(`^\`p99IntegrationLatency\` must be written as Duration.millis\\(...\\) when its value is a token, got Duration.${unit}\\(<token>\\)`));
+  });
+
+  test.each<[string, (p: number) => Overrides, string]>([
+    ['cpuUtilizationPercent', (p) => ({ cpuUtilizationPercent: p }), 'CpuUtilization'],
+    ['target5xxRatePercent', (p) => ({ target5xxRatePercent: p }), 'Target5xxRate'],
+    ['loadBalancer5xxRatePercent', (p) => ({ loadBalancer5xxRatePercent: p }), 'LoadBalancer5xxRate'],
+  ])('%s: a token is the threshold as it is', (_, props, id) => {
+    expect(alarm(withToken('alb', props)(), id).Threshold).toEqual({ Ref: 'Threshold' });
   });
 });
 
@@ -491,5 +713,29 @@ describe.each([
   test('createDashboard: true is the default', () => {
     const explicit = build({ ...options, props: { createDashboard: true } });
     expect(explicit.template.toJSON()).toEqual(withDashboard.template.toJSON());
+  });
+});
+
+describe('a service routed twice by one ALB (two addService calls): every group is watched, not the first only', () => {
+  test('the target-group alarms and NoHealthyTargets read both groups', () => {
+    const stack = new Stack(new App(), 'Twice');
+    const network = new Network(stack, 'Network', { egress: Egress.none(), availabilityZones: ['us-east-1a', 'us-east-1b'] });
+    const cluster = new FargateCluster(stack, 'Cluster', { network });
+    const main = new ApiService(stack, 'Main', { cluster, image: ECR_IMAGE });
+    const orders = new ApiService(stack, 'Orders', { cluster, image: ECR_IMAGE });
+    const alb = new AlbIngress(stack, 'Ingress', { network, service: main });
+    const first = alb.addService(orders, { priority: 10, pathPatterns: ['/orders/*'] });
+    const second = alb.addService(orders, { priority: 20, pathPatterns: ['/v2/orders/*'] });
+    new ApiMonitoring(stack, 'Monitoring', { service: orders, ingress: alb });
+    const template = Template.fromStack(stack);
+    const tgDim = (tg: any) => ({ Name: 'TargetGroup', Value: stack.resolve(tg.targetGroupFullName) });
+    const unhealthy = alarm(template, 'UnhealthyTargets');
+    expect(mathMetric(unhealthy, 'expr_1').Expression).toBe('FILL(unhealthy0, 0) + FILL(unhealthy1, 0)');
+    expect(mathMetric(unhealthy, 'unhealthy0').MetricStat.Metric.Dimensions).toContainEqual(tgDim(first));
+    expect(mathMetric(unhealthy, 'unhealthy1').MetricStat.Metric.Dimensions).toContainEqual(tgDim(second));
+    const healthy = alarm(template, 'NoHealthyTargets');
+    expect(mathMetric(healthy, 'expr_1').Expression).toBe('FILL(healthy0, 0) + FILL(healthy1, 0)');
+    expect(mathMetric(alarm(template, 'Target5xxRate'), 'expr_1').Expression)
+      .toBe('100 * (FILL(errors0, 0) + FILL(errors1, 0)) / (FILL(requests0, 0) + FILL(requests1, 0))');
   });
 });

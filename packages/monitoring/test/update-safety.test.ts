@@ -40,10 +40,13 @@ const CASES: Case[] = [
   { change: '`cpuUtilizationPercent` 85 → 70', props: () => ({ cpuUtilizationPercent: 70 }), replaces: [] },
   { change: '`target5xxRatePercent` 5 → 1', props: () => ({ target5xxRatePercent: 1 }), replaces: [] },
   { change: '`p99ResponseTime` 2 s → 500 ms', props: () => ({ p99ResponseTime: Duration.millis(500) }), replaces: [] },
+  { change: '`loadBalancer5xxRatePercent` 5 → 1', props: () => ({ loadBalancer5xxRatePercent: 1 }), replaces: [] },
   // The dashboard is deleted; every alarm stays as it is.
   { change: '`createDashboard` true → false', props: () => ({ createDashboard: false }), replaces: ['AWS::CloudWatch::Dashboard REMOVE'] },
   // The second NAT gateway's alarms are added; the first gateway and its alarms stay.
   { change: 'network egress singleNatGateway → natGatewayPerAz', egress: Egress.natGatewayPerAz(), monitoringOnly: true, replaces: [] },
+  // The NAT gateway's two alarms go; the NAT instance's status-check alarm is added.
+  { change: 'network egress singleNatGateway → natInstance', egress: Egress.natInstance(), monitoringOnly: true, replaces: ['AWS::CloudWatch::Alarm REMOVE', 'AWS::CloudWatch::Alarm REMOVE'] },
 ];
 
 const baseline = synth();

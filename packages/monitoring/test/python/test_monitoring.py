@@ -37,10 +37,23 @@ def test_canary_service_behind_an_alb_with_a_topic():
                                target5xx_rate_percent=1, p99_response_time=cdk.Duration.millis(500))
     template = assertions.Template.from_stack(stack)
     assert _alarm_ids(template) == [
-        "CpuUtilization", "MemoryUtilization", "Nat1ErrorPortAllocation", "Nat1PacketsDropCount",
-        "RunningTasks", "Target5xxRate", "TargetResponseTimeP99", "UnhealthyTargets",
+        "CpuUtilization", "LoadBalancer5xxRate", "MemoryUtilization", "Nat1ErrorPortAllocation", "Nat1PacketsDropRate",
+        "NoHealthyTargets", "RunningTasks", "Target5xxRate", "TargetResponseTimeP99", "UnhealthyTargets",
     ]
-    assert len(monitoring.alarms) == 8
+    assert len(monitoring.alarms) == 10
+    # the load balancer's own 5xx (an empty target group answers 503 and counts no request) and
+    # no healthy target across both groups (missing data breaching: an empty group reports nothing)
+    template.has_resource_properties("AWS::CloudWatch::Alarm", {
+        "Threshold": 5, "Metrics": assertions.Match.array_with([
+            assertions.Match.object_like({"Expression": "100 * FILL(elb5xx, 0) / (FILL(requests, 0) + FILL(elb5xx, 0))"}),
+        ]),
+    })
+    template.has_resource_properties("AWS::CloudWatch::Alarm", {
+        "Threshold": 1, "ComparisonOperator": "LessThanThreshold", "TreatMissingData": "breaching",
+        "Metrics": assertions.Match.array_with([
+            assertions.Match.object_like({"Expression": "FILL(healthy0, 0) + FILL(healthy1, 0)"}),
+        ]),
+    })
     # the slower of the two target groups' p99 (canary: ECS moves traffic between them)
     template.has_resource_properties("AWS::CloudWatch::Alarm", {
         "Threshold": 0.5, "EvaluationPeriods": 5, "DatapointsToAlarm": 3, "TreatMissingData": "notBreaching",
@@ -86,7 +99,7 @@ def test_service_behind_an_http_api_and_two_nat_gateways():
     template = assertions.Template.from_stack(stack)
     assert _alarm_ids(template) == [
         "CpuUtilization", "HttpApi5xxRate", "IntegrationLatencyP99", "MemoryUtilization",
-        "Nat1ErrorPortAllocation", "Nat1PacketsDropCount", "Nat2ErrorPortAllocation", "Nat2PacketsDropCount", "RunningTasks",
+        "Nat1ErrorPortAllocation", "Nat1PacketsDropRate", "Nat2ErrorPortAllocation", "Nat2PacketsDropRate", "RunningTasks",
     ]
     template.has_resource_properties("AWS::CloudWatch::Alarm", {
         "Namespace": "AWS/ApiGateway", "MetricName": "IntegrationLatency", "Threshold": 2000,
@@ -100,6 +113,9 @@ def test_bad_input_is_rejected_naming_the_prop_and_the_fix():
         ApiMonitoring(stack, "Cpu", service=service, ingress=ingress, cpu_utilization_percent=150)
     with pytest.raises(Exception, match=r"`httpApi5xxRatePercent` is for an ApiGatewayIngress, got 5 with an AlbIngress"):
         ApiMonitoring(stack, "Wrong", service=service, ingress=ingress, http_api5xx_rate_percent=5)
+    with pytest.raises(Exception, match=r"`p99ResponseTime` must be written as Duration.seconds\(...\) when its value is a token"):
+        millis = cdk.Duration.millis(cdk.CfnParameter(stack, "P99", type="Number", default=500).value_as_number)
+        ApiMonitoring(stack, "Tok", service=service, ingress=ingress, p99_response_time=millis)
 
 
 def test_no_dashboard_keeps_every_alarm():
@@ -112,6 +128,6 @@ def test_no_dashboard_keeps_every_alarm():
     assert monitoring.facade is None
     assert _alarm_ids(template) == [
         "CpuUtilization", "HttpApi5xxRate", "IntegrationLatencyP99", "MemoryUtilization",
-        "Nat1ErrorPortAllocation", "Nat1PacketsDropCount", "RunningTasks",
+        "Nat1ErrorPortAllocation", "Nat1PacketsDropRate", "RunningTasks",
     ]
     assert len(monitoring.alarms) == 7
