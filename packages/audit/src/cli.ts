@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // portcullis-audit <cdk.out> [--json] [--requests N] [--response-kb N] [--nat-gb N] [--region R]
-//   Prints, per stack of a cloud assembly (stacks inside Stages too, named by their path):
+//   Prints, per stack of a cloud assembly (stacks inside Stages too, named by their path, and
+//   nested stacks, named <stack>/<logical id>):
 //   the exposure findings, then the cost lines and total.
 //   Exits 1 when a finding is not acknowledged (a value a rule cannot evaluate is a finding),
 //   2 on bad usage or when the audit cannot be done: no stack, an unreadable, malformed or
@@ -15,7 +16,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CostEstimate, CostEstimator, UsageProfile } from './cost-estimator';
 import { ExposureChecks, ExposureFinding } from './exposure-checks';
-import { assemblyStacks, readTemplate } from './private/assembly';
+import { assemblyStacks, nestedTemplates, readTemplate } from './private/assembly';
 import { UpdateSafety, UpdateSafetyReport } from './update-safety';
 
 interface StackReport {
@@ -148,11 +149,14 @@ function templates(target: string): Array<[string, string]> {
   return stacks.map((s) => [s.displayName, s.templateFile]);
 }
 
-/** Audits every stack of a cloud assembly (or one template file); throws naming the directory or file it cannot read. */
+/**
+ * Audits every stack of a cloud assembly (or one template file), and every nested stack
+ * (`AWS::CloudFormation::Stack`) whose template the assembly holds, named `<stack>/<logical id>`;
+ * throws naming the directory or file it cannot read.
+ */
 export function audit(target: string, profile: UsageProfile = {}): StackReport[] {
   const checks = new ExposureChecks();
-  return templates(target).map(([stack, file]) => {
-    const template = readTemplate(file);
+  const check = (stack: string, file: string, template: any): StackReport => {
     let findings: ExposureFinding[];
     let cost: CostEstimate;
     try {
@@ -162,6 +166,10 @@ export function audit(target: string, profile: UsageProfile = {}): StackReport[]
       throw new Error(`${file}: ${(e as Error).message}`);
     }
     return { stack, template: file, findings, cost };
+  };
+  return templates(target).flatMap(([stack, file]) => {
+    const template = readTemplate(file);
+    return [check(stack, file, template), ...nestedTemplates(stack, file, template).map((n) => check(n.name, n.templateFile, n.template))];
   });
 }
 

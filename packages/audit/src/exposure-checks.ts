@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CfnElement, IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport, PolicyViolation, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { nestedTemplates } from './private/assembly';
 import { RULES } from './private/rules';
 import { own, TemplateIndex } from './private/template';
 
@@ -118,12 +119,22 @@ export class ExposureChecks implements IPolicyValidationPlugin {
     return report.build();
   }
 
-  /** Called by the CDK during synth with the paths of every template. */
+  /**
+   * Called by the CDK during synth with the paths of every stack template. The CDK passes
+   * top-level stacks only: the templates of their nested stacks (`AWS::CloudFormation::Stack`
+   * with `aws:asset:path` metadata, e.g. a `NestedStack`) are read from the cloud assembly and
+   * checked too.
+   *
+   * @throws when a nested stack's template is not in the assembly (the message names the parent and the resource)
+   */
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const report = new ReportBuilder();
     for (const templatePath of context.templatePaths) {
       const template = JSON.parse(fs.readFileSync(templatePath, 'utf8'));
-      for (const f of this.checkTemplate(template).filter((x) => !x.acknowledged)) report.add(f, templatePath);
+      const all = [{ templateFile: templatePath, template }, ...nestedTemplates(path.basename(templatePath), templatePath, template)];
+      for (const { templateFile, template: t } of all) {
+        for (const f of this.checkTemplate(t).filter((x) => !x.acknowledged)) report.add(f, templateFile);
+      }
     }
     return report.build();
   }

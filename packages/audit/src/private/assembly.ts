@@ -104,3 +104,69 @@ export function readTemplate(file: string): any {
   checkTemplateShape(template, file);
   return template;
 }
+
+/** A nested stack's template, read from the cloud assembly. */
+export interface NestedTemplate {
+  /** `<parent name>/<logical id of the AWS::CloudFormation::Stack>`, nested names joined the same way. */
+  readonly name: string;
+  readonly templateFile: string;
+  readonly template: any;
+}
+
+/**
+ * The nested stacks of a template (`AWS::CloudFormation::Stack` resources), recursively, with
+ * their templates. CDK writes a nested stack's template into the cloud assembly; the resource
+ * names it in its `aws:asset:path` metadata (written when asset metadata is on, as the CDK CLI
+ * does) or, without it, its `TemplateURL` ends in the file asset's hash, which the stack's
+ * asset manifest (`*.assets.json` of the same directory) maps to the file. A nested stack whose
+ * template is not in the assembly, or is malformed, is an error naming the parent file and the
+ * resource: the audit would otherwise pass what it cannot see.
+ */
+export function nestedTemplates(parentName: string, parentFile: string, parent: any, seen: Set<string> = new Set([path.resolve(parentFile)])): NestedTemplate[] {
+  const out: NestedTemplate[] = [];
+  const resources = isPlainObject(parent) && isPlainObject(parent.Resources) ? parent.Resources : {};
+  for (const [id, resource] of Object.entries<any>(resources)) {
+    if (!isPlainObject(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
+    const file = nestedTemplateFile(parentFile, id, resource);
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const template = readTemplate(file);
+    const name = `${parentName}/${id}`;
+    out.push({ name, templateFile: file, template }, ...nestedTemplates(name, file, template, seen));
+  }
+  return out;
+}
+
+function nestedTemplateFile(parentFile: string, id: string, resource: any): string {
+  const dir = path.dirname(parentFile);
+  const asset = isPlainObject(resource.Metadata) ? resource.Metadata['aws:asset:path'] : undefined;
+  if (typeof asset === 'string' && asset.trim() !== '') {
+    const file = path.resolve(dir, asset);
+    if (!fs.existsSync(file)) throw new Error(`${parentFile}: nested stack ${id} names ${file} (aws:asset:path), which does not exist`);
+    return file;
+  }
+  const url = JSON.stringify(isPlainObject(resource.Properties) ? resource.Properties.TemplateURL ?? null : null);
+  const hash = /([0-9a-f]{64})\.json/.exec(url)?.[1];
+  const source = hash ? assetSources(dir).get(hash) : undefined;
+  if (source === undefined) {
+    throw new Error(`${parentFile}: nested stack ${id}: its template is not in the cloud assembly (no aws:asset:path metadata, and its TemplateURL names no file asset of ${dir}), `
+      + 'so it cannot be audited: synthesize it with CDK (NestedStack, or CfnInclude with loadNestedStacks), or audit its template on its own');
+  }
+  const file = path.resolve(dir, source);
+  if (!fs.existsSync(file)) throw new Error(`${parentFile}: nested stack ${id}: its template ${file} (from the asset manifest) does not exist`);
+  return file;
+}
+
+/** Asset hash -> source path, from the asset manifests (`*.assets.json`) of an assembly directory. */
+function assetSources(dir: string): Map<string, string> {
+  const sources = new Map<string, string>();
+  for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.assets.json'))) {
+    const manifest = readJson(path.join(dir, name));
+    const files = isPlainObject(manifest) && isPlainObject(manifest.files) ? manifest.files : {};
+    for (const [hash, entry] of Object.entries<any>(files)) {
+      const source = isPlainObject(entry) && isPlainObject(entry.source) ? entry.source.path : undefined;
+      if (typeof source === 'string') sources.set(hash, source);
+    }
+  }
+  return sources;
+}
