@@ -14,6 +14,17 @@
 //    that context (a row naming `key=value` pairs, like the lean row, is synthesized with exactly those) (the default is cross-checked against apps/<app>/cdk.out, the CLI's synth),
 //    the audit README's reference figures on the same aws-ecs-patterns stack as its tests.
 //
+// 3. Synthesizes every documented option of every app with the policy packs on: each entry of
+//    the last column of an app README's "Configuration" table (`-c key=value ...`; "(refused)":
+//    the synth must stop with an error naming a key of the entry), and each `cdk deploy` line
+//    of an app README that takes `-c` (`<account>`/`<region>` filled in). Each runs the app's
+//    own entry, src/main.ts (cdk.json's app: cdk-nag AwsSolutions, NIST 800-53 R5 and the
+//    Portcullis exposure rules), the way `cdk synth` runs it: context in CDK_CONTEXT_JSON with
+//    the CLI's defaults, a fresh CDK_OUTDIR; and fails like the CLI on a failed validation
+//    report, an error annotation or a thrown error. One Node process per app runs all of that
+//    app's entries in a row (`-r sucrase/register/ts`, as cdk.json), so the process start and
+//    module loading are paid once per app, not once per option.
+//
 // Needs the packages built and the apps synthesized (npm test runs it after `nx run-many -t
 // build test synth`). Usage: node scripts/check-readme-commands.js [--list] [--no-run]
 'use strict';
@@ -37,6 +48,7 @@ process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
  */
 const NPM_TEST = 'npm test';
 const RULES = [
+  { match: /^npx cdk deploy\b.* -c /, covered: 'needs an AWS account to deploy; its context is synthesized with the policy packs among the documented options (`<account>`, `<region>` filled in)' },
   { match: /^npx cdk (bootstrap|deploy|destroy)\b/, skip: 'needs an AWS account' },
   { match: /^aws /, skip: 'AWS CLI: needs an AWS account' },
   { match: /^(\w+=\S+ )*npm run integ( |$)/, skip: 'deploys to an AWS account (npm run integ)' },
@@ -315,6 +327,159 @@ function checkCosts() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Documented options, synthesized with the policy packs
+
+/** The header of an app README's "Configuration" table; its last column lists what is synthesized. */
+const CONFIG_HEADER = '| key | default | | `npm test` synthesizes (see below) |';
+/** Placeholders of the README's `cdk deploy -c` lines, filled in to synthesize them. */
+const FILL = { '<account>': '123456789012', '<region>': 'us-east-1' };
+
+/** `-c a=b -c c=d` as { a: 'b', c: 'd' }; undefined for anything else. */
+function parseContextFlags(text) {
+  const parts = text.trim().split(/\s+/);
+  if (parts.length === 0 || parts.length % 2 !== 0) return undefined;
+  const context = {};
+  for (let i = 0; i < parts.length; i += 2) {
+    const m = parts[i] === '-c' ? /^([A-Za-z]\w*)=(\S+)$/.exec(parts[i + 1]) : null;
+    if (!m || m[1] in context) return undefined;
+    context[m[1]] = m[2];
+  }
+  return context;
+}
+
+/**
+ * Every documented option of every app: each entry of the last column of its README's
+ * "Configuration" table, and each `cdk deploy` line of its README that takes `-c`.
+ * Returns the options per app and the problems of the tables themselves.
+ */
+function documentedOptions() {
+  const { CONTEXT_KEYS } = require(path.join(root, 'apps/reference-kit'));
+  const byApp = new Map(apps.map((a) => [a, []]));
+  const problems = [];
+  const add = (app, option) => {
+    const list = byApp.get(app);
+    const key = `${JSON.stringify(option.context)} ${option.refused}`;
+    if (!list.some((o) => `${JSON.stringify(o.context)} ${o.refused}` === key)) list.push(option);
+  };
+  for (const app of apps) {
+    const readme = `apps/${app}/README.md`;
+    const lines = fs.readFileSync(path.join(root, readme), 'utf8').split('\n');
+    const start = lines.findIndex((l) => l.startsWith('## Configuration'));
+    const header = start < 0 ? -1 : lines.findIndex((l, i) => i > start && l.startsWith('|'));
+    if (header < 0 || lines[header] !== CONFIG_HEADER) {
+      problems.push(`${readme}: no "## Configuration" table whose header is ${CONFIG_HEADER}`);
+      continue;
+    }
+    let rows = 0;
+    for (let i = header + 2; i < lines.length && lines[i].startsWith('|'); i++, rows++) {
+      const where = `${readme}:${i + 1}`;
+      const cells = lines[i].split('|').slice(1, -1).map((c) => c.trim());
+      const keys = [...cells[0].matchAll(/`(\w+)`/g)].map((m) => m[1]);
+      const unknown = keys.filter((k) => !CONTEXT_KEYS.includes(k));
+      if (keys.length === 0 || unknown.length) problems.push(`${where}: the row's key(s) ${cells[0]} are not context keys the apps read (${CONTEXT_KEYS.join(', ')})`);
+      const entries = [...(cells[3] ?? '').matchAll(/`([^`]+)`( \(refused\))?/g)];
+      const rest = (cells[3] ?? '').replace(/`([^`]+)`( \(refused\))?/g, '').replace(/[,\s]/g, '');
+      if (cells.length !== 4 || entries.length === 0 || rest) {
+        problems.push(`${where}: the last column must list what npm test synthesizes for the row, e.g. \`-c ${keys[0] ?? 'key'}=value\`, \`-c ${keys[0] ?? 'key'}=bad\` (refused); got '${cells[3] ?? ''}'`);
+        continue;
+      }
+      for (const [, flags, refused] of entries) {
+        const context = parseContextFlags(flags);
+        if (!context) { problems.push(`${where}: \`${flags}\` is not a list of -c key=value`); continue; }
+        const missing = keys.filter((k) => !(k in context));
+        if (missing.length) { problems.push(`${where}: \`${flags}\` does not set ${missing.join(', ')}, the row's key(s)`); continue; }
+        add(app, { where, label: flags, context, refused: Boolean(refused) });
+      }
+    }
+    if (rows === 0) problems.push(`${readme}: the "Configuration" table has no rows`);
+    // The README's `cdk deploy` lines with context: deploying needs an account, synthesizing them does not.
+    for (const c of commandsOf(readme).filter((x) => /^npx cdk deploy\b.* -c /.test(x.command))) {
+      const flags = c.command.replace(/^npx cdk deploy\s+/, '').replace(/<account>|<region>/g, (ph) => FILL[ph]);
+      const context = parseContextFlags(flags);
+      if (!context) { problems.push(`${readme}:${c.line}: \`${c.command}\` has options other than -c key=value: add a rule to scripts/check-readme-commands.js`); continue; }
+      add(app, { where: `${readme}:${c.line}`, label: `${flags} (from \`${c.command}\`)`, context, refused: false });
+    }
+  }
+  return { byApp, problems };
+}
+
+/**
+ * Child mode (`--synth-options`, cwd apps/<app>, options in PORTCULLIS_SYNTH_OPTIONS): runs the
+ * app's src/main.ts once per option as `cdk synth` does (the CLI spawns `node ... src/main.ts`
+ * with CDK_CONTEXT_JSON = the -c pairs + its defaults, and CDK_OUTDIR), then judges the cloud
+ * assembly as the CLI does: a plugin report that concluded failure (cdk-nag, NIST, exposure
+ * rules) or an error annotation fails the option; a thrown error fails it unless the README
+ * says "(refused)", and then the error must name a key of the option.
+ */
+function synthOptionsChild() {
+  const options = JSON.parse(process.env.PORTCULLIS_SYNTH_OPTIONS);
+  const main = path.resolve('src/main.ts');
+  // The defaults `cdk synth` (aws-cdk 2.1148) puts next to the -c pairs; the CLI, not the app,
+  // then reads validation-report.json, hence failSynthOnValidationErrors: false.
+  const CLI_CONTEXT = {
+    'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:version-reporting': true,
+    'aws:cdk:bundling-stacks': ['**'], '@aws-cdk/core:failSynthOnValidationErrors': false,
+  };
+  let failed = 0;
+  for (const o of options) {
+    const started = Date.now();
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-option-'));
+    process.env.CDK_OUTDIR = outdir;
+    process.env.CDK_CONTEXT_JSON = JSON.stringify({ ...o.context, ...CLI_CONTEXT });
+    let thrown;
+    const exitHooks = process.listeners('beforeExit');
+    try {
+      delete require.cache[main];
+      require(main);
+    } catch (e) {
+      thrown = e;
+    }
+    // An App whose CDK_OUTDIR comes from the environment also synthesizes on beforeExit (the
+    // CLI's process ends after one app); main.ts already synthesized it, so drop that hook.
+    for (const hook of process.listeners('beforeExit')) if (!exitHooks.includes(hook)) process.removeListener('beforeExit', hook);
+    const problems = [];
+    if (thrown) {
+      const message = String(thrown.message ?? thrown).split('\n')[0];
+      const named = Object.keys(o.context).some((k) => message.includes(`\`${k}\``) || message.includes(`\`${k}=`));
+      if (!o.refused) problems.push(`synth threw: ${message}`);
+      else if (!named) problems.push(`refused, but the error names none of ${Object.keys(o.context).join(', ')}: ${message}`);
+    } else if (o.refused) {
+      problems.push('synthesized, but the README says it is refused');
+    } else {
+      const reportFile = path.join(outdir, 'validation-report.json');
+      const report = fs.existsSync(reportFile) ? JSON.parse(fs.readFileSync(reportFile, 'utf8')) : { pluginReports: [] };
+      for (const r of report.pluginReports ?? []) {
+        if (r.conclusion !== 'failure') continue;
+        for (const v of r.violations ?? []) {
+          const at = (v.violatingConstructs ?? []).map((c) => c.constructPath ?? c.resourceLogicalId).join(', ');
+          problems.push(`${r.pluginName}: ${v.ruleName} at ${at}`);
+        }
+        if (!(r.violations ?? []).length) problems.push(`${r.pluginName}: concluded failure`);
+      }
+      const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+      for (const artifact of Object.values(manifest.artifacts ?? {})) {
+        for (const [at, entries] of Object.entries(artifact.metadata ?? {})) {
+          for (const e of entries) if (e.type === 'aws:cdk:error') problems.push(`error annotation at ${at}: ${e.data}`);
+        }
+      }
+      for (const m of manifest.missing ?? []) problems.push(`needs a context lookup (${m.key}): cdk synth would need AWS credentials`);
+    }
+    fs.rmSync(outdir, { recursive: true, force: true });
+    process.exitCode = undefined;
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    if (problems.length) {
+      failed++;
+      console.log(`FAILED  ${o.where} ${o.label}${o.refused ? ' (refused)' : ''} (${seconds} s)`);
+      for (const p of problems.slice(0, 20)) console.log(`          ${p}`);
+    } else {
+      console.log(`ok      ${o.where} ${o.label}${o.refused ? ' (refused as documented)' : ''} (${seconds} s)`);
+    }
+  }
+  console.log(`${options.length - failed} of ${options.length} documented options synthesize as the README says`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------
 
 async function main() {
   const started = Date.now();
@@ -330,12 +495,34 @@ async function main() {
   for (const c of all.filter((x) => x.action !== 'run')) console.log(`${c.action.padEnd(7)} ${where(c)}\n        ${c.why}`);
   if (listOnly) {
     for (const c of all.filter((x) => x.action === 'run')) console.log(`run     ${where(c)}${c.run !== c.command ? `\n        as: ${c.run}` : ''}${Object.keys(c.env).length ? `\n        env: ${JSON.stringify(c.env)}` : ''}`);
-    return;
   }
   let failures = all.filter((c) => c.action === 'fail').length;
 
-  // Commands run in child processes while this one checks the costs.
-  const running = noRun ? Promise.resolve([]) : runAll(all.filter((c) => c.action === 'run'), Math.max(2, os.cpus().length));
+  // The documented options: one job per app (a Node process synthesizing each of its options).
+  const options = documentedOptions();
+  const optionJobs = apps.filter((a) => options.byApp.get(a).length > 0).map((app) => {
+    const list = options.byApp.get(app);
+    return {
+      readme: `apps/${app}/README.md`, line: Number(list[0].where.split(':').pop()), cwd: path.join(root, 'apps', app),
+      command: `synthesize the ${list.length} documented options (src/main.ts, policy packs on, one process)`, expect: 0, job: `options:${app}`,
+      action: 'run', options: list,
+      run: `node --single-threaded-gc -r sucrase/register/ts ${JSON.stringify(__filename)} --synth-options`,
+      env: { PORTCULLIS_SYNTH_OPTIONS: JSON.stringify(list) },
+    };
+  });
+  if (listOnly) {
+    for (const j of optionJobs) {
+      console.log(`run     ${where(j)}`);
+      for (const o of j.options) console.log(`        ${o.where} ${o.label}${o.refused ? ' (refused)' : ''}`);
+    }
+  }
+  for (const p of options.problems) console.log(`FAILED  ${p}`);
+  failures += options.problems.length;
+  if (listOnly) return;
+
+  // Commands run in child processes while this one checks the costs; the option jobs, the
+  // longest, start first.
+  const running = noRun ? Promise.resolve([]) : runAll([...optionJobs, ...all.filter((c) => c.action === 'run')], Math.max(2, os.cpus().length));
   let costs;
   try {
     costs = checkCosts();
@@ -345,6 +532,13 @@ async function main() {
   const results = await running;
   for (const r of results) {
     const ok = r.code === r.expect;
+    if (r.options) {
+      // One line per option (the child's output), whether it passed or not.
+      console.log(`${ok ? 'ok     ' : 'FAILED '} ${where(r)} (${r.seconds.toFixed(1)} s)`);
+      console.log(r.output.trimEnd().split('\n').map((l) => `        ${l}`).join('\n'));
+      if (!ok) failures++;
+      continue;
+    }
     console.log(`${ok ? 'ok     ' : 'FAILED '} ${where(r)} (${r.seconds.toFixed(1)} s)${r.run !== r.command ? `\n        as: ${r.run}` : ''}${Object.keys(r.env).length ? `\n        env: ${JSON.stringify(r.env)}` : ''}`);
     if (!ok) {
       failures++;
@@ -354,6 +548,10 @@ async function main() {
   console.log(`costs: ${costs.checks.length} figures compared to the cent with the estimator`);
   for (const p of costs.problems) console.log(`FAILED  ${p}`);
   failures += costs.problems.length;
+  const optionCount = optionJobs.reduce((n, j) => n + j.options.length, 0);
+  console.log(noRun
+    ? `documented options: ${optionCount} listed, not synthesized (--no-run)`
+    : `documented options: ${optionCount} synthesized with the policy packs in ${optionJobs.length} processes (${results.filter((r) => r.options).map((r) => `${path.basename(r.cwd)} ${r.seconds.toFixed(0)} s`).join(', ')})`);
   console.log(`readme-commands: ${results.length} run, ${all.filter((c) => c.action === 'covered').length} covered by npm test, ${all.filter((c) => c.action === 'skip').length} skipped; ${failures} problem(s) (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   if (failures) {
     console.log('A README promises a command or a figure that does not hold: fix the README or the code (rules: scripts/check-readme-commands.js).');
@@ -361,4 +559,5 @@ async function main() {
   }
 }
 
-main().catch((e) => { console.error(e); process.exitCode = 2; });
+if (args.includes('--synth-options')) synthOptionsChild();
+else main().catch((e) => { console.error(e); process.exitCode = 2; });
