@@ -1,5 +1,6 @@
 import { PriceTable } from './price-table';
 import { isUnknown, own, TemplateIndex } from './private/template';
+import { checkTemplateShape } from './private/template-shape';
 
 /** The traffic of a month. Every field optional: the default is an idle month. */
 export interface UsageProfile {
@@ -310,8 +311,15 @@ export class CostEstimator {
     };
   }
 
-  /** Estimates one template. */
+  /**
+   * Estimates one template.
+   *
+   * @throws when `template` is not a template (null, a list, a string of unparsed JSON, an
+   * object with keys that are not template sections, `Resources` that is not an object): an
+   * estimate of nothing is not $0
+   */
   public estimate(template: any, profile: UsageProfile = {}): CostEstimate {
+    checkTemplateShape(template, 'CostEstimator.estimate: `template`', false);
     const t = new TemplateIndex(template);
     const p = this.prices.prices;
     const region = profile.region ?? 'us-east-1';

@@ -4,6 +4,7 @@ import { CfnElement, IPolicyValidationContext, IPolicyValidationPlugin, PolicyVa
 import { IConstruct } from 'constructs';
 import { nestedTemplates } from './private/assembly';
 import { RULES } from './private/rules';
+import { checkTemplateShape } from './private/template-shape';
 import { own, TemplateIndex } from './private/template';
 
 /** One finding of {@link ExposureChecks} in one template. */
@@ -63,8 +64,15 @@ export class ExposureChecks implements IPolicyValidationPlugin {
   public readonly name = 'portcullis-exposure';
   public readonly ruleIds?: string[] = RULES.map((r) => r.id);
 
-  /** Checks one CloudFormation template (the parsed JSON); acknowledged findings are included and marked. */
+  /**
+   * Checks one CloudFormation template (the parsed JSON); acknowledged findings are included and marked.
+   *
+   * @throws when `template` is not a template (null, a list, a string of unparsed JSON, an
+   * object with keys that are not template sections, `Resources` that is not an object):
+   * nothing checked is not "nothing found"
+   */
   public checkTemplate(template: any): ExposureFinding[] {
+    checkTemplateShape(template, 'ExposureChecks.checkTemplate: `template`', false);
     const index = new TemplateIndex(template);
     const findings: ExposureFinding[] = [];
     for (const rule of RULES) {

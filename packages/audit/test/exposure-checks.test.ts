@@ -351,11 +351,31 @@ describe('fails closed: intrinsics, conditions and nulls', () => {
         let o = t;
         for (const k of where.slice(0, -1)) o = o[k];
         o[where[where.length - 1]] = value;
-        new ExposureChecks().checkTemplate(t);
-        CostEstimator.estimateTemplate(t);
+        // either judged, or refused with an error naming the argument (junk in place of a
+        // template section: nothing checked is not "nothing found"); never a TypeError
+        const refused = (f: () => unknown, subject: RegExp) => {
+          try {
+            f();
+            return false;
+          } catch (e) {
+            expect((e as Error).message).toMatch(subject);
+            return true;
+          }
+        };
+        const a = refused(() => new ExposureChecks().checkTemplate(t), /^ExposureChecks\.checkTemplate: `template`/);
+        const b = refused(() => CostEstimator.estimateTemplate(t), /^CostEstimator\.estimate: `template`/);
+        expect(a).toBe(b);
+        // only a top-level section may be refused; junk deeper in is judged, failing closed per resource
+        if (a) expect(where.length).toBe(1);
       }), { numRuns: 400 });
     }
   });
+
+  test.each<[string, unknown]>([['null', null], ['a list', []], ['unparsed JSON text', '{"Resources": {}}'], ['Resources that is a list', { Resources: [] }], ['a resource instead of a template', { Type: 'AWS::EC2::SecurityGroup' }]])(
+    'checkTemplate and estimateTemplate refuse %s, naming the argument (it used to be "no finding" and $0)', (_name, bad) => {
+      expect(() => new ExposureChecks().checkTemplate(bad)).toThrow(/^ExposureChecks\.checkTemplate: `template`( is not a CloudFormation template|: Resources must be an object)/);
+      expect(() => CostEstimator.estimateTemplate(bad)).toThrow(/^CostEstimator\.estimate: `template`( is not a CloudFormation template|: Resources must be an object)/);
+    });
 });
 
 describe('validateScope walks every stack under the scope', () => {

@@ -42,8 +42,10 @@ export function kindOf(value: unknown): string {
  * `{}` passes: it is the template CDK writes for a stack without resources.
  *
  * @param subject what the value is, at the start of every message: an argument or a file
+ * @param resources whether to check each resource too (the exposure rules and the cost
+ *   estimate judge a malformed resource on their own, failing closed per resource)
  */
-export function checkTemplateShape(value: unknown, subject: string): void {
+export function checkTemplateShape(value: unknown, subject: string, resources = true): void {
   if (!isPlainObject(value)) {
     const hint = typeof value === 'string'
       ? ': JSON.parse the template text first (to compare cdk.out directories, use compareAssemblies / portcullis-audit diff)'
@@ -72,6 +74,7 @@ export function checkTemplateShape(value: unknown, subject: string): void {
   if (transform !== undefined && typeof transform !== 'string' && !Array.isArray(transform) && !isPlainObject(transform)) {
     throw new Error(`${subject}: Transform must be a macro name, a list or an object, got ${kindOf(transform)}`);
   }
+  if (!resources) return;
   for (const [id, resource] of Object.entries<any>(value.Resources ?? {})) {
     if (id.startsWith('Fn::ForEach::')) continue; // AWS::LanguageExtensions loop: expanded by CloudFormation
     if (!isPlainObject(resource)) throw new Error(`${subject}: resource ${id} must be an object with a Type, got ${kindOf(resource)}`);
