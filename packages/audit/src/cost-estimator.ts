@@ -230,17 +230,19 @@ export class CostEstimator {
   public breakEvenRequests(profile: BreakEvenProfile = {}): number {
     const p = this.prices.prices;
     const kb = nonNegative(profile.averageResponseKb ?? 2, 'averageResponseKb');
-    const azs = nonNegative(profile.albAzs ?? 2, 'albAzs');
+    const azs = albAzCount(profile.albAzs ?? 2);
     const perConnection = atLeastOne(profile.requestsPerConnection ?? 1, 'requestsPerConnection');
     const minLcu = nonNegative(profile.albMinimumLcus ?? 1, 'albMinimumLcus');
     const alb = (requests: number) => H * (p.albHour + azs * p.publicIpv4Hour)
       + H * p.albLcuHour * Math.max(minLcu, lcusPerHour(requests, kb, perConnection));
     const api = (requests: number) => httpApiCost(requests, kb, p.httpApiMillionRequests, p.httpApiMillionRequestsAbove300M);
+    // the search reaches 1e15 requests a month: every cost on the way must be a number
+    finiteFigures('CostEstimator.breakEven', { alb: alb(SEARCH_LIMIT), httpApi: api(SEARCH_LIMIT) }, { averageResponseKb: kb, albMinimumLcus: minLcu, requestsPerConnection: perConnection });
     let lo = 0;
     let hi = 1e6;
     while (api(hi) < alb(hi)) {
       hi *= 2;
-      if (hi > 1e15) throw new Error('No break-even: for this profile the HTTP API is cheaper than the ALB at every volume (large responses cost the ALB more per request in LCUs than API Gateway meters)');
+      if (hi > SEARCH_LIMIT) throw new Error('No break-even: for this profile the HTTP API is cheaper than the ALB at every volume (large responses cost the ALB more per request in LCUs than API Gateway meters)');
     }
     for (let i = 0; i < 200; i++) {
       const mid = (lo + hi) / 2;
@@ -284,9 +286,12 @@ export class CostEstimator {
     const p = this.prices.prices;
     const requests = nonNegative(profile.requestsPerMonth ?? 0, 'requestsPerMonth');
     const kb = nonNegative(profile.averageResponseKb ?? 2, 'averageResponseKb');
-    const azs = nonNegative(profile.albAzs ?? 2, 'albAzs');
+    const azs = albAzCount(profile.albAzs ?? 2);
     const perConnection = atLeastOne(profile.requestsPerConnection ?? 1, 'requestsPerConnection');
     const minLcu = nonNegative(profile.albMinimumLcus ?? 1, 'albMinimumLcus');
+    if (profile.priceClass !== undefined && typeof profile.priceClass !== 'string') {
+      throw new Error(`\`priceClass\` must be PriceClass_100, PriceClass_200 or PriceClass_All, got ${String(profile.priceClass)}`);
+    }
     const cf = this.prices.cloudFrontPrices(profile.priceClass ?? 'PriceClass_100');
     const gb = (n: number) => (n * kb) / KB_PER_GB;
     const albCore = (n: number) => H * p.albHour + H * p.albLcuHour * Math.max(minLcu, lcusPerHour(n, kb, perConnection));
@@ -297,6 +302,12 @@ export class CostEstimator {
       cloudFront: (n: number) => albCore(n) + (n / 1e4) * cf.httpsPer10kRequests + gb(n) * cf.dataTransferOutGb,
     };
     const at = { alb: costs.alb(requests), httpApi: costs.httpApi(requests), cloudFront: costs.cloudFront(requests) };
+    const used = { requestsPerMonth: requests, averageResponseKb: kb, albMinimumLcus: minLcu };
+    finiteFigures('CostEstimator.compareIngresses', { albMonthlyUsd: at.alb, httpApiMonthlyUsd: at.httpApi, cloudFrontMonthlyUsd: at.cloudFront }, used);
+    // the break-even searches reach 1e15 requests a month
+    finiteFigures('CostEstimator.compareIngresses', {
+      [`alb at ${SEARCH_LIMIT} requests`]: costs.alb(SEARCH_LIMIT), [`httpApi at ${SEARCH_LIMIT} requests`]: costs.httpApi(SEARCH_LIMIT), [`cloudFront at ${SEARCH_LIMIT} requests`]: costs.cloudFront(SEARCH_LIMIT),
+    }, used);
     const cheapest = (Object.keys(at) as Array<keyof typeof at>).reduce((a, b) => (at[b] < at[a] ? b : a));
     return {
       requestsPerMonth: requests,
@@ -362,7 +373,7 @@ export class CostEstimator {
     const services = t.ofType('AWS::ECS::Service');
     const desired = (svc: any, id: string) => num(svc, 'DesiredCount', id) ?? 1;
     let publicTaskIps = 0;
-    const fargateTasks: Array<{ id: string; vcpu?: number; gb?: number; arm: boolean; count: number; spot: number }> = [];
+    const fargateTasks: Array<{ id: string; vcpu?: number; gb?: number; arm: boolean; count: number; spot: number; windows?: boolean }> = [];
     let ec2TaskCount = 0;
     for (const [svcId, svc] of services) {
       const count = desired(svc, svcId);
@@ -380,8 +391,12 @@ export class CostEstimator {
         const mem = fargateMemory(t.scalar(td, 'Memory'));
         if (cpu === 'unknown') warnings.push(`cannot evaluate Cpu of ${tdId}: ${describeValue(td.Cpu)} (not priced)`);
         if (mem === 'unknown') warnings.push(`cannot evaluate Memory of ${tdId}: ${describeValue(td.Memory)} (not priced)`);
+        // Windows tasks cannot run on Fargate Spot or arm64: the lean advice leaves them out
+        const osFamily = t.scalar(td, 'RuntimePlatform.OperatingSystemFamily');
+        if (isUnknown(osFamily)) warnings.push(`${osFamily.message(tdId!)} (left out of the Spot and Graviton advice)`);
         fargateTasks.push({
           id: tdId!,
+          windows: isUnknown(osFamily) ? undefined : /^WINDOWS/i.test(String(osFamily ?? 'LINUX')),
           vcpu: cpu === 'unknown' ? undefined : (cpu ?? 256) / 1024,
           gb: mem === 'unknown' ? undefined : (mem ?? 512) / 1024,
           arm: t.scalar(td, 'RuntimePlatform.CpuArchitecture') === 'ARM64',
@@ -534,6 +549,8 @@ export class CostEstimator {
     if (requests > 0 && distributions.length === 0) add('Data transfer out', (requests * kb) / KB_PER_GB, 'GB', p.dataTransferOutGb);
 
     const total = round(lines.filter((l) => l.priced).reduce((s, l) => s + (l.monthlyUsd ?? 0), 0), 2);
+    finiteFigures('CostEstimator.estimate', Object.fromEntries([...lines.map((l) => [l.item, l.monthlyUsd ?? l.quantity]), ['totalMonthlyUsd', total]]),
+      { requestsPerMonth: requests, averageResponseKb: kb, natDataGbPerMonth: natGb, ...(logGb === undefined ? {} : { logIngestionGbPerMonth: logGb }), albMinimumLcus: minLcu });
     return {
       region,
       priceDate: p.date,
@@ -547,9 +564,16 @@ export class CostEstimator {
     };
   }
 
-  /** What Spot, Graviton and IPv4-free ALBs save (applied) or would save (not applied). */
+  /**
+   * What Spot, Graviton and IPv4-free ALBs save (applied) or would save (not applied), for the
+   * tasks that can use them: a Windows task (or one whose OS is not a literal) can run neither
+   * on Fargate Spot nor on arm64, so it is left out of the "would save" advice and the note says so
+   * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html:
+   * "Windows containers on Fargate don't support the Fargate Spot capacity provider"; arm64 is
+   * Linux only: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#runtime-platform).
+   */
   private leanSavings(
-    tasks: Array<{ vcpu?: number; gb?: number; arm: boolean; count: number; spot: number }>,
+    tasks: Array<{ vcpu?: number; gb?: number; arm: boolean; count: number; spot: number; windows?: boolean }>,
     instances: Array<{ type: string; count: number; spot: boolean }>,
     alb: { albIps: number; albIpv4Free: number },
   ): LeanSaving[] {
@@ -564,24 +588,39 @@ export class CostEstimator {
     };
     const cost = (x: typeof tasks[number], arm: boolean, spotShare: number) =>
       (x.count - spotShare) * month(x, arm, false) + spotShare * month(x, arm, true);
-    if (known.length > 0 && p.fargateSpotVcpuHour !== undefined && p.fargateSpotGbHour !== undefined) {
-      const applied = known.every((x) => x.spot > 0);
-      const usd = known.reduce((sum, x) => sum + (x.spot > 0 ? cost(x, x.arm, 0) - cost(x, x.arm, x.spot) : cost(x, x.arm, 0) - cost(x, x.arm, x.count)), 0);
-      const arch = [...new Set(known.map((x) => (x.arm ? 'arm64' : 'x86')))];
+    /** Why some tasks are left out of an option's advice. */
+    const leftOut = (excluded: typeof known, what: string) => {
+      const windows = excluded.filter((x) => x.windows === true).reduce((n, x) => n + x.count, 0);
+      const unknown = excluded.filter((x) => x.windows === undefined).reduce((n, x) => n + x.count, 0);
+      return [
+        ...(windows > 0 ? [`${windows} Windows task(s) left out: ${what}`] : []),
+        ...(unknown > 0 ? [`${unknown} task(s) whose OperatingSystemFamily is not a literal left out`] : []),
+      ].map((n) => `; ${n}`).join('');
+    };
+    const spotEligible = known.filter((x) => x.spot > 0 || x.windows === false);
+    if (spotEligible.length > 0 && p.fargateSpotVcpuHour !== undefined && p.fargateSpotGbHour !== undefined) {
+      const applied = spotEligible.every((x) => x.spot > 0);
+      const usd = spotEligible.reduce((sum, x) => sum + (x.spot > 0 ? cost(x, x.arm, 0) - cost(x, x.arm, x.spot) : cost(x, x.arm, 0) - cost(x, x.arm, x.count)), 0);
+      const arch = [...new Set(spotEligible.map((x) => (x.arm ? 'arm64' : 'x86')))];
+      const single = spotEligible.filter((x) => x.spot === 0 && x.count < 2).length;
       out.push({
         option: 'Fargate Spot', applied, monthlyUsd: round(usd, 2),
         lineItems: arch.flatMap((a) => [`Fargate vCPU (${a})`, `Fargate memory (${a})`]),
-        note: applied ? 'the Spot share of the tasks, against the same tasks on-demand' : 'every task on Spot (Capacity.spot()), against on-demand',
+        note: (applied ? 'the Spot share of the tasks, against the same tasks on-demand' : 'every task on Spot (Capacity.spot()), against on-demand')
+          + (single > 0 ? `; ${single} service(s) run fewer than 2 tasks: a Spot interruption (two-minute warning) stops the service until ECS replaces the task` : '')
+          + leftOut(known.filter((x) => !spotEligible.includes(x)), 'Fargate Spot does not run Windows containers'),
       });
     }
-    if (known.length > 0) {
-      const applied = known.every((x) => x.arm);
-      const usd = known.reduce((sum, x) => sum + cost(x, false, x.spot) - cost(x, true, x.spot), 0);
-      const kinds = [...new Set(known.flatMap((x) => [...(x.count > x.spot ? ['Fargate'] : []), ...(x.spot > 0 ? ['Fargate Spot'] : [])]))];
+    const armEligible = known.filter((x) => x.arm || x.windows === false);
+    if (armEligible.length > 0) {
+      const applied = armEligible.every((x) => x.arm);
+      const usd = armEligible.reduce((sum, x) => sum + cost(x, false, x.spot) - cost(x, true, x.spot), 0);
+      const kinds = [...new Set(armEligible.flatMap((x) => [...(x.count > x.spot ? ['Fargate'] : []), ...(x.spot > 0 ? ['Fargate Spot'] : [])]))];
       out.push({
         option: 'Graviton (arm64)', applied, monthlyUsd: round(usd, 2),
         lineItems: kinds.flatMap((k) => [`${k} vCPU (x86)`, `${k} memory (x86)`]),
-        note: `Fargate arm64 at ${p.fargateArm64Factor} x the x86 price${applied ? ': the x86 lines are replaced by arm64 ones' : ''}`,
+        note: `Fargate arm64 at ${p.fargateArm64Factor} x the x86 price${applied ? ': the x86 lines are replaced by arm64 ones' : ' (the images must be built for arm64)'}`
+          + leftOut(known.filter((x) => !armEligible.includes(x)), 'Windows tasks on Fargate run on x86_64 only'),
       });
     }
     const gravitonPeers = instances.map((i) => ({ ...i, peer: x86Peer(i.type) }));
@@ -681,7 +720,7 @@ function lcusPerHour(requests: number, kb: number, perConnection: number): numbe
 
 /**
  * The volume at which `low` (cheaper at small volumes) costs as much as `high`, found by
- * bisection up to 1e15 requests; undefined when `low` is never cheaper, or never dearer.
+ * bisection up to SEARCH_LIMIT (1e15) requests; undefined when `low` is never cheaper, or never dearer.
  */
 function crossing(low: (n: number) => number, high: (n: number) => number): number | undefined {
   if (!(low(0) < high(0))) return undefined;
@@ -689,7 +728,7 @@ function crossing(low: (n: number) => number, high: (n: number) => number): numb
   let hi = 1e6;
   while (low(hi) < high(hi)) {
     hi *= 2;
-    if (hi > 1e15) return undefined;
+    if (hi > SEARCH_LIMIT) return undefined;
   }
   for (let i = 0; i < 200; i++) {
     const mid = (lo + hi) / 2;
@@ -702,6 +741,33 @@ function httpApiCost(requests: number, kb: number, first: number, above: number)
   const units = requests * Math.max(1, Math.ceil(kb / 512));
   const tier = 300e6;
   return (Math.min(units, tier) / 1e6) * first + (Math.max(0, units - tier) / 1e6) * above;
+}
+
+/** The largest monthly request volume the break-even searches try. */
+const SEARCH_LIMIT = 1e15;
+
+/**
+ * An ALB's Availability Zones: a whole number >= 2. An ALB needs subnets in at least two
+ * Availability Zones (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#availability-zones),
+ * and holds one public IPv4 address per zone: 1.5 or 0 zones is no ALB.
+ */
+function albAzCount(value: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 2) {
+    throw new Error(`\`albAzs\` must be a whole number >= 2 (an ALB spans at least two Availability Zones), got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Throws when a computed figure is not a finite number (a profile value so large that a cost
+ * overflows), naming the figure and the profile values that fed it, instead of returning
+ * Infinity or NaN.
+ */
+function finiteFigures(method: string, figures: Record<string, number>, profile: Record<string, number>): void {
+  const bad = Object.entries(figures).find(([, v]) => !Number.isFinite(v));
+  if (!bad) return;
+  throw new Error(`${method}: ${bad[0]} would be ${bad[1]}, not a finite number: the profile (${Object.entries(profile).map(([k, v]) => `\`${k}\` ${v}`).join(', ')}) `
+    + 'is too large to price; give realistic monthly volumes');
 }
 
 function nonNegative(value: number, prop: string): number {

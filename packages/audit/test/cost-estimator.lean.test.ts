@@ -125,3 +125,62 @@ describe('leanSavings: which line items each lean option removes, and how much',
     expect(saving(e, 'Graviton (arm64)')!.monthlyUsd).toBeCloseTo((x86Hourly - hourly) * H, 2);
   });
 });
+
+describe('leanSavings respects what a workload can run on', () => {
+  /** Two Fargate services of 2 tasks each: a Linux one and one whose OperatingSystemFamily is given (raw template value). */
+  function mixed(os: unknown, linuxCount = 2) {
+    const stack = new Stack(new App(), 'Mixed');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+    const service = (id: string, count: number) => {
+      const td = new ecs.FargateTaskDefinition(stack, `${id}Td`, { cpu: 1024, memoryLimitMiB: 2048 });
+      td.addContainer('c', { image: ecs.ContainerImage.fromRegistry('nginx') });
+      new ecs.FargateService(stack, id, { cluster, taskDefinition: td, desiredCount: count });
+      return td;
+    };
+    service('Linux', linuxCount);
+    const other = service('Other', 2);
+    (other.node.defaultChild as ecs.CfnTaskDefinition).addPropertyOverride('RuntimePlatform', { OperatingSystemFamily: os, CpuArchitecture: 'X86_64' });
+    return Template.fromStack(stack).toJSON();
+  }
+  const TASK = (p: { vcpu: number; gb: number }) => H * (1 * p.vcpu + 2 * p.gb);
+
+  test('a Windows service is left out of the Fargate Spot and Graviton advice (neither runs Windows), and the notes say so', () => {
+    const e = CostEstimator.estimateTemplate(mixed('WINDOWS_SERVER_2022_CORE'));
+    const spot = saving(e, 'Fargate Spot')!;
+    expect(spot.applied).toBe(false);
+    expect(spot.monthlyUsd).toBeCloseTo(2 * (TASK(OD) - TASK(SPOT)), 1); // the Linux service's 2 tasks only, not 4
+    expect(spot.note).toMatch(/2 Windows task\(s\) left out: Fargate Spot does not run Windows containers/);
+    const arm = saving(e, 'Graviton (arm64)')!;
+    expect(arm.monthlyUsd).toBeCloseTo(2 * TASK(OD) * 0.2, 1);
+    expect(arm.note).toMatch(/2 Windows task\(s\) left out: Windows tasks on Fargate run on x86_64 only/);
+    // the same template with the other service on Linux: the advice counts all 4 tasks
+    const linux = CostEstimator.estimateTemplate(mixed('LINUX'));
+    expect(saving(linux, 'Fargate Spot')!.monthlyUsd).toBeCloseTo(4 * (TASK(OD) - TASK(SPOT)), 1);
+    expect(saving(linux, 'Fargate Spot')!.note).not.toMatch(/left out/);
+  });
+
+  test('only Windows tasks: no Spot or Graviton advice at all', () => {
+    const stack = new Stack(new App(), 'Windows');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const td = new ecs.FargateTaskDefinition(stack, 'Td', {
+      cpu: 1024, memoryLimitMiB: 2048, runtimePlatform: { operatingSystemFamily: ecs.OperatingSystemFamily.WINDOWS_SERVER_2019_CORE, cpuArchitecture: ecs.CpuArchitecture.X86_64 },
+    });
+    td.addContainer('c', { image: ecs.ContainerImage.fromRegistry('mcr.microsoft.com/windows/servercore/iis') });
+    new ecs.FargateService(stack, 'Svc', { cluster: new ecs.Cluster(stack, 'Cluster', { vpc }), taskDefinition: td, desiredCount: 2 });
+    const e = CostEstimator.estimateTemplate(Template.fromStack(stack).toJSON());
+    expect(e.leanSavings.map((s) => s.option)).toEqual([]);
+    expect(line(e, 'Fargate vCPU (x86)')!.quantity).toBe(2); // still priced, on-demand
+  });
+
+  test('an OperatingSystemFamily that is not a literal: left out of the advice, with a warning', () => {
+    const e = CostEstimator.estimateTemplate(mixed({ 'Fn::If': ['Win', 'WINDOWS_SERVER_2022_CORE', 'LINUX'] }));
+    expect(e.warnings).toContainEqual(expect.stringMatching(/^cannot evaluate RuntimePlatform\.OperatingSystemFamily of OtherTd\w+: intrinsic Fn::If \(left out of the Spot and Graviton advice\)$/));
+    expect(saving(e, 'Fargate Spot')!.note).toMatch(/2 task\(s\) whose OperatingSystemFamily is not a literal left out/);
+  });
+
+  test('a service of a single task: the Spot advice says an interruption stops it', () => {
+    const e = CostEstimator.estimateTemplate(mixed('LINUX', 1));
+    expect(saving(e, 'Fargate Spot')!.note).toMatch(/1 service\(s\) run fewer than 2 tasks: a Spot interruption \(two-minute warning\) stops the service until ECS replaces the task/);
+  });
+});

@@ -186,7 +186,7 @@ describe('fails closed: bad profiles, prices and task sizes', () => {
     expect(() => CostEstimator.estimateTemplate({}, { requestsPerConnection: NaN })).toThrow(/`requestsPerConnection` must be a number >= 1, got NaN/);
     expect(() => CostEstimator.estimateTemplate({}, { requestsPerConnection: 0.5 })).toThrow(/`requestsPerConnection` must be a number >= 1, got 0.5/);
     expect(() => CostEstimator.breakEven({ averageResponseKb: NaN })).toThrow(/`averageResponseKb` must be a number >= 0, got NaN/);
-    expect(() => CostEstimator.breakEven({ albAzs: -1 })).toThrow(/`albAzs` must be a number >= 0, got -1/);
+    expect(() => CostEstimator.breakEven({ albAzs: -1 })).toThrow(/`albAzs` must be a whole number >= 2 \(an ALB spans at least two Availability Zones\), got -1/);
     expect(() => CostEstimator.breakEven({ requestsPerConnection: Infinity })).toThrow(/`requestsPerConnection` must be a number >= 1, got Infinity/);
   });
 
