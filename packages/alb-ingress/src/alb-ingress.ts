@@ -14,7 +14,7 @@ import { Construct, IConstruct } from 'constructs';
 import { LoadBalancerSecurityGroup } from './load-balancer-security-group';
 import { logAccessLogs } from './private/access-logs';
 import { DEFAULT_SERVICE_RULE_PRIORITY, loadBalancerRollbackAlarm, openTestListener, TrafficShift, validateTestListener } from './private/traffic-shift';
-import { validateIpAddressType } from './private/ip-address-type';
+import { validateAddressFamilies, validateIpAddressType } from './private/ip-address-type';
 import { MAX_TARGET_GROUPS_PER_SERVICE, validateAllowedCidrs, validateHealthyHttpCodes, validateRuleConditions } from './private/validation';
 
 /** Health check of a service's target group. Seed values by default. */
@@ -288,6 +288,7 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
 
     const domain = this.validate(props);
     const ipAddressType = validateIpAddressType(props.ipAddressType, internetFacing, props.network);
+    validateAddressFamilies(ipAddressType, internetFacing, props.allowedCidrs);
     const idleTimeout = props.idleTimeout ?? Duration.seconds(30);
 
     const subnets = internetFacing ? props.network.publicSubnets : props.network.privateSubnets;

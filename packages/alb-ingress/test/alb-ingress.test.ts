@@ -642,7 +642,7 @@ test('property: every open port has its source, and only it: listener ports from
       containerPort: fc.oneof(fc.constantFrom(80, 443), fc.integer({ min: 1, max: 65535 })),
       https: fc.boolean(),
       extra: fc.option(fc.oneof(fc.constant<'same'>('same'), fc.integer({ min: 1, max: 65535 })), { nil: undefined }),
-      cidrs: fc.constantFrom<Array<string[] | undefined>>(undefined, ['203.0.113.0/24'], ['0.0.0.0/0'], ['2001:db8::/32'], ['198.51.100.0/24', '2001:db8:1::/48']),
+      cidrs: fc.constantFrom<Array<string[] | undefined>>(undefined, ['203.0.113.0/24'], ['0.0.0.0/0'], ['0.0.0.0/0', '2001:db8::/32'], ['198.51.100.0/24', '2001:db8:1::/48']),
       deployment: strategy,
       extraDeployment: strategy,
       test: fc.option(fc.record({ port: fc.constantFrom(8080, 8443, 9000), cidrs: fc.constantFrom<Array<string[] | undefined>>(undefined, ['192.0.2.0/24'], ['2001:db8:2::/48']) }), { nil: undefined }),
@@ -687,7 +687,8 @@ test('property: every open port has its source, and only it: listener ports from
       hits.trafficShift += shifting.length;
       for (const [svc] of services) {
         expect(ingress.alternateTargetGroupFor(svc) !== undefined).toBe(svc.deployment.needsTrafficShift);
-        expect(ingress.rollbackAlarmsFor(svc)).toHaveLength(svc.deployment.needsTrafficShift ? 2 : 1);
+        // one per target group, and the load balancer's own on a single-service ingress
+        expect(ingress.rollbackAlarmsFor(svc)).toHaveLength((svc.deployment.needsTrafficShift ? 2 : 1) + (services.length === 1 ? 1 : 0));
       }
       template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', services.length + shifting.length);
       const ecsServices = Object.values<any>(template.findResources('AWS::ECS::Service')).map((r) => r.Properties);
@@ -695,7 +696,7 @@ test('property: every open port has its source, and only it: listener ports from
         expect(svc.DeploymentController).toEqual({ Type: 'ECS' });
         expect(svc.DeploymentConfiguration.Alarms).toEqual(expect.objectContaining({ Enable: true, Rollback: true }));
         const advanced = svc.LoadBalancers[0].AdvancedConfiguration;
-        expect(advanced !== undefined).toBe(svc.DeploymentConfiguration.Strategy !== undefined);
+        expect(advanced !== undefined).toBe(svc.DeploymentConfiguration.Strategy !== 'ROLLING');
         if (advanced) expect(advanced.TestListenerRule !== undefined).toBe(testListener !== undefined);
       }
       expect(sorted(lb.egress.filter((r) => r.CidrIp !== '255.255.255.255/32')))
@@ -785,6 +786,13 @@ const invalidProps: fc.Arbitrary<Invalid> = fc.oneof(
   ).map((webAclArn) => ({ prop: 'webAclArn', ingress: () => ({ webAclArn }) })),
   fc.oneof(fc.constantFrom(80, 443, 0, 65536), badNumber).map((testListenerPort) => ({ prop: 'testListenerPort', ingress: () => ({ testListenerPort }) })),
   fc.constantFrom<string[]>([], ['anywhere'], ['10.0.0.1/8'], ['2001:db8::/129']).map((testListenerCidrs) => ({ prop: 'testListenerCidrs', ingress: () => ({ testListenerPort: 8080, testListenerCidrs }) })),
+  // target group ports, on the ingress and on addService
+  fc.tuple(fc.oneof(fc.constantFrom(0, 65536, -80), badNumber), fc.boolean()).map(([targetGroupPort, onIngress]) => (onIngress
+    ? { prop: 'targetGroupPort', ingress: () => ({ targetGroupPort }) }
+    : { prop: 'targetGroupPort', rule: { targetGroupPort } })),
+  // address families the load balancer cannot serve (an IPv4 load balancer, IPv6 ranges only)
+  fc.array(fc.tuple(fc.integer({ min: 1, max: 0xffff }), fc.integer({ min: 16, max: 64 })).map(([g, p]) => `2001:${g.toString(16)}::/${p}`), { minLength: 1, maxLength: 3 })
+    .map((allowedCidrs) => ({ prop: 'allowedCidrs', ingress: () => ({ allowedCidrs }) })),
 );
 
 test('property: random invalid props and addService options are rejected at synth, the error naming the prop; none reaches the template', () => {
@@ -808,7 +816,7 @@ test('property: random invalid props and addService options are rejected at synt
   }), { numRuns: 600 });
   // every generator branch ran, and nothing invalid reached the template: one load balancer, no rule
   expect([...hits.keys()].sort()).toEqual(['allowedCidrs', 'deregistrationDelay', 'domainName', 'healthCheck.healthyHttpCodes', 'healthCheck.healthyThreshold', 'healthCheck.interval',
-    'healthCheck.path', 'healthCheck.timeout', 'healthCheck.unhealthyThreshold', 'hostHeaders', 'idleTimeout', 'pathPatterns', 'priority', 'testListenerCidrs', 'testListenerPort', 'webAclArn'].sort());
+    'healthCheck.path', 'healthCheck.timeout', 'healthCheck.unhealthyThreshold', 'hostHeaders', 'idleTimeout', 'pathPatterns', 'priority', 'targetGroupPort', 'testListenerCidrs', 'testListenerPort', 'webAclArn'].sort());
   const template = Template.fromStack(s.stack);
   template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
   template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);

@@ -103,4 +103,18 @@ describe('bad input', () => {
   test('an unknown value is refused', () => {
     expect(() => build(true, { ipAddressType: 'ipv6' as elbv2.IpAddressType })).toThrow(/`ipAddressType` must be one of ipv4, dualstack, dualstack-without-public-ipv4, got 'ipv6'/);
   });
+
+  test('allowedCidrs of the other address family only: nobody could reach the load balancer', () => {
+    expect(() => build(true, { allowedCidrs: ['2001:db8::/32'] }))
+      .toThrow("`allowedCidrs` has only IPv6 ranges (2001:db8::/32), but `ipAddressType` is 'ipv4': the load balancer has no IPv6 address, so nobody could reach it. Use elbv2.IpAddressType.DUAL_STACK");
+    expect(() => build(true, { ipAddressType: elbv2.IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4, allowedCidrs: ['203.0.113.0/24', '198.51.100.0/24'] }))
+      .toThrow("`allowedCidrs` has only IPv4 ranges (203.0.113.0/24, 198.51.100.0/24), but `ipAddressType` is 'dualstack-without-public-ipv4': the load balancer has no public IPv4 address");
+  });
+
+  test('valid neighbours: either family on dual-stack, a mix, and an internal dual-stack ALB with IPv4 ranges', () => {
+    expect(() => build(true, { ipAddressType: elbv2.IpAddressType.DUAL_STACK, allowedCidrs: ['2001:db8::/32'] })).not.toThrow();
+    expect(() => build(true, { ipAddressType: elbv2.IpAddressType.DUAL_STACK, allowedCidrs: ['203.0.113.0/24'] })).not.toThrow();
+    expect(() => build(true, { ipAddressType: elbv2.IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4, allowedCidrs: ['203.0.113.0/24', '2001:db8::/32'] })).not.toThrow();
+    expect(() => build(true, { ipAddressType: elbv2.IpAddressType.DUAL_STACK, internetFacing: false, allowedCidrs: ['10.0.0.0/8'] })).not.toThrow();
+  });
 });

@@ -321,3 +321,31 @@ describe('an outage of load-balancer 503s (a production rule forwarding to a gro
     expect(lb([{ errors: 5, requests: 95 }, { errors: 5, requests: 95 }, { errors: 0, requests: 100 }])).toEqual('ALARM'); // a canary's 5 % crashing
   });
 });
+
+test('the production rules\' Lambda: one per stack, nodejs22.x, logs for a month to a group deleted with the stack, writes only the rules of the stack\'s load balancers', () => {
+  const b = build(Deployment.canary(), { testListenerPort: 8080 });
+  b.ingress.addService(new ApiService(b.stack, 'Orders', { cluster: b.cluster, deployment: Deployment.linear() }), { priority: 10, pathPatterns: ['/orders/*'] });
+  const t = b.template;
+  t.resourceCountIs(PRODUCTION_RULE_TYPE, 4); // two services, each with a production and a test rule
+  const functions = Object.entries<any>(t.findResources('AWS::Lambda::Function'));
+  expect(functions).toHaveLength(1);
+  const [, fn] = functions[0];
+  expect(fn.Properties.Runtime).toEqual('nodejs22.x');
+  const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
+  expect(t.toJSON().Resources[logGroupId]).toEqual(expect.objectContaining({
+    Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete',
+  }));
+  expect(fn.Metadata.checkov.skip.map((s: any) => s.id)).toEqual(['CKV_AWS_115', 'CKV_AWS_116', 'CKV_AWS_117', 'CKV_AWS_173']);
+  const role = t.toJSON().Resources[fn.Properties.Role['Fn::GetAtt'][0]];
+  const statements = role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+  const lbName = { 'Fn::GetAtt': [logicalId(b.stack, b.ingress.loadBalancer), 'LoadBalancerFullName'] };
+  const arn = (kind: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':elasticloadbalancing:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${kind}/`, lbName, '/*']] });
+  expect(statements).toEqual([
+    { Effect: 'Allow', Action: ['elasticloadbalancing:DescribeRules'], Resource: ['*'] },
+    { Effect: 'Allow', Action: ['elasticloadbalancing:CreateRule'], Resource: [arn('listener'), arn('listener-rule')] },
+    { Effect: 'Allow', Action: ['elasticloadbalancing:ModifyRule', 'elasticloadbalancing:SetRulePriorities', 'elasticloadbalancing:DeleteRule'], Resource: [arn('listener-rule')] },
+  ]); // once, however many rules the load balancer has
+  // every write action is scoped to the load balancer's listeners and rules
+  const writes = statements.filter((s: any) => s.Action.some((a: string) => !a.includes('Describe')));
+  expect(writes.every((s: any) => s.Resource.every((r: any) => JSON.stringify(r).includes('LoadBalancerFullName')))).toBe(true);
+});

@@ -10,6 +10,7 @@ import { ApiService, ApiServiceProps, Deployment, FargateCluster } from '@portcu
 import { Network, NetworkProps } from '@portcullis/network';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { AlbIngress, AlbIngressProps, LoadBalancerSecurityGroup } from '../src';
+import { PRODUCTION_RULE_TYPE } from '../src/private/production-rule';
 
 /**
  * "What a change replaces": for each change of props, synthesize a network, a cluster, a
@@ -67,7 +68,8 @@ const CASES: Case[] = [
     extra: (stack, { cluster, ingress }) => {
       ingress.addService(new ApiService(stack, 'Orders', { cluster, image: httpd }), { priority: 10, pathPatterns: ['/orders', '/orders/*'] });
     },
-    replaces: [],
+    // the load balancer's 5xx rollback alarm is for single-service ingresses only
+    replaces: ['AWS::CloudWatch::Alarm REMOVE'],
   },
   { change: '`allowedCidrs` anywhere → 203.0.113.0/24', ingress: () => ({ allowedCidrs: ['203.0.113.0/24'] }), replaces: [] },
   { change: '`idleTimeout` 30 s → 120 s', ingress: () => ({ idleTimeout: Duration.seconds(120) }), replaces: [] },
@@ -105,11 +107,49 @@ const CASES: Case[] = [
     replaces: [],
   },
   {
-    change: '`deployment` canary → rolling',
+    change: '`deployment` canary → rolling (breaking)',
     before: { service: { deployment: Deployment.canary() } },
     service: { deployment: Deployment.rolling() },
-    // the alternate target group, its rule, the second alarm and the ECS role go
-    replaces: ['AWS::CloudWatch::Alarm REMOVE', 'AWS::ElasticLoadBalancingV2::ListenerRule REMOVE', 'AWS::ElasticLoadBalancingV2::TargetGroup REMOVE', 'AWS::IAM::Role REMOVE'],
+    // the alternate target group, the production rule (and its Lambda, role and logs), the
+    // second alarm and the ECS role go: the rule may be what carries the live traffic
+    replaces: ['AWS::CloudWatch::Alarm REMOVE', 'AWS::ElasticLoadBalancingV2::TargetGroup REMOVE', 'AWS::IAM::Role REMOVE', 'AWS::IAM::Role REMOVE',
+      'AWS::Lambda::Function REMOVE', 'AWS::Logs::LogGroup REMOVE', `${PRODUCTION_RULE_TYPE} REMOVE`, 'AWS::ECS::Service UPDATE'],
+    breaks: true,
+  },
+  {
+    change: '`deployment` canary → `rolling({ keepTrafficShiftResources: true })`',
+    before: { service: { deployment: Deployment.canary() } },
+    service: { deployment: Deployment.rolling({ keepTrafficShiftResources: true }) },
+    replaces: [],
+  },
+  {
+    change: '`deployment` `rolling({ keepTrafficShiftResources: true })` → blue/green',
+    before: { service: { deployment: Deployment.rolling({ keepTrafficShiftResources: true }) } },
+    service: { deployment: Deployment.blueGreen() },
+    replaces: [],
+  },
+  {
+    change: 'HTTPS added (`certificate`, canary service)',
+    before: { service: { deployment: Deployment.canary() } },
+    service: { deployment: Deployment.canary() },
+    ingress: (s) => ({ certificate: certificate(s) }),
+    // the production rule moves to the 443 listener: its handler keeps the live weights
+    replaces: [`${PRODUCTION_RULE_TYPE} UPDATE`],
+  },
+  {
+    change: '`containerPort` 80 → 8080 (canary service, breaking)',
+    before: { service: { deployment: Deployment.canary() } },
+    service: { deployment: Deployment.canary(), containerPort: 8080, image: httpd },
+    replaces: [TASK_DEFINITION, 'AWS::ElasticLoadBalancingV2::TargetGroup REPLACE', 'AWS::ElasticLoadBalancingV2::TargetGroup REPLACE',
+      'AWS::EC2::SecurityGroupEgress REMOVE', 'AWS::EC2::SecurityGroupIngress REMOVE', `${PRODUCTION_RULE_TYPE} UPDATE`],
+    breaks: true,
+  },
+  {
+    change: '`containerPort` 80 → 8080 with `targetGroupPort` 80 (canary service)',
+    before: { service: { deployment: Deployment.canary() } },
+    service: { deployment: Deployment.canary(), containerPort: 8080, image: httpd },
+    ingress: () => ({ targetGroupPort: 80 }),
+    replaces: [TASK_DEFINITION, 'AWS::EC2::SecurityGroupEgress REMOVE', 'AWS::EC2::SecurityGroupIngress REMOVE'],
   },
   {
     change: '`deployment` canary: `percent` 5 → 10, `bakeTime` 3 → 10 min',
@@ -117,7 +157,8 @@ const CASES: Case[] = [
     service: { deployment: Deployment.canary({ percent: 10, bakeTime: Duration.minutes(10) }) },
     replaces: [],
   },
-  { change: '`rollbackAlarms` off', service: { rollbackAlarms: false }, replaces: ['AWS::CloudWatch::Alarm REMOVE'] },
+  // the target group's alarm and the load balancer's (a single-service ingress)
+  { change: '`rollbackAlarms` off', service: { rollbackAlarms: false }, replaces: ['AWS::CloudWatch::Alarm REMOVE', 'AWS::CloudWatch::Alarm REMOVE'] },
   {
     change: '`testListenerPort` added (canary service)',
     before: { service: { deployment: Deployment.canary() } },

@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { INetwork } from '@portcullis/network';
 
@@ -26,4 +27,23 @@ export function validateIpAddressType(type: elbv2.IpAddressType | undefined, int
       'create the Network with `ipv6: true`, or use elbv2.IpAddressType.IPV4');
   }
   return resolved;
+}
+
+/**
+ * Refuses `allowedCidrs` that only the other address family could use: IPv6 ranges alone on
+ * an IPv4 load balancer (it has no IPv6 address), IPv4 ranges alone on an internet-facing
+ * `dualstack-without-public-ipv4` one (it has no public IPv4 address). Either admits nobody.
+ * Token entries are not judged.
+ */
+export function validateAddressFamilies(type: elbv2.IpAddressType, internetFacing: boolean, cidrs: string[] | undefined): void {
+  if (!cidrs?.length || cidrs.some((c) => Token.isUnresolved(c))) return;
+  const v6 = cidrs.filter((c) => c.includes(':'));
+  if (type === elbv2.IpAddressType.IPV4 && v6.length === cidrs.length) {
+    throw new Error(`\`allowedCidrs\` has only IPv6 ranges (${cidrs.join(', ')}), but \`ipAddressType\` is 'ipv4': the load balancer has no IPv6 address, so nobody could reach it. ` +
+      'Use elbv2.IpAddressType.DUAL_STACK (with a network with `ipv6`), or add the IPv4 ranges of your clients');
+  }
+  if (type === elbv2.IpAddressType.DUAL_STACK_WITHOUT_PUBLIC_IPV4 && internetFacing && v6.length === 0) {
+    throw new Error(`\`allowedCidrs\` has only IPv4 ranges (${cidrs.join(', ')}), but \`ipAddressType\` is 'dualstack-without-public-ipv4': the load balancer has no public IPv4 address, so nobody could reach it from the internet. ` +
+      'Add the IPv6 ranges of your clients, or use elbv2.IpAddressType.DUAL_STACK');
+  }
 }

@@ -1,5 +1,6 @@
 import * as path from 'path';
-import { Aws, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Validations } from 'aws-cdk-lib';
+import { Aws, CfnResource, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct, IConstruct } from 'constructs';
@@ -38,16 +39,8 @@ export class ProductionRule extends Construct {
       runtime: CustomResourceProviderRuntime.NODEJS_22_X,
       description: 'Portcullis: owns the ALB listener rules whose forward weights ECS shifts (canary, linear, blue/green); keeps the live weights on every update',
     });
-    const lbFullName = props.loadBalancer.loadBalancerFullName;
-    const arn = (resource: string) => `arn:${Aws.PARTITION}:elasticloadbalancing:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}/${lbFullName}/*`;
-    provider.addToRolePolicy({ Effect: 'Allow', Action: ['elasticloadbalancing:CreateRule'], Resource: [arn('listener'), arn('listener-rule')] });
-    provider.addToRolePolicy({
-      Effect: 'Allow',
-      Action: ['elasticloadbalancing:ModifyRule', 'elasticloadbalancing:SetRulePriorities', 'elasticloadbalancing:DeleteRule'],
-      Resource: [arn('listener-rule')],
-    });
-    provider.addToRolePolicy({ Effect: 'Allow', Action: ['elasticloadbalancing:DescribeRules'], Resource: ['*'] });
-    acknowledgeProvider(provider);
+    allowRuleWrites(provider, props.loadBalancer);
+    configureProvider(Stack.of(this), provider);
 
     const properties: RuleProperties = {
       ListenerArn: props.listener.listenerArn,
@@ -88,17 +81,62 @@ export class RuleAlternateTarget implements ecs.IAlternateTarget {
   }
 }
 
-/** Providers already acknowledged (one per stack, shared by every ingress of the stack). */
-const ACKNOWLEDGED = new WeakSet<CustomResourceProvider>();
+/** The load balancers whose rules each provider may already write. */
+const ALLOWED = new WeakMap<CustomResourceProvider, Set<elbv2.ApplicationLoadBalancer>>();
 
 /**
- * The policy-pack findings of the provider Lambda and its role, acknowledged once per stack
- * with their reasons.
+ * Lets the provider write the rules of `loadBalancer` (once per load balancer):
+ * `elasticloadbalancing:DescribeRules` has no resource-level permissions; every write is
+ * scoped to this load balancer's listeners and rules.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html
  */
-function acknowledgeProvider(provider: CustomResourceProvider): void {
-  if (ACKNOWLEDGED.has(provider)) return;
-  ACKNOWLEDGED.add(provider);
+function allowRuleWrites(provider: CustomResourceProvider, loadBalancer: elbv2.ApplicationLoadBalancer): void {
+  const allowed = ALLOWED.get(provider) ?? new Set();
+  ALLOWED.set(provider, allowed);
+  if (allowed.size === 0) provider.addToRolePolicy({ Effect: 'Allow', Action: ['elasticloadbalancing:DescribeRules'], Resource: ['*'] });
+  if (allowed.has(loadBalancer)) return;
+  allowed.add(loadBalancer);
+  const arn = (resource: string) => `arn:${Aws.PARTITION}:elasticloadbalancing:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}/${loadBalancer.loadBalancerFullName}/*`;
+  provider.addToRolePolicy({ Effect: 'Allow', Action: ['elasticloadbalancing:CreateRule'], Resource: [arn('listener'), arn('listener-rule')] });
+  provider.addToRolePolicy({
+    Effect: 'Allow',
+    Action: ['elasticloadbalancing:ModifyRule', 'elasticloadbalancing:SetRulePriorities', 'elasticloadbalancing:DeleteRule'],
+    Resource: [arn('listener-rule')],
+  });
+}
+
+/** Providers already configured (one per stack, shared by every ingress of the stack). */
+const CONFIGURED = new WeakSet<CustomResourceProvider>();
+
+/**
+ * Once per stack: the provider Lambda logs to a log group of the stack (one month, deleted
+ * with the stack; without it Lambda creates `/aws/lambda/<name>`, kept forever and left behind
+ * by `cdk destroy`), and its policy-pack findings are acknowledged with their reasons.
+ */
+function configureProvider(stack: Stack, provider: CustomResourceProvider): void {
+  if (CONFIGURED.has(provider)) return;
+  CONFIGURED.add(provider);
+  const handler = provider.node.findChild('Handler') as CfnResource;
+  const logGroup = new logs.LogGroup(stack, 'PortcullisProductionRuleLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+  handler.addPropertyOverride('LoggingConfig', { LogGroup: logGroup.logGroupName });
+  // Its history is the handler's own diagnostics, not the API's: removing it (the last
+  // traffic-shifting service goes) is not something `portcullis-audit diff` should stop.
+  (logGroup.node.defaultChild as CfnResource).addMetadata('portcullis:update-safety', {
+    allowReplacement: true,
+    reason: 'Logs of the production-rule Lambda only: it goes with the last production rule of the stack',
+  });
+  Validations.of(logGroup).acknowledge({
+    id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+    reason: 'Logs of the production-rule Lambda (rule ARNs and weights): CloudWatch Logs encrypts at rest with AWS-owned keys; a customer-managed key adds cost, not protection this log needs',
+  });
   const once = 'Runs only when CloudFormation creates, updates or deletes a production listener rule of this stack';
+  skipCheckov(logGroup.node.defaultChild as CfnResource, [['CKV_AWS_158', 'Logs of the production-rule Lambda: AWS-owned-key encryption at rest is enough']]);
+  skipCheckov(handler, [
+    ['CKV_AWS_115', once],
+    ['CKV_AWS_116', `${once}; CloudFormation reports its failure`],
+    ['CKV_AWS_117', `${once}; it calls only the Elastic Load Balancing API`],
+    ['CKV_AWS_173', 'No environment variables'],
+  ]);
   const acks: Array<[string, string]> = [
     ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       'aws-cdk-lib\'s custom-resource provider role: CloudWatch Logs writes of its own function only'],
@@ -108,4 +146,10 @@ function acknowledgeProvider(provider: CustomResourceProvider): void {
     ['NIST.800.53.R5-LambdaInsideVPC', `${once}; it calls only the Elastic Load Balancing API`],
   ];
   for (const [id, reason] of acks) Validations.of(provider).acknowledge({ id, reason });
+}
+
+/** Adds checkov skips (with their reasons) to a resource's metadata. */
+function skipCheckov(resource: CfnResource, skips: Array<[string, string]>): void {
+  const existing = (resource.getMetadata('checkov') as { skip?: object[] } | undefined)?.skip ?? [];
+  resource.addMetadata('checkov', { skip: [...existing, ...skips.map(([id, comment]) => ({ id, comment }))] });
 }
