@@ -111,3 +111,27 @@ def test_deployment_bad_input_from_python():
     stack, network, cluster, service = _chain("PyBadTest")
     with pytest.raises(Exception, match=r"`testListenerPort` 80 is the port of a production listener"):
         AlbIngress(stack, "Bad", network=network, service=service, test_listener_port=80)
+
+
+def test_day_two_from_python():
+    """The production rule is a custom resource; rolling can keep it; targetGroupPort keeps the groups."""
+    stack = cdk.Stack(cdk.App(), "PyDayTwo")
+    network = Network(stack, "Network")
+    cluster = FargateCluster(stack, "Cluster", network=network)
+    service = ApiService(stack, "Api", cluster=cluster, container_port=8080,
+                         deployment=Deployment.rolling(keep_traffic_shift_resources=True))
+    assert service.deployment.uses_traffic_shift_resources and not service.deployment.needs_traffic_shift
+    ingress = AlbIngress(stack, "Ingress", network=network, service=service, target_group_port=80)
+    assert ingress.alternate_target_group_for(service) is not None
+    template = assertions.Template.from_stack(stack)
+    template.resource_count_is("AWS::ElasticLoadBalancingV2::ListenerRule", 0)
+    rules = list(template.find_resources("Custom::PortcullisProductionListenerRule").values())
+    assert len(rules) == 1 and rules[0]["Properties"]["Priority"] == 50000
+    props = list(template.find_resources("AWS::ECS::Service").values())[0]["Properties"]
+    assert props["DeploymentConfiguration"]["Strategy"] == "ROLLING"
+    assert "AdvancedConfiguration" in props["LoadBalancers"][0]
+    assert props["LoadBalancers"][0]["ContainerPort"] == 8080
+    ports = {g["Properties"]["Port"] for g in template.find_resources("AWS::ElasticLoadBalancingV2::TargetGroup").values()}
+    assert ports == {80}
+    with pytest.raises(Exception, match=r"`targetGroupPort` must be a whole number from 1 to 65535, got 0"):
+        AlbIngress(stack, "Bad", network=network, service=service, target_group_port=0)
