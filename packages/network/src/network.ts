@@ -369,6 +369,10 @@ export class Network extends Construct implements INetwork {
     if (Token.isUnresolved(ipv6)) {
       throw new Error('`ipv6` must be true or false at synth (it decides the subnets\' IPv6 blocks and routes), got a token: write true or false');
     }
+    if (typeof ipv6 !== 'boolean') {
+      // e.g. 'false' from a context value or a JSON file: truthy, so it would turn IPv6 on
+      throw new Error(`\`ipv6\` must be true or false, got ${show(ipv6)}: write true or false (a context value is a string: compare it, e.g. \`ipv6: app.node.tryGetContext('ipv6') === 'true'\`)`);
+    }
     if (ipv6 && egress.kind === EgressKind.PUBLIC_SUBNETS_ONLY) {
       throw new Error('`ipv6: true` cannot be used with `egress: Egress.publicSubnetsOnly()`: the tasks would run in public subnets with internet-routable IPv6 addresses. ' +
         'Use an egress with private subnets (e.g. Egress.natInstance()), or remove `ipv6`');

@@ -124,3 +124,10 @@ test('Network.fromVpc: ipv6Enabled unknown', () => {
 test('ipv6 with Egress.publicSubnetsOnly() is refused, naming `ipv6` and the fix', () => {
   expect(() => synth({ ipv6: true, egress: Egress.publicSubnetsOnly() })).toThrow(/`ipv6: true` cannot be used with `egress: Egress.publicSubnetsOnly\(\)`.*remove `ipv6`/);
 });
+
+test('ipv6 that is not a boolean (a context string, a number) is refused, naming `ipv6`, the value and the fix; false and true still work', () => {
+  expect(() => synth({ ipv6: 'false' as unknown as boolean })).toThrow(/^`ipv6` must be true or false, got 'false': write true or false \(a context value is a string: compare it/);
+  expect(() => synth({ ipv6: 1 as unknown as boolean })).toThrow(/`ipv6` must be true or false, got 1/);
+  expect(synth({ ipv6: false }).network.ipv6Enabled).toBe(false);
+  expect(synth({ ipv6: true }).network.ipv6Enabled).toBe(true);
+});

@@ -1,4 +1,4 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -176,6 +176,10 @@ const arbitraryInvalid: fc.Arbitrary<Invalid> = fc.oneof(
     prop: 'Egress.natInstance({ machineImage })',
     props: () => ({ egress: Egress.natInstance({ instanceType, machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType }) }) }),
   })),
+  // ipv6: with a public-only network, not a boolean, a token
+  fc.constant({ prop: 'ipv6: true', props: () => ({ egress: Egress.publicSubnetsOnly(), ipv6: true }) }),
+  fc.constantFrom<unknown>('false', 'true', 1, 0, {}).map((ipv6) => ({ prop: 'ipv6', props: () => ({ ipv6: ipv6 as boolean }) })),
+  fc.constant({ prop: 'ipv6', props: (stack: Stack) => ({ ipv6: Token.asAny(new CfnParameter(stack, 'V6').value) as unknown as boolean }) }),
   fc.constant({ prop: 's3GatewayEndpoint: false', props: () => ({ egress: Egress.none(), s3GatewayEndpoint: false }) }),
   fc.constant({ prop: 'interfaceEndpoints', props: () => ({ egress: Egress.publicSubnetsOnly(), interfaceEndpoints: [ec2.InterfaceVpcEndpointAwsService.SSM] }) }),
 );
@@ -200,6 +204,6 @@ test('random invalid props are rejected at synth, naming the prop', () => {
   // every kind of invalid prop was generated and rejected
   expect([...rejectedProps].sort()).toEqual([
     'Egress.fromName', 'Egress.natInstance({ instanceType })', 'Egress.natInstance({ machineImage })', 'availabilityZones', 'cidr', 'flowLogRetention',
-    'flowLogTrafficType', 'interfaceEndpoints', 'maxAzs', 'publicSubnets: false', 's3GatewayEndpoint: false',
+    'flowLogTrafficType', 'interfaceEndpoints', 'ipv6', 'ipv6: true', 'maxAzs', 'publicSubnets: false', 's3GatewayEndpoint: false',
   ]);
 });
