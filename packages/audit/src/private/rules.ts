@@ -292,6 +292,45 @@ function alarmTopics(t: TemplateIndex, props: any): { topics: string[]; unknown?
   return { topics: [...new Set(topics)], unknown };
 }
 
+/** Container ports of a service's task definition as written (literals and intrinsics). */
+function rawContainerPorts(t: TemplateIndex, serviceProps: any): unknown[] {
+  const td = t.target(serviceProps.TaskDefinition);
+  if (td === undefined || !t.has(td)) return [];
+  const defs = t.list(t.props(td), 'ContainerDefinitions');
+  if (isUnknown(defs)) return [];
+  return defs.flatMap((c: any) => {
+    const mappings = t.list(c, 'PortMappings');
+    return isUnknown(mappings) ? [] : mappings.map((m: any) => t.get(m, 'ContainerPort')).filter((v: unknown) => v !== undefined && !isUnknown(v));
+  });
+}
+
+/** Two template values written the same (key order aside). */
+function sameValue(a: unknown, b: unknown): boolean {
+  const canon = (v: unknown): unknown => (Array.isArray(v) ? v.map(canon)
+    : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as any)[k])])) : v);
+  return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
+}
+
+/**
+ * The intrinsic of a security-group rule that opens exactly one port through an intrinsic the
+ * template does not resolve (`FromPort` and `ToPort` the same intrinsic, a literal protocol
+ * other than -1); undefined otherwise.
+ */
+function singleIntrinsicPort(t: TemplateIndex, rule: any): unknown {
+  if (rule === null || typeof rule !== 'object' || Array.isArray(rule) || intrinsicName(rule)) return undefined;
+  const protocol = t.scalar(rule, 'IpProtocol');
+  if (isUnknown(protocol) || protocol === undefined || String(protocol) === '-1') return undefined;
+  if (!intrinsicName(rule.FromPort) || !sameValue(rule.FromPort, rule.ToPort)) return undefined;
+  if (!isUnknown(t.numberAt(rule, 'FromPort'))) return undefined; // resolvable (a parameter default): judged as a number
+  return rule.FromPort;
+}
+
+/** Whether a rule opens exactly one port, given by the same intrinsic as one of `candidates`. */
+function onePortAs(t: TemplateIndex, rule: any, candidates: unknown[]): boolean {
+  const port = singleIntrinsicPort(t, rule);
+  return port !== undefined && candidates.some((c) => sameValue(c, port));
+}
+
 export const RULES: RuleDefinition[] = [
   {
     id: 'Portcullis-TASK1',
@@ -347,12 +386,18 @@ export const RULES: RuleDefinition[] = [
       const hits = new Hits();
       for (const [lbId, lb] of t.ofType('AWS::ElasticLoadBalancingV2::LoadBalancer')) {
         const listenerPorts: number[] = [];
+        /** Listener ports the template does not fix (e.g. a Ref to a parameter without a default), as written. */
+        const listenerIntrinsics: unknown[] = [];
         let unknownPort: Unknown | undefined;
         for (const [listenerId, l] of t.ofType('AWS::ElasticLoadBalancingV2::Listener')) {
           if (t.target(l.LoadBalancerArn) !== lbId) continue;
           const port = t.numberAt(l, 'Port');
-          if (isUnknown(port)) unknownPort = unknownPort ?? new Unknown(`Port of listener ${listenerId}`, port.why);
-          else if (port !== undefined) listenerPorts.push(port);
+          if (isUnknown(port)) {
+            unknownPort = unknownPort ?? new Unknown(`Port of listener ${listenerId}`, port.why);
+            if (intrinsicName(l.Port)) listenerIntrinsics.push(l.Port);
+          } else if (port !== undefined) {
+            listenerPorts.push(port);
+          }
         }
         const groups = t.targetsAt(lb, 'SecurityGroups');
         if (isUnknown(groups)) {
@@ -365,11 +410,14 @@ export const RULES: RuleDefinition[] = [
             hits.cannot(group, rules);
             continue;
           }
-          if (rules.length > 0 && unknownPort) hits.cannot(group, unknownPort);
           for (const { rule, where } of rules) {
+            // a rule on exactly a listener's port is fine, also when that port is the same intrinsic on both
+            if (onePortAs(t, rule, listenerIntrinsics)) continue;
             const range = portRange(t, rule, where);
             if (isUnknown(range)) hits.cannot(group, range);
-            else if (!(range[0] === range[1] && listenerPorts.includes(range[0])) && !unknownPort) hits.flag(group);
+            else if (range[0] === range[1] && listenerPorts.includes(range[0])) continue;
+            else if (unknownPort) hits.cannot(group, unknownPort); // the unknown listener port may be this one
+            else hits.flag(group);
           }
         }
       }
@@ -396,6 +444,16 @@ export const RULES: RuleDefinition[] = [
             continue;
           }
           for (const { rule, where } of rules) {
+            // a single port given by an intrinsic (a parameter without a default, as a token
+            // containerPort synthesizes) is judged by what it is the same as: the container port's intrinsic
+            const intrinsicPort = singleIntrinsicPort(t, rule);
+            if (intrinsicPort !== undefined) {
+              const cidr = rule.CidrIp !== undefined || rule.CidrIpv6 !== undefined;
+              if (rawContainerPorts(t, svc).some((p) => sameValue(p, intrinsicPort))) {
+                if (cidr) hits.flag(group);
+                continue;
+              }
+            }
             const range = portRange(t, rule, where);
             if (isUnknown(range)) {
               hits.cannot(group, range);
@@ -432,6 +490,19 @@ export const RULES: RuleDefinition[] = [
     description: 'A log group has no retention: its records are kept, and billed, forever (the seed patterns\' weakness).',
     fix: 'Set RetentionInDays (e.g. logs.RetentionDays.ONE_MONTH on the LogGroup, or logRetention on the construct that made it).',
     check: (t) => each(t, 'AWS::Logs::LogGroup', (p) => {
+      // what matters is that a retention is set: a value CloudFormation must resolve (a Ref to a
+      // parameter without a default, Fn::FindInMap...) is set; only a possibly absent one
+      // (Fn::If with an AWS::NoValue branch) or null is unknowable
+      const raw = t.get(p, 'RetentionInDays');
+      if (isUnknown(raw)) return raw;
+      if (raw === undefined) return true;
+      const fn = intrinsicName(raw);
+      if (fn === 'Fn::If') {
+        const branches = Array.isArray(raw['Fn::If']) ? raw['Fn::If'].slice(1) : [];
+        const absent = (b: unknown) => b === undefined || b === null || (typeof b === 'object' && (b as any).Ref === 'AWS::NoValue') || intrinsicName(b) === 'Fn::If';
+        return branches.length === 2 && !branches.some(absent) ? false : new Unknown('RetentionInDays', 'intrinsic Fn::If');
+      }
+      if (fn !== undefined) return raw.Ref === 'AWS::NoValue';
       const v = t.numberAt(p, 'RetentionInDays');
       return isUnknown(v) ? v : v === undefined;
     }),
