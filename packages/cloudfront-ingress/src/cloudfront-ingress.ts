@@ -1,18 +1,20 @@
-import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { AlbHealthCheck, AlbIngress } from '@portcullis/alb-ingress';
 import { ApiService } from '@portcullis/cluster';
 import { INetwork } from '@portcullis/network';
 import { arn, domainInZone, domainName as checkDomainName, duration } from '@portcullis/network/lib/private/validate';
 import { Construct } from 'constructs';
+import { CloudFrontErrorRateAlarm } from './cloudfront-error-rate-alarm';
+import { VpcOriginsGroupLookup } from './private/vpc-origins-group-lookup';
 
 /** Properties of a {@link CloudFrontIngress}. */
 export interface CloudFrontIngressProps {
@@ -97,9 +99,6 @@ const VPC_ORIGINS_SERVICE_SECURITY_GROUP = 'CloudFront-VPCOrigins-Service-SG';
 /** CloudFront's origin response timeout: 1-60 s by default quota, up to 180 s with a quota increase. */
 const READ_TIMEOUT = { min: 1, max: 180, defaultQuota: 60, default: 30 };
 
-/** The construct id aws-cdk-lib gives the singleton Lambda of every AwsCustomResource in a stack. */
-const AWS_CUSTOM_RESOURCE_PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
-
 /**
  * A public HTTPS API with nothing public in the VPC: a CloudFront distribution whose VPC
  * origin reaches an internal Application Load Balancer (an {@link AlbIngress} with
@@ -157,6 +156,13 @@ export class CloudFrontIngress extends Construct {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY,
       httpPort: 80,
     });
+    // VPC origins need an internet gateway attached to the VPC: create the origin after the
+    // attachment, and delete it before the gateway is detached (F11).
+    // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
+    // Not vpc.internetConnectivityEstablished: in aws-cdk-lib 2.275 it holds the gateway, not its attachment.
+    const attachment = props.network.vpc.node.children.find((c): c is ec2.CfnVPCGatewayAttachment =>
+      c instanceof ec2.CfnVPCGatewayAttachment && c.internetGatewayId !== undefined);
+    if (attachment) this.vpcOrigin.node.addDependency(attachment);
     if (props.accessLogs) {
       this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
         encryption: s3.BucketEncryption.S3_MANAGED,
@@ -204,45 +210,38 @@ export class CloudFrontIngress extends Construct {
   }
 
   /**
+   * The distribution's 5xx error rate as CloudFront publishes it (dimensions `DistributionId`
+   * and `Region` = `Global`, read in us-east-1, Average over one minute): for a dashboard in any
+   * Region. To alarm on it, see {@link CloudFrontErrorRateAlarm} (an alarm must be in us-east-1).
+   */
+  public metric5xxErrorRate(): cloudwatch.Metric {
+    return CloudFrontErrorRateAlarm.metric5xxErrorRate(this.distribution.distributionId);
+  }
+
+  /**
    * Adds the load balancer's only inbound rule: TCP 80 from the security group CloudFront
    * creates for its VPC-origin network interfaces. CloudFormation cannot name that group
-   * (CloudFront creates it with the first VPC origin of the VPC), so a custom resource reads
-   * its id with `ec2:DescribeSecurityGroups` (filtered by VPC and name) at deploy time, after
-   * the distribution exists. No environment lookup: the stack stays environment-agnostic.
+   * (CloudFront creates it with the first VPC origin of the VPC), so a small custom resource
+   * reads its id with `ec2:DescribeSecurityGroups` (filtered by VPC and name) at deploy time,
+   * after the distribution exists; it waits up to two minutes for the group and otherwise
+   * fails saying what is missing. The VPC origin's id is one of its properties, so a new VPC
+   * origin reads the group again. No environment lookup: the stack stays environment-agnostic.
    */
   private allowVpcOriginsOnly(network: INetwork): void {
-    const stack = Stack.of(this);
-    const call: cr.AwsSdkCall = {
-      service: 'EC2',
-      action: 'describeSecurityGroups',
-      parameters: {
-        Filters: [
-          { Name: 'vpc-id', Values: [network.vpc.vpcId] },
-          { Name: 'group-name', Values: [VPC_ORIGINS_SERVICE_SECURITY_GROUP] },
-        ],
-      },
-      physicalResourceId: cr.PhysicalResourceId.of(VPC_ORIGINS_SERVICE_SECURITY_GROUP),
-      outputPaths: ['SecurityGroups.0.GroupId'],
-    };
-    const providerExists = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID) !== undefined;
-    const lookup = new cr.AwsCustomResource(this, 'VpcOriginsSecurityGroup', {
-      onCreate: call,
-      onUpdate: call,
-      // ec2:DescribeSecurityGroups has no resource-level permissions: '*' is the only resource
-      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html
-      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
-      installLatestAwsSdk: false,
-      // the provider is one Lambda per stack: give it a finite log retention when this is the first
-      logGroup: providerExists ? undefined : customResourceLogGroup(stack),
+    const lookup = new VpcOriginsGroupLookup(this, 'VpcOriginsSecurityGroup', {
+      vpcId: network.vpc.vpcId,
+      groupName: VPC_ORIGINS_SERVICE_SECURITY_GROUP,
+      vpcOriginId: this.vpcOrigin.vpcOriginId,
+      logGroup: customResourceLogGroup(Stack.of(this)),
+      // CloudFront creates the group with the VPC origin; read it once the distribution is deployed.
+      after: this.distribution,
     });
-    // CloudFront creates the group with the VPC origin; read it once the distribution is deployed.
-    lookup.node.addDependency(this.distribution);
     new ec2.CfnSecurityGroupIngress(this, 'FromVpcOrigins', {
       groupId: this.alb.securityGroup.securityGroupId,
       ipProtocol: 'tcp',
       fromPort: 80,
       toPort: 80,
-      sourceSecurityGroupId: lookup.getResponseField('SecurityGroups.0.GroupId'),
+      sourceSecurityGroupId: lookup.groupId,
       description: `Listener 80 from CloudFront VPC origins (${VPC_ORIGINS_SERVICE_SECURITY_GROUP}) only`,
     });
   }
@@ -258,9 +257,7 @@ export class CloudFrontIngress extends Construct {
     }
     if (props.hostedZone) domainInZone('domainName', props.domainName, zoneNameOf(props.hostedZone));
     if (props.certificate) {
-      // the Region in the ARN (an imported certificate's `env` is the stack's, not its own)
-      const certArn = props.certificate.certificateArn;
-      const region = Token.isUnresolved(certArn) ? props.certificate.env.region : certArn.split(':')[3];
+      const region = certificateRegion(props.certificate);
       if (region !== undefined && !Token.isUnresolved(region) && region !== 'us-east-1') {
         throw new Error(`\`certificate\` must be an ACM certificate in us-east-1, got one in ${region} (${props.certificate.certificateArn}): CloudFront only uses us-east-1 certificates; request or import the certificate in us-east-1`);
       }
@@ -271,6 +268,12 @@ export class CloudFrontIngress extends Construct {
       if (aclRegion !== 'us-east-1') {
         throw new Error(`\`webAclArn\` must be a web ACL of scope CLOUDFRONT, which lives in us-east-1, got '${props.webAclArn}' in ${aclRegion || 'no region'}: create the web ACL with scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/...)`);
       }
+    }
+    if (props.originReadTimeout?.isUnresolved()) {
+      // aws-cdk-lib's range check does arithmetic on it ("Must be an int 1 seconds or greater;
+      // received -1.88e+289"), and the load balancer's idle timeout is derived from it.
+      throw new Error(`\`originReadTimeout\` must be known at synth time (aws-cdk-lib checks the origin timeout's range, and the internal load balancer's idle timeout is derived from it), ` +
+        `got a token (Duration.${props.originReadTimeout.unitLabel()}(<token>)): give a literal, e.g. Duration.seconds(30), or leave it out for CloudFront's default of 30 s`);
     }
     duration('originReadTimeout', props.originReadTimeout, { minSeconds: READ_TIMEOUT.min, maxSeconds: READ_TIMEOUT.max });
     const readSeconds = props.originReadTimeout && !props.originReadTimeout.isUnresolved() ? props.originReadTimeout.toSeconds() : undefined;
@@ -317,6 +320,21 @@ export class CloudFrontIngress extends Construct {
   }
 }
 
+/**
+ * The Region of a certificate when it can be known at synth: the Region field of a literal ARN,
+ * or the Region of the stack that creates the certificate (an `acm.Certificate` made in this
+ * app, e.g. in a us-east-1 stack with `crossRegionReferences`). An imported certificate whose
+ * ARN is a token (a parameter, an import) has no known Region: its `env.region` is the stack's
+ * it was imported into, not its own, so it is not used (that refused valid input).
+ */
+function certificateRegion(certificate: acm.ICertificate): string | undefined {
+  const certArn = certificate.certificateArn;
+  if (!Token.isUnresolved(certArn)) return certArn.split(':')[3];
+  const fields = certArn.split(':');
+  if (fields.length >= 6 && !Token.isUnresolved(fields[3])) return fields[3]; // arn:${Partition}:acm:us-east-1:...
+  return Resource.isOwnedResource(certificate) ? Stack.of(certificate).region : undefined;
+}
+
 /** The zone's name, or undefined when it cannot be known (`HostedZone.fromHostedZoneId`). */
 function zoneNameOf(zone: route53.IHostedZone): string | undefined {
   try {
@@ -326,7 +344,7 @@ function zoneNameOf(zone: route53.IHostedZone): string | undefined {
   }
 }
 
-/** A stack-level log group (1 month) for aws-cdk-lib's AwsCustomResource provider Lambda. */
+/** A stack-level log group (1 month, deleted with the stack) for the deploy-time lookup Lambdas of the stack. */
 function customResourceLogGroup(stack: Stack): logs.ILogGroup {
   const id = 'PortcullisCustomResourceLogs';
   const existing = stack.node.tryFindChild(id) as logs.LogGroup | undefined;

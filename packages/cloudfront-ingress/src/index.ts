@@ -1,1 +1,2 @@
 export * from './cloudfront-ingress';
+export * from './cloudfront-error-rate-alarm';

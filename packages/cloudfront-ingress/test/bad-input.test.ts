@@ -1,6 +1,7 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { App, Aws, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -97,4 +98,48 @@ test('a Region of another partition: a warning to check the supported Regions', 
   const service = new ApiService(stack, 'Service', { cluster });
   new CloudFrontIngress(stack, 'Ingress', { network, service });
   expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('Supported AWS Regions for VPC origins'))).toHaveLength(1);
+});
+
+describe('tokens (issue 22 item 8)', () => {
+  const param = (stack: Stack, id = 'P', type = 'String') => new CfnParameter(stack, id, { type }).valueAsString;
+
+  test('a certificate imported from a token ARN is accepted in a stack of any Region (its env.region is the stack\'s, not its own; that refused valid input)', () => {
+    for (const region of ['eu-west-1', 'us-east-1', undefined]) {
+      const stack = new Stack(new App(), 'Api', region ? { env: { account: '123456789012', region } } : undefined);
+      const network = new Network(stack, 'Network', { availabilityZones: region ? [`${region}a`, `${region}b`] : undefined });
+      const service = new ApiService(stack, 'Service', { cluster: new FargateCluster(stack, 'Cluster', { network }) });
+      const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', param(stack, 'CertArn'));
+      expect(() => new CloudFrontIngress(stack, 'Ingress', { network, service, domainName: 'api.example.com', certificate })).not.toThrow();
+    }
+  });
+
+  test('a token ARN whose Region field is literal is still checked: arn:${Partition}:acm:eu-west-1:... is refused', () => {
+    expect(attempt((s) => ({ domainName: 'api.example.com', certificate: acm.Certificate.fromCertificateArn(s, 'Cert', `arn:${Aws.PARTITION}:acm:eu-west-1:123456789012:certificate/abc`) })))
+      .toThrow(/^`certificate` must be an ACM certificate in us-east-1, got one in eu-west-1/);
+  });
+
+  test('a certificate this app creates in a stack of another Region is refused (its Region is known: its stack\'s)', () => {
+    const stack = new Stack(new App(), 'Api', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const network = new Network(stack, 'Network', { availabilityZones: ['eu-west-1a', 'eu-west-1b'] });
+    const service = new ApiService(stack, 'Service', { cluster: new FargateCluster(stack, 'Cluster', { network }) });
+    const certificate = new acm.Certificate(stack, 'Cert', { domainName: 'api.example.com' });
+    expect(() => new CloudFrontIngress(stack, 'Ingress', { network, service, domainName: 'api.example.com', certificate }))
+      .toThrow(/^`certificate` must be an ACM certificate in us-east-1, got one in eu-west-1/);
+  });
+
+  test.each(['seconds', 'minutes', 'millis'] as const)('originReadTimeout: Duration.%s(token) is refused naming the prop (aws-cdk-lib did arithmetic on it: "received -1.88e+289")', (unit) => {
+    expect(attempt((s) => ({ originReadTimeout: Duration[unit](new CfnParameter(s, 'T', { type: 'Number' }).valueAsNumber) })))
+      .toThrow(new RegExp(`^\`originReadTimeout\` must be known at synth time .*got a token \\(Duration.${unit}\\(<token>\\)\\): give a literal, e.g. Duration.seconds\\(30\\)`));
+  });
+
+  test('domainName, webAclArn and priceClass tokens pass through to the distribution', () => {
+    const stack = new Stack(new App(), 'Api');
+    const network = new Network(stack, 'Network');
+    const service = new ApiService(stack, 'Service', { cluster: new FargateCluster(stack, 'Cluster', { network }) });
+    new CloudFrontIngress(stack, 'Ingress', {
+      network, service, domainName: param(stack, 'Domain'), certificate: cert(stack), webAclArn: param(stack, 'Acl'), priceClass: param(stack, 'Price') as cloudfront.PriceClass,
+    });
+    const config = Object.values<any>(Template.fromStack(stack).findResources('AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig;
+    expect([config.Aliases, config.WebACLId, config.PriceClass]).toEqual([[{ Ref: 'Domain' }], { Ref: 'Acl' }, { Ref: 'Price' }]);
+  });
 });

@@ -8,6 +8,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { ApiService, FargateCluster } from '@portcullis/cluster';
 import { Egress, Network, NetworkProps } from '@portcullis/network';
 import { CloudFrontIngress, CloudFrontIngressProps } from '../src';
+import { HANDLER_CODE, LOOKUP_ATTEMPTS, LOOKUP_INTERVAL_SECONDS, VPC_ORIGINS_GROUP_LOOKUP_TYPE } from '../src/private/vpc-origins-group-lookup';
 
 const VPC_ORIGINS_SERVICE_SECURITY_GROUP = CloudFrontIngress.VPC_ORIGINS_SERVICE_SECURITY_GROUP;
 
@@ -116,7 +117,7 @@ describe('VPC origin and internal ALB', () => {
 });
 
 describe('security groups, rule by rule', () => {
-  const { template, ingress, stack } = build();
+  const { template, ingress, stack, network } = build();
   const albGroupId = stack.resolve(ingress.alb.securityGroup.securityGroupId);
   const albGroupLogicalId = albGroupId['Fn::GetAtt'][0];
   const albGroup = template.toJSON().Resources[albGroupLogicalId];
@@ -132,7 +133,7 @@ describe('security groups, rule by rule', () => {
     expect(intoAlb[0]).toEqual({
       GroupId: albGroupId,
       IpProtocol: 'tcp', FromPort: 80, ToPort: 80,
-      SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^IngressVpcOriginsSecurityGroup/), 'SecurityGroups.0.GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^IngressVpcOriginsSecurityGroupLookup/), 'GroupId'] },
       Description: expect.stringContaining(VPC_ORIGINS_SERVICE_SECURITY_GROUP),
     });
   });
@@ -156,22 +157,40 @@ describe('security groups, rule by rule', () => {
     expect(egress).toEqual([expect.objectContaining({ GroupId: albGroupId, IpProtocol: 'tcp', FromPort: 80, ToPort: 80 })]);
   });
 
-  test('the lookup: ec2:DescribeSecurityGroups filtered by VPC and group name, after the distribution, on create and update', () => {
-    const [id, lookup] = Object.entries<any>(template.findResources('Custom::AWS'))[0];
-    expect(id).toMatch(/^IngressVpcOriginsSecurityGroup/);
-    const create = JSON.stringify(lookup.Properties.Create);
-    expect(create).toContain('"action\\":\\"describeSecurityGroups\\"');
-    expect(create).toContain(`\\"group-name\\",\\"Values\\":[\\"${VPC_ORIGINS_SERVICE_SECURITY_GROUP}\\"]`);
-    expect(create).toContain('\\"vpc-id\\"');
-    expect(lookup.Properties.Update).toEqual(lookup.Properties.Create);
-    expect(lookup.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^IngressDistribution/)]));
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: [{ Action: 'ec2:DescribeSecurityGroups', Effect: 'Allow', Resource: '*' }], Version: '2012-10-17' },
+  test('the lookup: a custom resource with the VPC, the group name and the VPC origin (a new origin re-reads the group), after the distribution', () => {
+    const [id, lookup] = Object.entries<any>(template.findResources(VPC_ORIGINS_GROUP_LOOKUP_TYPE))[0];
+    expect(id).toMatch(/^IngressVpcOriginsSecurityGroupLookup/);
+    expect(Object.keys(template.findResources('Custom::AWS'))).toEqual([]);
+    expect(lookup.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [expect.stringMatching(/^IngressVpcOriginsSecurityGroupHandler/), 'Arn'] },
+      VpcId: stack.resolve(network.vpc.vpcId),
+      GroupName: VPC_ORIGINS_SERVICE_SECURITY_GROUP,
+      VpcOriginId: stack.resolve(ingress.vpcOrigin.vpcOriginId),
     });
+    expect(lookup.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^IngressDistribution/), expect.stringMatching(/^IngressVpcOriginsSecurityGroupRole/)]));
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Action: 'ec2:DescribeSecurityGroups', Effect: 'Allow', Resource: '*' }]) },
+    });
+    // its role has no managed policy (nothing beyond the call and its own log streams)
+    const role = Object.entries<any>(template.findResources('AWS::IAM::Role')).find(([rid]) => rid.startsWith('IngressVpcOriginsSecurityGroupRole'))![1];
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  test('the lookup Lambda logs are kept one month', () => {
+  test('the lookup handler: inline code (no asset, under the 4096-character ZipFile limit), the latest Node.js runtime, logs kept one month', () => {
+    const fn = Object.entries<any>(template.findResources('AWS::Lambda::Function')).find(([fid]) => fid.startsWith('IngressVpcOriginsSecurityGroupHandler'))![1];
+    expect(fn.Properties.Runtime).toBe('nodejs24.x');
+    expect(HANDLER_CODE.length).toBeLessThanOrEqual(4096);
+    expect(fn.Properties.Code.ZipFile).toBe(HANDLER_CODE);
+    expect(fn.Properties.Timeout).toBe(LOOKUP_ATTEMPTS * LOOKUP_INTERVAL_SECONDS + 60);
+    expect(fn.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.stringMatching(/^PortcullisCustomResourceLogs/) });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  test('the VPC origin waits for the internet gateway attachment (VPC origins need it; on delete it goes first) (F11)', () => {
+    const origin = Object.entries<any>(template.findResources('AWS::CloudFront::VpcOrigin'))[0][1];
+    const attachment = Object.keys(template.findResources('AWS::EC2::VPCGatewayAttachment'));
+    expect(attachment).toHaveLength(1);
+    expect(origin.DependsOn).toEqual(expect.arrayContaining(attachment));
   });
 
   test('a rule added later by the user is written as given', () => {
