@@ -5,7 +5,7 @@ import { assemblyStacks, readTemplate } from './private/assembly';
 import { CLIENT_FACING, clientImpact } from './private/client-impact';
 import type * as analysis from './private/replacement-analysis';
 import type * as trafficShift from './private/traffic-shift';
-import { checkTemplateShape } from './private/template-shape';
+import { asJson, checkTemplateShape } from './private/template-shape';
 
 /** What an update does to a resource that already exists. */
 export enum UpdateChange {
@@ -111,7 +111,7 @@ export class UpdateSafety {
     checkTemplateShape(before, 'UpdateSafety.compare: `before`');
     checkTemplateShape(after, 'UpdateSafety.compare: `after`');
     const warnings: string[] = [];
-    const findings = compareTemplates(before, after, undefined, [], allowList(options), warnings);
+    const findings = compareTemplates(asJson(before, 'UpdateSafety.compare: `before`'), asJson(after, 'UpdateSafety.compare: `after`'), undefined, [], allowList(options), warnings);
     return report(findings, warnings);
   }
 
@@ -200,8 +200,9 @@ export class UpdateSafety {
    * production rule, or a production rule has no weighted forward to both groups
    */
   public static swapProductionWeights(template: any): any {
-    checkTemplateShape(template, 'UpdateSafety.swapProductionWeights: `template`');
-    return shifts().swapProductionWeights(template, 'UpdateSafety.swapProductionWeights: `template`');
+    const subject = 'UpdateSafety.swapProductionWeights: `template`';
+    checkTemplateShape(template, subject);
+    return shifts().swapProductionWeights(asJson(template, subject), subject);
   }
 
   /**

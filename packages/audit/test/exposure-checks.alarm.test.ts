@@ -5,6 +5,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as fc from 'fast-check';
 import { ExposureChecks } from '../src';
 
 const ALARM1 = 'Portcullis-ALARM1';
@@ -172,5 +173,34 @@ describe('Portcullis-ALARM1 on what aws-cdk-lib synthesizes', () => {
     expect(rule.description).toMatch(/topic policy replaces SNS's default policy/);
     expect(rule.fix).toMatch(/cloudwatch\.amazonaws\.com/);
     expect(new ExposureChecks().ruleIds).toContain(ALARM1);
+  });
+});
+
+describe('property: junk anywhere in an alarm, its topic or its policy never crashes ALARM1', () => {
+  test('any value (intrinsic, null, wrong type) at any path: a finding or none, never a TypeError; a "cannot evaluate" always says what', () => {
+    const base = stack([denyInsecure, allowCloudWatch]);
+    base.Resources.Composite = { Type: 'AWS::CloudWatch::CompositeAlarm', Properties: { AlarmRule: 'ALARM(Errors)', InsufficientDataActions: [{ 'Fn::GetAtt': ['Topic', 'TopicArn'] }] } };
+    const paths: string[][] = [];
+    const walk = (v: any, p: string[]) => {
+      if (p.length > 0) paths.push(p);
+      if (v && typeof v === 'object') for (const k of Object.keys(v)) walk(v[k], [...p, k]);
+    };
+    walk(base.Resources, ['Resources']);
+    paths.shift(); // ['Resources'] itself: junk there is a refused template (tested in exposure-checks.test.ts), not a rule input
+    const junk = fc.oneof(
+      fc.constant(null), fc.string({ maxLength: 6 }), fc.integer(), fc.boolean(), fc.constant([]), fc.constant([null]), fc.constant({}), fc.constant('*'),
+      fc.constant({ 'Fn::If': ['C', { Ref: 'Topic' }, { Ref: 'AWS::NoValue' }] }), fc.constant({ Ref: 'Topic' }), fc.constant({ Ref: 'AWS::NoValue' }),
+      fc.constant({ 'Fn::Join': ['', ['a', { Ref: 'Topic' }]] }), fc.constant({ __proto__: null, constructor: 1 }), fc.constant('constructor'),
+    );
+    fc.assert(fc.property(fc.constantFrom(...paths), junk, (where, value) => {
+      const t = JSON.parse(JSON.stringify(base));
+      let o = t;
+      for (const k of where.slice(0, -1)) o = o[k];
+      o[where[where.length - 1]] = value;
+      for (const f of new ExposureChecks().checkTemplate(t).filter((x) => x.ruleId === ALARM1)) {
+        expect(['Errors', 'Composite']).toContain(f.resourceLogicalId);
+        if (f.cannotEvaluate) expect(f.cannotEvaluate).toMatch(/^cannot evaluate .+ of (Errors|Composite): .+/);
+      }
+    }), { numRuns: 400 });
   });
 });

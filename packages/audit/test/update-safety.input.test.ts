@@ -63,6 +63,23 @@ describe('UpdateSafety.compare fails closed on anything but two templates', () =
     expect(UpdateSafety.compare(full, full).passed).toBe(true);
   });
 
+  test('regression (property counterexample): an object without a prototype inside a template is compared as JSON, not a TypeError from cloudformation-diff', () => {
+    const base = service(1);
+    const odd = service(1);
+    odd.Resources.TaskDef.Properties.Family = { __proto__: null, constructor: 1 };
+    const report = UpdateSafety.compare(base, odd);
+    expect(report.findings.map((f) => `${f.logicalId} ${f.change}`)).toEqual(['TaskDef REPLACE']);
+  });
+
+  test('a template JSON cannot hold (a cycle, a BigInt) throws naming the argument', () => {
+    const cyclic: any = service(1);
+    cyclic.Resources.TaskDef.Properties.Self = cyclic;
+    expect(() => UpdateSafety.compare(service(1), cyclic)).toThrow(/^UpdateSafety\.compare: `after` is not JSON \(a CloudFormation template is JSON\): .*circular/);
+    const big: any = service(1);
+    big.Resources.Service.Properties.DesiredCount = BigInt(2);
+    expect(() => UpdateSafety.compare(big, service(1))).toThrow(/^UpdateSafety\.compare: `before` is not JSON/);
+  });
+
   test('property: any value that is not a plain object, as either argument, throws naming that argument', () => {
     const notObject = fc.oneof(fc.constant(null), fc.constant(undefined), fc.string(), fc.integer(), fc.double(), fc.boolean(),
       fc.array(fc.anything(), { maxLength: 3 }), fc.string().map((s) => JSON.stringify({ Resources: { [s]: {} } })));
@@ -178,3 +195,52 @@ function editManifest(dir: string, edit: (m: any) => void): string {
   fs.writeFileSync(file, JSON.stringify(m));
   return file;
 }
+
+describe('property: malformed input never crashes the gate', () => {
+  const junk = fc.oneof(
+    fc.constant(null), fc.string({ maxLength: 8 }), fc.integer(), fc.boolean(), fc.constant([]), fc.constant([null]), fc.constant({}),
+    fc.constant({ 'Fn::If': ['C', { Ref: 'Blue' }, { Ref: 'AWS::NoValue' }] }), fc.constant({ Ref: 'Green' }), fc.constant({ 'Fn::GetAtt': ['ProdRule', 'RuleArn'] }),
+    fc.constant({ Ref: 'AWS::NoValue' }), fc.constant('constructor'), fc.constant({ __proto__: null, constructor: 1 }),
+  );
+  const paths = (v: any, p: string[] = [], out: string[][] = []) => {
+    if (p.length > 0) out.push(p);
+    if (v && typeof v === 'object') for (const k of Object.keys(v)) paths(v[k], [...p, k], out);
+    return out;
+  };
+  const put = (t: any, where: string[], value: unknown) => {
+    let o = t;
+    for (const k of where.slice(0, -1)) o = o[k];
+    o[where[where.length - 1]] = value;
+    return t;
+  };
+
+  test('junk at any path of a traffic-shifting stack, on either side: a report or an error naming the argument, never a TypeError', () => {
+    const { trafficShift } = require('./update-safety-fixtures');
+    const base = trafficShift({ testRule: true });
+    fc.assert(fc.property(fc.constantFrom(...paths(base)), junk, fc.boolean(), fc.constantFrom('compare', 'swap'), (where, value, asBefore, how) => {
+      const t = put(JSON.parse(JSON.stringify(base)), where, value);
+      const subject = how === 'swap' ? /^UpdateSafety\.swapProductionWeights: `template`/ : asBefore ? /^UpdateSafety\.compare: `before`/ : /^UpdateSafety\.compare: `after`/;
+      try {
+        if (how === 'swap') {
+          UpdateSafety.swapProductionWeights(t);
+        } else {
+          const report = asBefore ? UpdateSafety.compare(t, base) : UpdateSafety.compare(base, t);
+          for (const f of report.findings) expect(typeof f.impact).toBe('string');
+        }
+      } catch (e) {
+        expect(e).not.toBeInstanceOf(TypeError);
+        expect((e as Error).message).toMatch(subject);
+      }
+    }), { numRuns: 300 });
+  });
+
+  test('any JSON that is not a template object, as a stack\'s template file: an error naming the file', () => {
+    const good = handAssembly({ Api: service(1) });
+    fc.assert(fc.property(fc.jsonValue().filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)), fc.boolean(), (value, asBefore) => {
+      const dir = handAssembly({ Api: service(1) });
+      const file = path.join(dir, 'Api.template.json');
+      fs.writeFileSync(file, JSON.stringify(value));
+      expect(() => (asBefore ? UpdateSafety.compareAssemblies(dir, good) : UpdateSafety.compareAssemblies(good, dir))).toThrow(`${file} is not a CloudFormation template (a JSON object)`);
+    }), { numRuns: 60 });
+  });
+});

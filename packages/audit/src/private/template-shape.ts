@@ -87,3 +87,17 @@ export function checkTemplateShape(value: unknown, subject: string, resources = 
     }
   }
 }
+
+/**
+ * The template as JSON (what CloudFormation receives): a deep copy through JSON, so objects
+ * without a prototype, `undefined` values and other non-JSON JavaScript become plain JSON
+ * before a comparison library reads them. A value JSON cannot hold (a cycle, a BigInt) is an
+ * error naming the subject.
+ */
+export function asJson(value: unknown, subject: string): any {
+  try {
+    return JSON.parse(JSON.stringify(value));
+  } catch (e) {
+    throw new Error(`${subject} is not JSON (a CloudFormation template is JSON): ${(e as Error).message}`);
+  }
+}
