@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Stage } from 'aws-cdk-lib';
+import * as fc from 'fast-check';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { audit, main } from '../src/cli';
@@ -192,6 +193,22 @@ describe('CLI options take both --opt VALUE and --opt=VALUE', () => {
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/unknown option --alow for diff \(options: --json, --allow\)/);
     expect(run([assembly(), '--json=1']).stderr).toMatch(/--json takes no value, got '1'/);
+  });
+
+  test('property: for every option and any value, --opt VALUE and --opt=VALUE give the same exit code and output', () => {
+    const dir = assembly(logs.RetentionDays.ONE_WEEK);
+    const before = handAssembly({ Network: natVpc(2) });
+    const after = handAssembly({ Network: natVpc(1) });
+    const value = fc.oneof(fc.constantFrom('1000', '0', '-1', 'abc', '', ' ', '1e3', '0x10', 'NaN', 'us-east-1', 'eu-west-1', 'NatEip2', 'Network/NatGateway2', 'constructor'),
+      fc.string({ maxLength: 6 })).filter((v) => !(v.startsWith('--') && v.length > 2));
+    fc.assert(fc.property(fc.constantFrom('--requests', '--response-kb', '--nat-gb', '--region', '--allow'), value, (option, v) => {
+      const prefix = option === '--allow' ? ['diff', before, after] : [dir];
+      const spaced = run([...prefix, option, v]);
+      const joined = run([...prefix, `${option}=${v}`]);
+      expect(joined.status).toBe(spaced.status);
+      expect(joined.stdout).toBe(spaced.stdout);
+      expect(joined.stderr).toBe(spaced.stderr);
+    }), { numRuns: 40 });
   });
 
   test('-- ends the options: a cdk.out directory named like an option is the target', () => {
