@@ -8,6 +8,7 @@ import * as path from 'path';
 import { App, Duration } from 'aws-cdk-lib';
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { readReferenceContext } from '@portcullis-apps/reference-kit';
+import { alarmProbeQueue, alarmTopicOf, expectAlarmNotifies, expectProductionRuleWeights } from '@portcullis-apps/reference-kit/lib/integ';
 import { Ec2AlbApiStack } from '../src/stack';
 
 const IPV4 = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}';
@@ -33,10 +34,21 @@ const integ = new IntegTest(app, 'Ec2AlbApi', {
 // The API answers through the ALB: 200 from the nginx tasks (awsvpc) on the container instances
 // in the private subnets. Instances must join the cluster and tasks pass the target group's
 // health checks, which takes minutes, hence the wait (every 20 s, 15 min at most).
-integ.assertions
+// Issue 22's checks below run once the API answers.
+const reachable = integ.assertions
   .httpApiCall(stack.ingress.url)
   .expect(ExpectedResult.objectLike({ status: 200 }))
   .waitForAssertions({ totalTimeout: Duration.minutes(15), interval: Duration.seconds(20), backoffRate: 1 });
+
+// (a) F1: the production rule ECS shifts traffic on forwards 100 % to one of the service's two
+// target groups and 0 % to the other after the first deployment; the assertion stack's outputs
+// record which one (README "Deploy evidence").
+reachable.next(expectProductionRuleWeights(integ, { clusterName: stack.cluster.cluster.clusterName, serviceName: stack.service.service.serviceName }));
+
+// (b) F2: an alarm notification reaches the alarm topic and a subscriber. ApiMonitoring's alarms
+// share the topic; the first one stands for all (set to ALARM by the test, it returns to its real
+// state at its next evaluation). The probe queue is a test-only subscriber of the integ stack.
+reachable.next(expectAlarmNotifies(integ, stack.monitoring.alarms[0], alarmProbeQueue(stack, alarmTopicOf(stack))));
 
 // The outputs users read: the URL, and the egress IPs partners allow-list (one per NAT gateway,
 // comma-separated).
