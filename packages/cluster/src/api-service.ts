@@ -16,12 +16,14 @@ import { Capacity } from './capacity';
 import { SPOT_STOP_TIMEOUT_SECONDS } from './private/spot';
 import { ecsTasksOfThisAccount } from './private/cluster-common';
 import { validateFargateSize } from './private/fargate-sizes';
+import { isWindows, validatePlatform } from './private/platform';
 import {
   checkUniqueServiceName, ECS_NAME, MAX_TASKS_PER_SERVICE, nonEmptyName, registerServiceName, retention,
   validateHealthCheck, validateImageName, validateTaskFitsInstance, wholeNumber,
 } from './private/service-validation';
 import { checkPullableWithoutInternet } from './private/image-source';
 import { scratchPaths, validateWritablePaths } from './private/writable-paths';
+import { secretSource } from './private/secret-source';
 
 /** Target-tracking autoscaling of an {@link ApiService}. */
 export interface ApiServiceAutoScaling {
@@ -98,7 +100,9 @@ export interface ApiServiceProps {
    */
   readonly environment?: Record<string, string>;
   /**
-   * Secrets injected as environment variables (the execution role is granted read).
+   * Secrets injected as environment variables (the execution role is granted read). On a
+   * network with `Egress.none()`, the `secretsmanager` or `ssm` interface endpoint they are
+   * read through at task start is added to the network; a secret of another Region is refused.
    *
    * @default - none
    */
@@ -287,7 +291,7 @@ export class ApiService extends Construct implements ec2.IConnectable {
     this.container = container.container;
     this.containerPort = settings.containerPort;
     this.writablePaths = this.addScratchVolumes(props, settings, task.taskDefinition, container.container);
-    this.addExecEndpoint(settings);
+    this.addIsolatedEndpoints(props, settings);
     const service = this.createService(props, settings, task.taskDefinition, placement.subnets);
     this.securityGroup = service.securityGroup;
     this.service = service.service;
@@ -326,9 +330,17 @@ export class ApiService extends Construct implements ec2.IConnectable {
         `Lower \`minHealthyPercent\` to ${maxHealthyPercent - 1} or less, or raise \`maxHealthyPercent\` to ${minHealthyPercent + 1} or more (the defaults are 75 and 200)`);
     }
     if (!fargate && props.capacity !== undefined) {
-      throw new Error(`\`capacity\` (${props.capacity.kind}) is for Fargate clusters; this service runs on an Ec2Cluster, whose instances decide on-demand or Spot: remove \`capacity\` and set \`spot: true\` on the Ec2Cluster for Spot instances`);
+      // The fix must fit the capacity asked for: Spot for Spot, nothing for on-demand.
+      const fix = props.capacity.usesSpot
+        ? 'remove `capacity` and set `spot: true` on the Ec2Cluster for Spot instances'
+        : 'remove `capacity`: an Ec2Cluster\'s instances are on-demand unless its `spot` is true';
+      throw new Error(`\`capacity\` (${props.capacity.kind}) is for Fargate clusters, got ${props.capacity.toString()}; this service runs on an Ec2Cluster, whose instances decide on-demand or Spot: ${fix}`);
     }
-    if (fargate && known(cpu, memory)) validateFargateSize(cpu, memory);
+    validatePlatform({
+      fargate, runtimePlatform: props.runtimePlatform, capacity: props.capacity, cpu, memory,
+      readonlyRootFilesystem: props.readonlyRootFilesystem ?? false, writablePaths: props.writablePaths, defaultImage: props.image === undefined,
+    });
+    if (fargate && known(cpu, memory) && !isWindows(props.runtimePlatform)) validateFargateSize(cpu, memory);
     if (!fargate) validateTaskFitsInstance(cpu, memory, props.cluster.instanceType?.toString());
     if (props.writablePaths !== undefined) validateWritablePaths(props.writablePaths);
     validateHealthCheck(props.healthCheck);
@@ -369,6 +381,13 @@ export class ApiService extends Construct implements ec2.IConnectable {
     if (!hasPrivate && !settings.fargate) {
       throw new Error('`assignPublicIp` is not available on EC2 capacity (awsvpc tasks on EC2 cannot have public IPs): use a network with private subnets');
     }
+    const chosen = (assignPublicIp ? network.publicSubnets : network.privateSubnets).subnets ?? [];
+    const zones = chosen.map((subnet) => subnet.availabilityZone);
+    if (zones.length > 0 && zones.every((az) => typeof az === 'string' && az !== '' && !Token.isUnresolved(az)) && new Set(zones).size === 1) {
+      Annotations.of(this).addWarningV2('@portcullis/cluster:singleAz',
+        `Every subnet the tasks run in is in one availability zone (${zones[0]}): an outage of that AZ stops the service, and an Application Load Balancer in front needs two AZs. ` +
+        'Give the network subnets in two or more AZs (`maxAzs` / `availabilityZones` on a Network; for an imported VPC, its subnets in other AZs).');
+    }
     if (assignPublicIp) {
       Annotations.of(this).addWarningV2('@portcullis/cluster:publicTasks',
         'Tasks get public IPs in public subnets: each is reachable from the internet wherever its security group allows, and billed as a public IPv4 address. Prefer a network with private subnets.');
@@ -387,7 +406,10 @@ export class ApiService extends Construct implements ec2.IConnectable {
     const requested = props.runtimePlatform?.cpuArchitecture;
     const cpuArchitecture = fargate ? requested ?? ecs.CpuArchitecture.X86_64 : props.cluster.cpuArchitecture ?? ecs.CpuArchitecture.X86_64;
     if (!fargate && requested && requested !== cpuArchitecture) {
-      throw new Error(`\`runtimePlatform.cpuArchitecture\` ${archName(requested)} does not match the EC2 cluster's instances (${archName(cpuArchitecture)}): set \`graviton\` on the Ec2Cluster instead`);
+      const fix = requested === ecs.CpuArchitecture.ARM64
+        ? 'set `graviton: true` on the Ec2Cluster (arm64 instances and image), or remove `runtimePlatform.cpuArchitecture` (the tasks follow the instances)'
+        : 'remove `graviton` from the Ec2Cluster (x86_64 instances and image), or remove `runtimePlatform.cpuArchitecture` (the tasks follow the instances)';
+      throw new Error(`\`runtimePlatform.cpuArchitecture\` ${archName(requested)} does not match the EC2 cluster's instances (${archName(cpuArchitecture)}): ${fix}`);
     }
     const runtimePlatform = { cpuArchitecture, operatingSystemFamily: props.runtimePlatform?.operatingSystemFamily ?? ecs.OperatingSystemFamily.LINUX };
     const taskDefinition = fargate
@@ -445,7 +467,7 @@ export class ApiService extends Construct implements ec2.IConnectable {
     });
     logGroup.grantWrite(props.cluster.executionRole);
     validateImageName(container.imageName);
-    if (settings.isolated) checkPullableWithoutInternet(image, container.imageName, props.image === undefined);
+    if (settings.isolated) checkPullableWithoutInternet(this, image, container.imageName, props.image === undefined);
     return { logGroup, container };
   }
 
@@ -466,17 +488,45 @@ export class ApiService extends Construct implements ec2.IConnectable {
   }
 
   /**
-   * Step 6: ECS Exec without internet: the exec channel goes through the ssmmessages endpoint.
+   * Step 6: what the tasks reach without internet, through interface endpoints: the ECS Exec
+   * channel (`ssmmessages`) and the secrets read at task start (`secretsmanager`, `ssm`).
+   * Without them a task never starts (secrets) or exec never connects. Secrets in another
+   * Region cannot be read through this Region's endpoints: an error.
    * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html
    */
-  private addExecEndpoint(settings: ServiceSettings): void {
-    if (!settings.enableExecuteCommand || !settings.isolated) return;
+  private addIsolatedEndpoints(props: ApiServiceProps, settings: ServiceSettings): void {
+    if (!settings.isolated) return;
+    const needed = new Map<string, { id: string; service: ec2.InterfaceVpcEndpointAwsService; why: string }>();
+    if (settings.enableExecuteCommand) {
+      needed.set('ssmmessages', { id: 'SsmMessagesEndpoint', service: ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES, why: '`enableExecuteCommand`' });
+    }
+    const stackRegion = Stack.of(this).region;
+    for (const [name, secret] of Object.entries(props.secrets ?? {})) {
+      const source = secretSource(this, secret);
+      if (source.region !== undefined && !Token.isUnresolved(stackRegion) && source.region !== stackRegion) {
+        throw new Error(`\`secrets.${name}\` is in ${source.region}, but the network's egress is Egress.none() and its endpoints reach only ${stackRegion}, the stack's Region: ` +
+          `the tasks could not read it at start. Replicate the secret (or parameter) to ${stackRegion} and use that ARN, or pick an egress with NAT`);
+      }
+      if (source.service === 'secretsmanager') {
+        needed.set('secretsmanager', { id: 'SecretsManagerEndpoint', service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER, why: `\`secrets.${name}\` (Secrets Manager)` });
+      } else if (source.service === 'ssm') {
+        needed.set('ssm', { id: 'SsmEndpoint', service: ec2.InterfaceVpcEndpointAwsService.SSM, why: `\`secrets.${name}\` (SSM Parameter Store)` });
+      } else {
+        Annotations.of(this).addWarningV2('@portcullis/cluster:secretEndpoint',
+          `\`secrets.${name}\` is read at task start on a network without internet egress, and whether it is a Secrets Manager secret or an SSM parameter cannot be told at synth: ` +
+          'make sure its service has an interface endpoint in the VPC (`interfaceEndpoints` on the Network: SECRETS_MANAGER or SSM), or the tasks never start.');
+      }
+    }
+    if (needed.size === 0) return;
     const network = this.cluster.network;
     if (network instanceof Network) {
-      network.addInterfaceEndpoint('SsmMessagesEndpoint', ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES);
+      for (const { id, service } of needed.values()) network.addInterfaceEndpoint(id, service);
     } else {
-      Annotations.of(this).addWarningV2('@portcullis/cluster:execEndpoint',
-        '`enableExecuteCommand` on a network without internet egress needs an `ssmmessages` interface endpoint in its VPC; this network is not a Portcullis Network, so add it yourself.');
+      for (const [service, { why }] of needed) {
+        Annotations.of(this).addWarningV2(service === 'ssmmessages' ? '@portcullis/cluster:execEndpoint' : '@portcullis/cluster:secretEndpoint',
+          `${why} on a network without internet egress needs an \`${service}\` interface endpoint in its VPC; this network is not a Portcullis Network, so add it yourself.`);
+      }
     }
   }
 

@@ -166,7 +166,7 @@ describe('EC2 capacity', () => {
     const s2 = new Stack(new App(), 'Arm');
     const c2 = new Ec2Cluster(s2, 'Cluster', { network: new Network(s2, 'Network') });
     expect(() => new ApiService(s2, 'Api', { cluster: c2, runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64 } }))
-      .toThrow(/`runtimePlatform.cpuArchitecture` ARM64 does not match the EC2 cluster's instances \(X86_64\): set `graviton`/);
+      .toThrow(/`runtimePlatform.cpuArchitecture` ARM64 does not match the EC2 cluster's instances \(X86_64\): set `graviton: true` on the Ec2Cluster/);
   });
 });
 

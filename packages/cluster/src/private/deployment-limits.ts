@@ -33,7 +33,15 @@ export function validatePercent(factory: string, percent: number, min: number): 
 
 /** A bake time: whole minutes from 0 to 1440. */
 export function validateBakeTime(factory: string, prop: 'stepBakeTime' | 'bakeTime', d: Duration): void {
-  if (d.isUnresolved()) return;
+  if (d.isUnresolved()) {
+    // aws-cdk-lib writes it with toMinutes(), which cannot convert a token of another unit
+    // (and fails naming no prop): the token must already be minutes.
+    if (d.unitLabel() !== 'minutes') {
+      throw new Error(`\`deployment\`: ${factory}({ ${prop} }) is a token written as Duration.${d.unitLabel()}(...), but ECS takes whole minutes and a token cannot be converted at synth ` +
+        '(its value is only known at deploy time): write it as Duration.minutes(<token>), e.g. with a parameter that holds minutes');
+    }
+    return;
+  }
   let minutes: number;
   try {
     minutes = d.toMinutes({ integral: false });

@@ -8,6 +8,16 @@ const NGINX_PATHS = ['/var/cache/nginx', '/var/run'];
  */
 const EXEC_AGENT_PATHS = ['/managed-agents', '/var/lib/amazon/ssm', '/var/log/amazon/ssm'];
 const MAX_PATHS = 20;
+/**
+ * Paths the container runtime owns: the kernel's pseudo-filesystems (/proc, /sys), the device
+ * tree (/dev, with /dev/shm and /dev/pts), and the files Docker bind-mounts into every container
+ * (/etc/hosts, /etc/hostname, /etc/resolv.conf). A volume mounted at or under one of them hides
+ * or breaks what the runtime put there (the task fails to start, or the container loses its
+ * DNS settings); they are never part of the read-only root filesystem anyway.
+ * https://docs.docker.com/engine/storage/bind-mounts/ , https://docs.docker.com/engine/network/#dns-services
+ */
+const RUNTIME_TREES = ['/proc', '/sys', '/dev'];
+const RUNTIME_FILES = ['/etc/hosts', '/etc/hostname', '/etc/resolv.conf'];
 
 /** Throws unless every path is absolute, not the root, unique and plain. */
 export function validateWritablePaths(paths: string[]): void {
@@ -23,6 +33,12 @@ export function validateWritablePaths(paths: string[]): void {
     }
     if (!/^\/[A-Za-z0-9._\-/]+$/.test(path) || path.split('/').includes('..')) {
       throw new Error(`\`writablePaths\` entries must be absolute paths of letters, digits, '.', '_', '-' and '/', got '${path}': e.g. '/tmp'`);
+    }
+    const canonical = '/' + path.split('/').filter((segment) => segment !== '' && segment !== '.').join('/');
+    const tree = RUNTIME_TREES.find((t) => canonical === t || canonical.startsWith(`${t}/`));
+    if (tree !== undefined || RUNTIME_FILES.includes(canonical)) {
+      throw new Error(`\`writablePaths\` cannot contain '${path}': ${tree !== undefined ? `${tree} is provided by the container runtime (a kernel or device filesystem)` : `${canonical} is a file the container runtime writes into every container`}, ` +
+        'not part of the root filesystem, and a scratch volume there would hide it. Remove it (it stays as the runtime makes it), and list the directories your app writes to, e.g. \'/tmp\'');
     }
     if (seen.has(normal)) throw new Error(`\`writablePaths\` lists '${normal}' twice: list each path once`);
     seen.add(normal);
