@@ -7,7 +7,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { UpdateChange, UpdateSafety } from '../src';
-import { handAssembly, natVpc, service, template } from './update-safety-fixtures';
+import { handAssembly, natVpc, service, template, trafficShift } from './update-safety-fixtures';
 
 const notTemplates: Array<[string, unknown, RegExp]> = [
   ['null', null, /is not a CloudFormation template \(a JSON object\), got null/],
@@ -33,15 +33,15 @@ const notTemplates: Array<[string, unknown, RegExp]> = [
   ['Description that is an object', { Description: {}, Resources: {} }, /: Description must be a string, got a object/],
 ];
 
-const value = (v: unknown) => (v === 'TEMPLATE' ? Template.fromJSON({ Resources: {} }) : v);
+const asArg = (v: unknown) => (v === 'TEMPLATE' ? Template.fromJSON({ Resources: {} }) : v);
 
 describe('UpdateSafety.compare fails closed on anything but two templates', () => {
   test.each(notTemplates)('%s as `before` or `after` throws naming the argument', (_name, bad, message) => {
     const good = service(1);
-    expect(() => UpdateSafety.compare(value(bad), good)).toThrow(message);
-    expect(() => UpdateSafety.compare(value(bad), good)).toThrow(/^UpdateSafety.compare: `before`/);
-    expect(() => UpdateSafety.compare(good, value(bad))).toThrow(message);
-    expect(() => UpdateSafety.compare(good, value(bad))).toThrow(/^UpdateSafety.compare: `after`/);
+    expect(() => UpdateSafety.compare(asArg(bad), good)).toThrow(message);
+    expect(() => UpdateSafety.compare(asArg(bad), good)).toThrow(/^UpdateSafety.compare: `before`/);
+    expect(() => UpdateSafety.compare(good, asArg(bad))).toThrow(message);
+    expect(() => UpdateSafety.compare(good, asArg(bad))).toThrow(/^UpdateSafety.compare: `after`/);
   });
 
   test('an empty stack is a template: {} (what CDK writes for a stack without resources) and { Resources: {} }', () => {
@@ -215,7 +215,6 @@ describe('property: malformed input never crashes the gate', () => {
   };
 
   test('junk at any path of a traffic-shifting stack, on either side: a report or an error naming the argument, never a TypeError', () => {
-    const { trafficShift } = require('./update-safety-fixtures');
     const base = trafficShift({ testRule: true });
     fc.assert(fc.property(fc.constantFrom(...paths(base)), junk, fc.boolean(), fc.constantFrom('compare', 'swap'), (where, value, asBefore, how) => {
       const t = put(JSON.parse(JSON.stringify(base)), where, value);
