@@ -63,20 +63,20 @@ export function expectProductionRuleWeights(integ: IntegTest, app: DeployedApp):
   service.next(record);
   // Separate outputs, no Fn::Join: a weight is a number in the custom resource's data.
   for (const i of [0, 1]) {
-    new CfnOutput(record as unknown as Construct, `ProductionRuleGroup${i}`, {
+    new CfnOutput(record, `ProductionRuleGroup${i}`, {
       description: `Target group ${i} of the production rule after the first deployment (F1: which group is live; its weight is ProductionRuleWeight${i})`,
       value: record.getAttString(`${GROUPS}.${i}.TargetGroupArn`),
     });
-    new CfnOutput(record as unknown as Construct, `ProductionRuleWeight${i}`, {
+    new CfnOutput(record, `ProductionRuleWeight${i}`, {
       description: `Weight of target group ${i} of the production rule after the first deployment`,
       value: record.getAttString(`${GROUPS}.${i}.Weight`),
     });
   }
-  new CfnOutput(record as unknown as Construct, 'ServiceProductionTargetGroup', {
+  new CfnOutput(record, 'ServiceProductionTargetGroup', {
     description: 'The target group the service registers with (its LoadBalancers[0].TargetGroupArn)',
     value: service.getAttString(SERVICE_PATHS.targetGroup),
   });
-  new CfnOutput(record as unknown as Construct, 'ServiceAlternateTargetGroup', {
+  new CfnOutput(record, 'ServiceAlternateTargetGroup', {
     description: 'The service\'s alternate target group (AdvancedConfiguration.AlternateTargetGroupArn)',
     value: service.getAttString(SERVICE_PATHS.alternateTargetGroup),
   });
