@@ -620,3 +620,36 @@ test('property: random invalid ApiService props are rejected at synth, naming th
     'secrets.DB', 'serviceName', 'writablePaths',
   ]);
 });
+
+/**
+ * Invalid Ec2Cluster props, one at a time: an instance type whose architecture contradicts
+ * `graviton` (the ECS image follows `graviton`, so the instances could not boot it), counts
+ * outside ECS's quotas, min above max, a root volume the image does not fit.
+ */
+test('property: random invalid Ec2Cluster props are rejected, naming the prop', () => {
+  const seen = new Set<string>();
+  const arm = fc.constantFrom('t4g.medium', 'c7g.large', 'm6g.xlarge', 'r8g.large', 'a1.large');
+  const x86 = fc.constantFrom('t3.medium', 'c5.large', 'm7i.large', 'r6a.xlarge', 't2.micro');
+  const invalid: fc.Arbitrary<{ prop: string; props: Partial<Ec2ClusterProps> }> = fc.oneof(
+    arm.map((t) => ({ prop: 'instanceType', props: { instanceType: new ec2.InstanceType(t), graviton: false } })),
+    x86.map((t) => ({ prop: 'instanceType', props: { instanceType: new ec2.InstanceType(t), graviton: true } })),
+    fc.oneof(nonFinite, fraction, fc.integer({ max: 0 }), fc.integer({ min: 5001 })).map((maxCapacity) => ({ prop: 'maxCapacity', props: { maxCapacity } })),
+    fc.oneof(nonFinite, fraction, fc.integer({ max: -1 }), fc.integer({ min: 5001 })).map((minCapacity) => ({ prop: 'minCapacity', props: { minCapacity, maxCapacity: 5000 } })),
+    fc.integer({ min: 2, max: 5000 }).chain((min) => fc.integer({ min: 1, max: min - 1 }).map((max) => ({ prop: 'minCapacity', props: { minCapacity: min, maxCapacity: max } }))),
+    fc.oneof(nonFinite, fraction, fc.integer({ max: 29 }), fc.integer({ min: 16385 })).map((rootVolumeSize) => ({ prop: 'rootVolumeSize', props: { rootVolumeSize } })),
+    fc.constantFrom('', 'my cluster', 'c'.repeat(256)).map((clusterName) => ({ prop: 'clusterName', props: { clusterName } })),
+  );
+  fc.assert(fc.property(invalid, ({ prop, props }) => {
+    const stack = new Stack(new App(), 'Test');
+    let error: Error | undefined;
+    try {
+      new Ec2Cluster(stack, 'Cluster', { network: new Network(stack, 'Network'), ...props });
+      Template.fromStack(stack);
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).toContain(`\`${prop}\``);
+    seen.add(prop);
+  }), { numRuns: 150 });
+  expect([...seen].sort()).toEqual(['clusterName', 'instanceType', 'maxCapacity', 'minCapacity', 'rootVolumeSize']);
+});
