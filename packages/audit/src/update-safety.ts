@@ -264,6 +264,7 @@ function allowed(allow: string[], stackNames: string[], ids: string[]): string |
 
 function compareTemplates(before: any, after: any, stack: string | undefined, stackNames: string[], allow: string[], warnings: string[]): UpdateSafetyFinding[] {
   const newResources = after?.Resources ?? {};
+  const oldResources = before?.Resources ?? {};
   const changes = analyzer().analyze(before, after);
   // the resource verdicts, then the traffic-shift ones over them (a rule ECS shifts traffic on is breaking even when updated in place)
   const merged = new Map(changes.map((c) => {
@@ -283,7 +284,9 @@ function compareTemplates(before: any, after: any, stack: string | undefined, st
   }
   return [...merged.values()].map((c) => {
     let acknowledgement = allowed(allow, stackNames, [c.logicalId]);
-    const meta = newResources[c.logicalId]?.Metadata?.[UpdateSafety.METADATA_KEY];
+    // a removed resource acknowledges its removal with the metadata of the deployed template
+    const source = c.change === 'REMOVE' ? oldResources : newResources;
+    const meta = source[c.logicalId]?.Metadata?.[UpdateSafety.METADATA_KEY];
     if (!acknowledgement && meta && typeof meta === 'object' && meta.allowReplacement === true) {
       if (typeof meta.reason === 'string' && meta.reason.trim() !== '') acknowledgement = `metadata: ${meta.reason.trim()}`;
       else warnings.push(`${stack ? `${stack}/` : ''}${c.logicalId}: ${UpdateSafety.METADATA_KEY} metadata allows replacement without a reason, so it does not count; add reason: '...'`);

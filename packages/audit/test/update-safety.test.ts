@@ -133,6 +133,16 @@ describe('acknowledgements', () => {
     expect(noReason.warnings).toEqual([expect.stringMatching(/^Alb: portcullis:update-safety metadata allows replacement without a reason, so it does not count/)]);
   });
 
+  test('a removed resource is acknowledged by the metadata it was deployed with (the before template), not by the new template', () => {
+    const reason = 'the helper Lambda\'s own logs: they go with the last rule';
+    const withLogs = (metadata?: object) => ({ Resources: { Logs: { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 }, ...(metadata ? { Metadata: metadata } : {}) } } });
+    const removed = UpdateSafety.compare(withLogs({ 'portcullis:update-safety': { allowReplacement: true, reason } }), { Resources: {} });
+    expect(byId(removed.findings, 'Logs')).toMatchObject({ change: 'REMOVE', breaksClients: true, acknowledged: true, acknowledgement: `metadata: ${reason}` });
+    expect(removed.passed).toBe(true);
+    // without that metadata in the deployed template, the removal of a log group (its history) stays breaking
+    expect(UpdateSafety.compare(withLogs(), { Resources: {} }).passed).toBe(false);
+  });
+
   test('UpdateSafety.allowReplacement writes the metadata on an L2\'s default child, and rejects bad input', () => {
     const stack = new Stack();
     const group = new logs.LogGroup(stack, 'Logs');
