@@ -472,30 +472,49 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
   /**
    * The production target group of `service` (the one it is registered in; with a
    * traffic-shifting deployment ECS alternates the tasks between it and
-   * {@link alternateTargetGroupFor}). Throws if the service is not attached to this ingress.
+   * {@link alternateTargetGroupFor}). Throws if the service is not attached to this ingress,
+   * or is attached more than once (then use {@link targetGroupsFor}).
    */
   public targetGroupFor(service: ApiService): elbv2.ApplicationTargetGroup {
-    return this.attachmentOf(service).targetGroup;
+    return this.onlyAttachmentOf(service, 'targetGroupFor').targetGroup;
+  }
+
+  /**
+   * Every production target group of `service` on this ingress, one per attachment (its
+   * `service` prop and each `addService` of it), in that order. Throws if the service is not
+   * attached to this ingress.
+   */
+  public targetGroupsFor(service: ApiService): elbv2.ApplicationTargetGroup[] {
+    return this.attachmentsOf(service).map((a) => a.targetGroup);
   }
 
   /**
    * The alternate target group of `service`, when its deployment shifts traffic (canary,
-   * linear, blue/green); `undefined` for a rolling service. Throws if the service is not
-   * attached to this ingress.
+   * linear, blue/green, or rolling that keeps the traffic-shift resources); `undefined`
+   * otherwise. Throws if the service is not attached to this ingress, or is attached more
+   * than once (then use {@link alternateTargetGroupsFor}).
    */
   public alternateTargetGroupFor(service: ApiService): elbv2.ApplicationTargetGroup | undefined {
-    return this.attachmentOf(service).alternateTargetGroup;
+    return this.onlyAttachmentOf(service, 'alternateTargetGroupFor').alternateTargetGroup;
+  }
+
+  /**
+   * Every alternate target group of `service` on this ingress, one per attachment that has one.
+   * Throws if the service is not attached to this ingress.
+   */
+  public alternateTargetGroupsFor(service: ApiService): elbv2.ApplicationTargetGroup[] {
+    return this.attachmentsOf(service).flatMap((a) => (a.alternateTargetGroup ? [a.alternateTargetGroup] : []));
   }
 
   /**
    * The rollback alarms this ingress created for `service` (none with `rollbackAlarms: false`):
-   * a target 5xx-rate alarm per target group and, on an ingress with a single service, the
-   * load balancer's own 5xx-rate alarm, which is created when the app is synthesized (only
-   * then is it known that no `addService` follows). Throws if the service is not attached to
-   * this ingress.
+   * a target 5xx-rate alarm per target group (of every attachment) and, on an ingress with a
+   * single service, the load balancer's own 5xx-rate alarm, which is created when the app is
+   * synthesized (only then is it known that no `addService` follows). Throws if the service is
+   * not attached to this ingress.
    */
   public rollbackAlarmsFor(service: ApiService): cloudwatch.IAlarm[] {
-    const alarms = [...this.attachmentOf(service).alarms];
+    const alarms = this.attachmentsOf(service).flatMap((a) => a.alarms);
     return this.loadBalancerRollbackAlarm ? [...alarms, this.loadBalancerRollbackAlarm] : alarms;
   }
 
@@ -513,12 +532,21 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
     services[0].addRollbackAlarm(this.loadBalancerRollbackAlarm);
   }
 
-  private attachmentOf(service: ApiService) {
-    const attachment = this.trafficShift.attachmentOf(service);
-    if (!attachment) {
+  private attachmentsOf(service: ApiService) {
+    const attachments = this.trafficShift.attachmentsOf(service);
+    if (attachments.length === 0) {
       throw new Error(`\`service\` '${service.node.path}' is not attached to the AlbIngress '${this.node.path}': pass it as the ingress's \`service\` or with \`addService\` first`);
     }
-    return attachment;
+    return attachments;
+  }
+
+  private onlyAttachmentOf(service: ApiService, method: string) {
+    const attachments = this.attachmentsOf(service);
+    if (attachments.length > 1) {
+      throw new Error(`\`service\` '${service.node.path}' is attached ${attachments.length} times to the AlbIngress '${this.node.path}' (its own target groups each time): ` +
+        `\`${method}\` cannot pick one; use \`${method.replace('GroupFor', 'GroupsFor')}(service)\`, which returns them all in the order they were attached`);
+    }
+    return attachments[0];
   }
 
   /**

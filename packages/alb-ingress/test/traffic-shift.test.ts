@@ -349,3 +349,23 @@ test('the production rules\' Lambda: one per stack, nodejs22.x, logs for a month
   const writes = statements.filter((s: any) => s.Action.some((a: string) => !a.includes('Describe')));
   expect(writes.every((s: any) => s.Resource.every((r: any) => JSON.stringify(r).includes('LoadBalancerFullName')))).toBe(true);
 });
+
+test('a service attached twice (two addService rules): every target group, alternate group and alarm is returned, and the one-group lookups refuse to pick', () => {
+  const b = build(undefined);
+  const orders = new ApiService(b.stack, 'Orders', { cluster: b.cluster, deployment: Deployment.canary() });
+  const first = b.ingress.addService(orders, { priority: 10, pathPatterns: ['/orders/*'] });
+  const second = b.ingress.addService(orders, { priority: 20, hostHeaders: ['orders.example.com'] });
+  expect(b.ingress.targetGroupsFor(orders)).toEqual([first, second]);
+  expect(b.ingress.alternateTargetGroupsFor(orders)).toHaveLength(2);
+  expect(b.ingress.rollbackAlarmsFor(orders)).toHaveLength(4); // two groups per attachment
+  expect(() => b.ingress.targetGroupFor(orders)).toThrow(
+    "`service` 'Test/Orders' is attached 2 times to the AlbIngress 'Test/Ingress' (its own target groups each time): `targetGroupFor` cannot pick one; use `targetGroupsFor(service)`");
+  expect(() => b.ingress.alternateTargetGroupFor(orders)).toThrow('use `alternateTargetGroupsFor(service)`');
+  // a service attached once keeps the one-group lookups
+  expect(b.ingress.targetGroupsFor(b.service)).toEqual([b.ingress.targetGroupFor(b.service)]);
+  expect(b.ingress.alternateTargetGroupsFor(b.service)).toEqual([]);
+  // ECS has both registrations, each with its own alternate target and production rule
+  const svc = Object.values<any>(b.template.findResources('AWS::ECS::Service')).find((s) => s.Properties.LoadBalancers.length === 2)!.Properties;
+  expect(svc.LoadBalancers.map((lb: any) => lb.AdvancedConfiguration.ProductionListenerRule.Ref)).toHaveLength(2);
+  b.template.resourceCountIs(PRODUCTION_RULE_TYPE, 2);
+});

@@ -72,7 +72,7 @@ export function validateTestListener(port: number | undefined, cidrs: string[] |
 /** The ECS wiring of the services of one AlbIngress. */
 export class TrafficShift {
   private role?: iam.Role;
-  private readonly attachments = new Map<ApiService, ServiceAttachment>();
+  private readonly attachments = new Map<ApiService, ServiceAttachment[]>();
 
   constructor(
     private readonly scope: Construct,
@@ -123,7 +123,7 @@ export class TrafficShift {
       if (alternateTargetGroup) alarms.push(rollbackAlarm(this.scope, `${id || 'DefaultService'}AlternateRollbackAlarm`, alternateTargetGroup, service));
       alarms.forEach((alarm) => service.addRollbackAlarm(alarm));
     }
-    if (!this.attachments.has(service)) this.attachments.set(service, { targetGroup, alternateTargetGroup, rule, testRule, alarms });
+    this.attachments.set(service, [...(this.attachments.get(service) ?? []), { targetGroup, alternateTargetGroup, rule, testRule, alarms }]);
   }
 
   /** The services attached so far. */
@@ -131,9 +131,9 @@ export class TrafficShift {
     return [...this.attachments.keys()];
   }
 
-  /** What was created for `service`, if it is attached. */
-  public attachmentOf(service: ApiService): ServiceAttachment | undefined {
-    return this.attachments.get(service);
+  /** What was created for `service`, once per attachment (a service may be routed by several rules); [] if it is not attached. */
+  public attachmentsOf(service: ApiService): ServiceAttachment[] {
+    return this.attachments.get(service) ?? [];
   }
 
   /**
