@@ -16,7 +16,8 @@ export function referenceKit(root: javascript.NodeProject) {
     peerDeps: [pinned('aws-cdk-lib'), pinned('constructs')],
     // Only what every app uses: an ingress change must affect only the app that uses it.
     deps: ['network', 'cluster'].map((p) => `@portcullis/${p}@0.0.0`),
-    devDeps: [pinned('aws-cdk-lib'), pinned('constructs')],
+    // lib/integ (the apps' integ-test helpers) builds on @aws-cdk/integ-tests-alpha.
+    devDeps: [pinned('aws-cdk-lib'), pinned('constructs'), pinned('@aws-cdk/integ-tests-alpha')],
     tsconfig: { compilerOptions: { typeRoots: ['./node_modules/@types', '../../node_modules/@types'] } },
   });
   project.package.addField('private', true);

@@ -1,6 +1,6 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import {
-  acknowledgeAlb, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
+  ALB_TARGET_GROUP_PORT, acknowledgeAlb, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
   addReferenceOutputs, albAddressContext, albHealthCheckContext, domainContext, ec2CapacityContext, monitoringContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { AlbIngress } from '@portcullis/alb-ingress';
@@ -32,7 +32,7 @@ export class Ec2AlbApiStack extends Stack {
     this.cluster = new Ec2Cluster(this, 'Cluster', { network: this.network, ...ec2CapacityContext(props) });
     this.service = new ApiService(this, 'Api', { cluster: this.cluster, ...serviceContext(props, { deployment: Deployment.canary() }) });
     this.ingress = new AlbIngress(this, 'Ingress', {
-      network: this.network, service: this.service, healthCheck: albHealthCheckContext(props), ...domainContext(this, props), ...albAddressContext(props),
+      network: this.network, service: this.service, healthCheck: albHealthCheckContext(props), targetGroupPort: ALB_TARGET_GROUP_PORT, ...domainContext(this, props), ...albAddressContext(props),
     });
 
     this.monitoring = new ApiMonitoring(this, 'Monitoring', {

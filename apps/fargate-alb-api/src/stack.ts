@@ -1,6 +1,6 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import {
-  acknowledgeAlb, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
+  ALB_TARGET_GROUP_PORT, acknowledgeAlb, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
   addReferenceOutputs, albAddressContext, albHealthCheckContext, domainContext, fargateCapacityContext, monitoringContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { AlbIngress } from '@portcullis/alb-ingress';
@@ -32,7 +32,7 @@ export class FargateAlbApiStack extends Stack {
       cluster: this.cluster, ...serviceContext(props, { deployment: Deployment.canary() }), ...fargateCapacityContext(props),
     });
     this.ingress = new AlbIngress(this, 'Ingress', {
-      network: this.network, service: this.service, healthCheck: albHealthCheckContext(props), ...domainContext(this, props), ...albAddressContext(props),
+      network: this.network, service: this.service, healthCheck: albHealthCheckContext(props), targetGroupPort: ALB_TARGET_GROUP_PORT, ...domainContext(this, props), ...albAddressContext(props),
     });
 
     this.monitoring = new ApiMonitoring(this, 'Monitoring', {

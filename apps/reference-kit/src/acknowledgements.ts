@@ -195,26 +195,9 @@ export function acknowledgeCloudFront(ingress: CloudFrontIngressParts): void {
   skipCheckov(ingress.alb.httpListener, 'CKV_AWS_2', hop);
   skipCheckov(ingress.alb.httpListener, 'CKV_AWS_103', hop);
 
-  // The deploy-time lookup of CloudFront's VPC-origin security group (AwsCustomResource).
-  const lookup = ingress.node.findChild('VpcOriginsSecurityGroup');
-  const describe = 'ec2:DescribeSecurityGroups has no resource-level permissions: * is the only resource it takes';
-  ack(lookup, 'AwsSolutions-IAM5[Resource::*]', describe);
-  ack(lookup, INLINE, 'aws-cdk-lib writes an AwsCustomResource\'s policy inline, with only the SDK call it makes');
-  const stack = Stack.of(ingress);
-  const provider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER_ID);
-  if (provider) {
-    ack(provider, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      'aws-cdk-lib\'s custom-resource provider writes its logs with the basic execution policy');
-    const once = 'Runs on deploy only, to read the id of CloudFront\'s VPC-origin security group';
-    ack(provider, 'NIST.800.53.R5-LambdaConcurrency', once);
-    ack(provider, 'NIST.800.53.R5-LambdaDLQ', `${once}; CloudFormation reports its failure`);
-    ack(provider, 'NIST.800.53.R5-LambdaInsideVPC', `${once}; it calls only the EC2 API`);
-    const fn = provider.node.findChild('Resource');
-    skipCheckov(fn, 'CKV_AWS_115', once);
-    skipCheckov(fn, 'CKV_AWS_116', `${once}; CloudFormation reports its failure`);
-    skipCheckov(fn, 'CKV_AWS_117', `${once}; it calls only the EC2 API`);
-  }
-  const providerLogs = stack.node.tryFindChild('PortcullisCustomResourceLogs');
+  // The deploy-time lookup of CloudFront's VPC-origin security group acknowledges its own
+  // findings in @portcullis/cloudfront-ingress (its Lambda, role and log group).
+  const providerLogs = Stack.of(ingress).node.tryFindChild('PortcullisCustomResourceLogs');
   if (providerLogs) ack(providerLogs, LOGS_KMS, LOGS_KMS_REASON);
 }
 

@@ -25,9 +25,30 @@ export function serviceContext(ctx: ReferenceContext, defaults: { deployment?: D
     image: ctx.image ? ecs.ContainerImage.fromRegistry(ctx.image) : undefined,
     containerPort: ctx.containerPort,
     desiredCount: ctx.desiredCount,
-    deployment: ctx.deployment ?? defaults.deployment,
+    deployment: keepTrafficShift(ctx.deployment, defaults.deployment),
   };
 }
+
+/**
+ * `-c deployment=rolling` on an app whose default shifts traffic (the ALB apps' canary) keeps
+ * the traffic-shift resources (`Deployment.rolling({ keepTrafficShiftResources: true })`):
+ * a deployed stack's production rule and alternate target group may carry the live traffic,
+ * and ECS's switch to rolling keeps the load-balancer configuration
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/update-bluegreen-to-rolling.html).
+ */
+function keepTrafficShift(deployment: Deployment | undefined, fallback: Deployment | undefined): Deployment | undefined {
+  if (deployment === undefined) return fallback;
+  const rollingFromShift = deployment.strategy === ecs.DeploymentStrategy.ROLLING && !deployment.usesTrafficShiftResources && fallback?.needsTrafficShift === true;
+  return rollingFromShift ? Deployment.rolling({ keepTrafficShiftResources: true }) : deployment;
+}
+
+/**
+ * The ALB apps' target groups keep port 80 whatever `containerPort` says: ECS registers each
+ * task with its container port and the health check uses the port a target was registered
+ * with, so the groups' `Port` (create-only) only names them, and `-c containerPort=8080` on a
+ * deployed stack keeps the groups that carry the live traffic (alb-ingress README, Day 2).
+ */
+export const ALB_TARGET_GROUP_PORT = 80;
 
 /**
  * The lean options of a Fargate service from the context: `capacity` (Fargate Spot, or a mix)
