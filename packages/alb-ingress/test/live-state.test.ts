@@ -108,3 +108,57 @@ test('changing containerPort without targetGroupPort: the production rule follow
   const { live } = await dayTwo({}, { containerPort: 8080 });
   expect(live.rulesWithoutTasks()).toHaveLength(1);
 });
+
+/**
+ * The template an earlier Portcullis wrote for the same stack: each production rule an
+ * AWS::ElasticLoadBalancingV2::ListenerRule (id `<name>Rule`) forwarding 100/0.
+ */
+function legacyTemplate(current: any): any {
+  const old = JSON.parse(JSON.stringify(current));
+  for (const [id, resource] of Object.entries<any>(current.Resources)) {
+    if (resource.Type !== 'Custom::PortcullisProductionListenerRule') continue;
+    const p = resource.Properties;
+    const legacyId = id.replace(/ProductionRule([0-9A-F]{8})$/, 'Rule$1').replace(/TestListenerRule([0-9A-F]{8})$/, 'TestRule$1');
+    delete old.Resources[id];
+    old.Resources[legacyId] = {
+      Type: 'AWS::ElasticLoadBalancingV2::ListenerRule',
+      Properties: {
+        ListenerArn: p.ListenerArn, Priority: p.Priority,
+        Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: p.PathPatterns } }],
+        Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: p.TargetGroupArns[0], Weight: 100 }, { TargetGroupArn: p.TargetGroupArns[1], Weight: 0 }] } }],
+      },
+    };
+    const text = JSON.stringify(old).split(`{"Ref":"${id}"}`).join(`{"Ref":"${legacyId}"}`);
+    Object.assign(old, JSON.parse(text));
+  }
+  for (const type of ['AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::Logs::LogGroup']) {
+    for (const [id, r] of Object.entries<any>(old.Resources)) if (r.Type === type && /Production|CustomPortcullis/.test(id)) delete old.Resources[id];
+  }
+  return old;
+}
+
+test('upgrade from the CloudFormation ListenerRule of an earlier version, after ECS swapped it: the new rule adopts 0/100, nothing breaks', async () => {
+  const current = template({});
+  const old = legacyTemplate(current);
+  expect(Object.values<any>(old.Resources).filter((r) => r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')).toHaveLength(1);
+  const report = UpdateSafety.compare(old, current);
+  const rule = report.findings.find((f) => f.resourceType === 'AWS::ElasticLoadBalancingV2::ListenerRule')!;
+  expect(rule).toMatchObject({ change: 'REMOVE', breaksClients: false });
+  expect(report.breaking).toEqual([]);
+
+  // live: the old rule at 50000 forwards 0/100 (ECS swapped it); the tasks are in the alternate group
+  const live = new LiveState();
+  const listener = live.elb.addRule.bind(live.elb);
+  const [tg, alternate] = ['IngressTargetGroup', 'IngressAlternateTargetGroup'].map((prefix) =>
+    Object.keys(current.Resources).find((id) => id.startsWith(prefix) && current.Resources[id].Type === 'AWS::ElasticLoadBalancingV2::TargetGroup')!);
+  await live.deploy({ Resources: Object.fromEntries(Object.entries<any>(current.Resources).filter(([, r]) => r.Type !== 'Custom::PortcullisProductionListenerRule')) });
+  const http = Object.keys(current.Resources).find((id) => current.Resources[id].Type === 'AWS::ElasticLoadBalancingV2::Listener')!;
+  const legacy = listener(live.arn(http), 50000, { [live.arn(tg)]: 0, [live.arn(alternate)]: 100 });
+  live.elb.groupsWithTasks.clear();
+  live.elb.groupsWithTasks.add(live.arn(alternate));
+  await live.deploy(current);
+  await live.elb.deleteRule(legacy.ruleArn); // CloudFormation's clean-up of the removed ListenerRule
+  expect(live.rulesWithoutTasks()).toEqual([]);
+  expect(live.elb.rules).toHaveLength(1);
+  expect(live.elb.rules[0]).toMatchObject({ priority: '49999', weights: { [live.arn(tg)]: 0, [live.arn(alternate)]: 100 } });
+});

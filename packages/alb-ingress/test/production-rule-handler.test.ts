@@ -166,3 +166,13 @@ test('the API\'s rules are read as weights: a weighted forward, a plain forward 
   expect(liveRule({ RuleArn: 'r', Priority: '2', Actions: [{ Type: 'forward', TargetGroupArn: BLUE }] }).weights).toEqual({ [BLUE]: 1 });
   expect(liveRule({ RuleArn: 'r', Priority: 'default', Actions: [{ Type: 'redirect' }] }).weights).toEqual({});
 });
+
+test('a service that rolled until now switches to canary: its plain rule (production group only) is adopted, all traffic stays on the production group', async () => {
+  const elb = new SimulatedLoadBalancer();
+  elb.groupsWithTasks.add(BLUE);
+  const plain = elb.addRule(HTTP, 10, { [BLUE]: 1 }, [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/orders/*'] } }]);
+  const out = await onEvent({ RequestType: 'Create', ResourceProperties: props({ Priority: '10', PathPatterns: ['/orders/*'] }) }, elb);
+  expect(elb.rule(out.PhysicalResourceId)).toEqual(expect.objectContaining({ priority: '9', weights: { [BLUE]: 1, [GREEN]: 0 } }));
+  await elb.deleteRule(plain.ruleArn); // CloudFormation's clean-up
+  expectTrafficOnlyToTasks(elb);
+});

@@ -102,8 +102,11 @@ export class TrafficShift {
       // traffic-shifting default service also gets a catch-all rule at the last priority.
       const conditions = byRule ? { pathPatterns: options.pathPatterns, hostHeaders: options.hostHeaders } : { pathPatterns: ['/*'] };
       const rules = { loadBalancer: this.loadBalancer, priority: options.priority, targetGroup, alternateTargetGroup, ...conditions };
-      const production = new ProductionRule(this.scope, `${name}Rule`, { ...rules, listener: this.listener });
-      if (this.testListener) testRule = new ProductionRule(this.scope, `${name}TestRule`, { ...rules, listener: this.testListener });
+      // Ids of their own: CloudFormation cannot change the type of a logical id, so the rules
+      // that replace the AWS::ElasticLoadBalancingV2::ListenerRule of earlier versions (ids
+      // `<name>Rule`, `<name>TestRule`) must have other ones; the handler adopts their weights.
+      const production = new ProductionRule(this.scope, `${name}ProductionRule`, { ...rules, listener: this.listener });
+      if (this.testListener) testRule = new ProductionRule(this.scope, `${name}TestListenerRule`, { ...rules, listener: this.testListener });
       alternateTarget = new RuleAlternateTarget(alternateTargetGroup, this.ecsRole(), production, testRule);
       rule = production;
     } else if (byRule) {

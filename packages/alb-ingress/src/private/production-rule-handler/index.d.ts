@@ -5,8 +5,10 @@
  *
  * CloudFormation never writes those weights after the rule exists:
  * - Create: a new rule forwards 100/0 (production group / alternate group). If the listener
- *   already has a rule forwarding to the same two groups (the CloudFormation-owned rule of
- *   Portcullis before this resource, being replaced by it), its live weights are adopted.
+ *   already has the rule this one replaces (the CloudFormation-owned rule of Portcullis
+ *   before this resource: at the same priority forwarding only to these groups, or anywhere
+ *   forwarding to exactly both), its live weights are adopted and the new rule takes the
+ *   neighbouring free priority until CloudFormation has deleted the old one.
  * - Update: the live rule is read (`DescribeRules`) first. Conditions and priority are changed
  *   in place without touching the forward action; a new listener (HTTPS added or removed) gets
  *   a new rule with the live weights (CloudFormation then deletes the old one); new target

@@ -8,8 +8,10 @@
  *
  * CloudFormation never writes those weights after the rule exists:
  * - Create: a new rule forwards 100/0 (production group / alternate group). If the listener
- *   already has a rule forwarding to the same two groups (the CloudFormation-owned rule of
- *   Portcullis before this resource, being replaced by it), its live weights are adopted.
+ *   already has the rule this one replaces (the CloudFormation-owned rule of Portcullis
+ *   before this resource: at the same priority forwarding only to these groups, or anywhere
+ *   forwarding to exactly both), its live weights are adopted and the new rule takes the
+ *   neighbouring free priority until CloudFormation has deleted the old one.
  * - Update: the live rule is read (`DescribeRules`) first. Conditions and priority are changed
  *   in place without touching the forward action; a new listener (HTTPS added or removed) gets
  *   a new rule with the live weights (CloudFormation then deletes the old one); new target
@@ -64,7 +66,8 @@ function conditionsOf(props) {
 async function create(props, api) {
     const rules = await api.listRules(props.ListenerArn);
     const desired = priorityOf(props);
-    const legacy = rules.find((rule) => forwardsToExactly(rule, props.TargetGroupArns));
+    const legacy = rules.find((rule) => rule.priority === String(desired) && forwardsWithin(rule, props.TargetGroupArns))
+        ?? rules.find((rule) => forwardsToExactly(rule, props.TargetGroupArns));
     const groups = legacy
         ? carryWeights(legacy.weights, props.TargetGroupArns, props.TargetGroupArns)
         : carryWeights({}, props.TargetGroupArns, props.TargetGroupArns);
@@ -115,6 +118,11 @@ function neighbourPriority(rules, desired) {
     }
     throw new Error(`Priorities ${desired - 1} and ${desired + 1} next to ${desired} are both in use on the listener: free one of them for the ` +
         'update that replaces the production rule, then deploy again');
+}
+/** A rule that forwards only to some of `groups` (e.g. the plain rule of a service that rolled until now). */
+function forwardsWithin(rule, groups) {
+    const forwarded = Object.keys(rule.weights);
+    return forwarded.length > 0 && forwarded.every((group) => groups.includes(group));
 }
 function forwardsToExactly(rule, groups) {
     return sameList(Object.keys(rule.weights).sort(), [...groups].sort());
