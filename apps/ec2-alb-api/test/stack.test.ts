@@ -164,7 +164,7 @@ const subject: AppUnderTest<Ec2AlbApiStack> = {
   create: (app, id, props) => new Ec2AlbApiStack(app, id, props),
   ingressName: 'the ALB',
   rollbackAlarms: (s) => s.ingress.rollbackAlarmsFor(s.service),
-  monitoringAlarms: { count: 10, what: 'CPU, memory, running tasks, target 5xx rate, unhealthy targets, p99; 2 per NAT gateway' },
+  monitoringAlarms: { count: 12, what: 'CPU, memory, running tasks, target 5xx rate, unhealthy targets, no healthy target, load-balancer 5xx rate, p99; 2 per NAT gateway' },
 };
 describeAlbDeployments(subject);
 describeMonitoring(subject);

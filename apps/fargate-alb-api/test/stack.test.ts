@@ -90,7 +90,10 @@ test('context: image, containerPort, desiredCount, egress, domain', () => {
   const t = Template.fromStack(new FargateAlbApiStack(app, 'Ctx', readReferenceContext(app)));
   t.resourceCountIs('AWS::EC2::NatGateway', 1);
   t.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 3 });
-  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8080 });
+  // the tasks listen on 8080 (the service registers them there and the groups' health checks follow);
+  // the target groups keep port 80, so changing containerPort on a deployed stack keeps them
+  t.hasResourceProperties('AWS::ECS::Service', { LoadBalancers: [Match.objectLike({ ContainerPort: 8080 })] });
+  t.allResourcesProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 80 });
   t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
   t.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'api.example.com.', HostedZoneId: 'Z123' });
   const td = Object.values<any>(t.findResources('AWS::ECS::TaskDefinition'))[0].Properties;
@@ -206,7 +209,7 @@ const subject: AppUnderTest<FargateAlbApiStack> = {
   create: (app, id, props) => new FargateAlbApiStack(app, id, props),
   ingressName: 'the ALB',
   rollbackAlarms: (s) => s.ingress.rollbackAlarmsFor(s.service),
-  monitoringAlarms: { count: 10, what: 'CPU, memory, running tasks, target 5xx rate, unhealthy targets, p99; 2 per NAT gateway' },
+  monitoringAlarms: { count: 12, what: 'CPU, memory, running tasks, target 5xx rate, unhealthy targets, no healthy target, load-balancer 5xx rate, p99; 2 per NAT gateway' },
 };
 describeAlbDeployments(subject);
 describeMonitoring(subject);

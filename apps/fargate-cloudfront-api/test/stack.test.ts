@@ -235,7 +235,7 @@ const subject: AppUnderTest<FargateCloudFrontApiStack> = {
   create: (app, id, props) => new FargateCloudFrontApiStack(app, id, props),
   ingressName: 'the internal ALB',
   rollbackAlarms: (s) => s.ingress.alb.rollbackAlarmsFor(s.service),
-  monitoringAlarms: { count: 10, what: 'CPU, memory, running tasks, target 5xx rate, unhealthy targets, p99; 2 per NAT gateway' },
+  monitoringAlarms: { count: 13, what: 'CPU, memory, running tasks, target 5xx rate, unhealthy targets, no healthy target, load-balancer 5xx rate, CloudFront 5xx rate, p99; 2 per NAT gateway' },
 };
 describeAlbDeployments(subject);
 describeMonitoring(subject);

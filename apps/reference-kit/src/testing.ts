@@ -128,7 +128,7 @@ export function describeAlbDeployments<S extends AppStackUnderTest>(subject: App
   describe('safe deployments: canary by default, -c deployment=rolling|canary|linear|blueGreen', () => {
     const { stack, template, json } = synthWith(subject, {}, 'Deploy');
 
-    test(`default: CANARY 5 % for 3 min, bake 3 min, rollback on ${subject.ingressName}'s two rollback alarms (both target groups), circuit breaker kept`, () => {
+    test(`default: CANARY 5 % for 3 min, bake 3 min, rollback on ${subject.ingressName}'s three rollback alarms (both target groups, the load balancer's own 5xx), circuit breaker kept`, () => {
       const svc = serviceOf(template);
       expect(svc.DeploymentConfiguration).toEqual(expect.objectContaining({
         Strategy: 'CANARY', CanaryConfiguration: { CanaryPercent: 5, CanaryBakeTimeInMinutes: 3 }, BakeTimeInMinutes: 3,
@@ -139,32 +139,40 @@ export function describeAlbDeployments<S extends AppStackUnderTest>(subject: App
       // Every name ECS watches is an alarm of this template: the ingress's rollback alarms.
       const names = Alarms.AlarmNames.map((n: any) => n.Ref).sort();
       expect(names).toEqual(logicalIds(stack, subject.rollbackAlarms(stack)));
-      expect(names).toHaveLength(2);
+      expect(names).toHaveLength(3);
       for (const id of names) expect(json.Resources[id].Type).toBe('AWS::CloudWatch::Alarm');
-      // ECS shifts traffic between two target groups on the production listener rule, with a role.
+      // ECS shifts traffic between two target groups on the production listener rule, with a
+      // role; the rule is the custom resource that keeps the weights ECS sets (alb-ingress "Day 2").
       const lb = svc.LoadBalancers[0];
       expect(lb.TargetGroupArn.Ref).not.toEqual(lb.AdvancedConfiguration.AlternateTargetGroupArn.Ref);
-      expect(json.Resources[lb.AdvancedConfiguration.ProductionListenerRule.Ref].Type).toBe('AWS::ElasticLoadBalancingV2::ListenerRule');
+      expect(json.Resources[lb.AdvancedConfiguration.ProductionListenerRule.Ref].Type).toBe('Custom::PortcullisProductionListenerRule');
+      template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
       expect(lb.AdvancedConfiguration.RoleArn['Fn::GetAtt'][1]).toBe('Arn');
       template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
     });
 
-    test('the rollback alarm: target 5xx above 1 % of requests in 2 of 3 one-minute periods', () => {
-      const id = serviceOf(template).DeploymentConfiguration.Alarms.AlarmNames[0].Ref;
-      expect(json.Resources[id].Properties).toEqual(expect.objectContaining({
-        Threshold: 1, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2,
-      }));
-      expect(JSON.stringify(json.Resources[id].Properties.Metrics)).toContain('HTTPCode_Target_5XX_Count');
+    test('the rollback alarms: target 5xx (per group) and the load balancer\'s own 5xx above 1 % of requests in 2 of 3 one-minute periods', () => {
+      const alarms = serviceOf(template).DeploymentConfiguration.Alarms.AlarmNames.map((n: any) => json.Resources[n.Ref].Properties);
+      for (const alarm of alarms) {
+        expect(alarm).toEqual(expect.objectContaining({ Threshold: 1, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2 }));
+      }
+      const metrics = alarms.map((a: any) => JSON.stringify(a.Metrics));
+      expect(metrics.filter((m: string) => m.includes('HTTPCode_Target_5XX_Count'))).toHaveLength(2);
+      expect(metrics.filter((m: string) => m.includes('HTTPCode_ELB_5XX_Count'))).toHaveLength(1);
     });
 
-    test('rolling: no strategy step, no alternate target group, still rollback on the production group\'s alarm', () => {
+    test('rolling: Strategy ROLLING that keeps the traffic-shift resources (the production rule may carry the live traffic), rollback on the same alarms', () => {
       const t = synthWith(subject, { deployment: 'rolling' }).template;
       const svc = serviceOf(t);
-      expect(svc.DeploymentConfiguration.Strategy ?? 'ROLLING').toBe('ROLLING');
+      expect(svc.DeploymentConfiguration.Strategy).toBe('ROLLING');
+      expect(svc.DeploymentConfiguration.CanaryConfiguration).toBeUndefined();
       expect(svc.DeploymentConfiguration.Alarms).toEqual(expect.objectContaining({ Enable: true, Rollback: true }));
-      expect(svc.DeploymentConfiguration.Alarms.AlarmNames).toHaveLength(1);
-      expect(svc.LoadBalancers[0].AdvancedConfiguration).toBeUndefined();
-      t.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 1);
+      expect(svc.DeploymentConfiguration.Alarms.AlarmNames).toHaveLength(3);
+      // the same load-balancer configuration as the canary default: switching writes none of it
+      expect(svc.LoadBalancers).toEqual(serviceOf(template).LoadBalancers);
+      for (const type of ['Custom::PortcullisProductionListenerRule', 'AWS::ElasticLoadBalancingV2::TargetGroup']) {
+        expect(t.findResources(type)).toEqual(template.findResources(type));
+      }
     });
 
     test.each([
