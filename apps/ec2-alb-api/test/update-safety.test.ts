@@ -29,16 +29,9 @@ const TASK_DEFINITION = 'AWS::ECS::TaskDefinition REPLACE';
 const natAlarms = (n: number) => Array(2 * n).fill('AWS::CloudWatch::Alarm REMOVE');
 const CASES: Case[] = [
   // Safe deployments (README "Safe deployments"): canary is the default.
-  {
-    change: '`deployment` canary → rolling (clients: traffic moves between target groups; see below)',
-    context: { deployment: 'rolling' },
-    // What only traffic shifting needs goes: the alternate target group, its rollback alarm,
-    // the production listener rule ECS shifts weights on, and the role ECS assumes to do it.
-    replaces: [
-      'AWS::CloudWatch::Alarm REMOVE', 'AWS::ElasticLoadBalancingV2::ListenerRule REMOVE',
-      'AWS::ElasticLoadBalancingV2::TargetGroup REMOVE', 'AWS::IAM::Role REMOVE',
-    ],
-  },
+  // `-c deployment=rolling` keeps the traffic-shift resources (the production rule may carry
+  // the live traffic): only the service's DeploymentConfiguration changes.
+  { change: '`deployment` canary → rolling (keeps the traffic-shift resources; see below)', context: { deployment: 'rolling' }, replaces: [] },
   { change: '`deployment` canary → linear', context: { deployment: 'linear' }, replaces: [] },
   { change: '`deployment` canary → blueGreen', context: { deployment: 'blueGreen' }, replaces: [] },
   { change: '`alarmEmail` added', context: { alarmEmail: 'oncall@example.com' }, replaces: [] },
@@ -53,15 +46,12 @@ const CASES: Case[] = [
   { change: '`desiredCount` 2 → 3', context: { desiredCount: '3' }, replaces: [] },
   { change: '`image`', context: { image: HTTPD }, replaces: [TASK_DEFINITION] },
   {
-    change: '`containerPort` 80 → 8080',
+    change: '`containerPort` 80 → 8080 (the target groups keep port 80; see below)',
     context: { containerPort: '8080', image: HTTPD },
-    // Port is create-only on a target group (both of them: production and alternate); the rule
-    // pair between the ALB's group and the tasks' group has the port in its logical id, so the
-    // 80 pair is removed (an 8080 pair added).
-    replaces: [
-      TASK_DEFINITION, ...Array(2).fill('AWS::ElasticLoadBalancingV2::TargetGroup REPLACE'),
-      'AWS::EC2::SecurityGroupEgress REMOVE', 'AWS::EC2::SecurityGroupIngress REMOVE',
-    ],
+    // The target groups keep port 80 (ALB_TARGET_GROUP_PORT): ECS registers the tasks on 8080.
+    // The rule pair between the ALB's group and the tasks' group has the port in its logical
+    // id, so the 80 pair is removed (an 8080 pair added).
+    replaces: [TASK_DEFINITION, 'AWS::EC2::SecurityGroupEgress REMOVE', 'AWS::EC2::SecurityGroupIngress REMOVE'],
   },
   {
     change: '`egress` natGatewayPerAz → singleNatGateway (breaking)',
@@ -78,11 +68,11 @@ const CASES: Case[] = [
     breaks: true,
   },
   {
-    change: 'HTTPS added (`domainName`, `hostedZoneId`; clients: the production listener rule is replaced, see below)',
+    change: 'HTTPS added (`domainName`, `hostedZoneId`; the production rule moves to 443 with its live weights, see below)',
     context: ZONE,
-    // The rule ECS shifts traffic on moves from the HTTP listener to the HTTPS one (ListenerArn
-    // is create-only): a new rule, then the old one goes; HTTP then redirects to HTTPS.
-    replaces: ['AWS::ElasticLoadBalancingV2::ListenerRule REPLACE'],
+    // The production rule's custom resource moves the rule to the HTTPS listener and keeps
+    // the weights ECS set (a note, not breaking); HTTP then redirects to HTTPS.
+    replaces: ['Custom::PortcullisProductionListenerRule UPDATE'],
   },
   // ImageId is mutable on a launch template (a new version); the Auto Scaling group takes the
   // new version in place, and the capacity provider and service stay.

@@ -23,8 +23,8 @@ const CASES: UpdateSafetyCase[] = [
   // No `deployment` row: rolling is the only strategy behind API Gateway (the others fail at synth).
   { change: '`alarmEmail` added', context: { alarmEmail: 'oncall@example.com' }, replaces: [] },
   // The lean options (README "Idle cost", lean row).
-  // LaunchType is create-only: Spot (a capacity-provider strategy) replaces the service.
-  { change: '`capacity` onDemand → spot', context: { capacity: 'spot' }, replaces: ['AWS::ECS::Service REPLACE', TASK_DEFINITION] },
+  // On-demand is a FARGATE capacity-provider strategy too: Spot changes the strategy in place.
+  { change: '`capacity` onDemand → spot', context: { capacity: 'spot' }, replaces: [TASK_DEFINITION] },
   { change: '`architecture` x86_64 → arm64', context: { architecture: 'arm64' }, replaces: [TASK_DEFINITION] },
   { change: '`ipv6` on', context: { ipv6: 'true' }, replaces: [] },
   // The dashboard is deleted (the lean preset leaves it out); the alarms stay.

@@ -1,6 +1,6 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import {
-  acknowledgeCloudFront, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
+  ALB_TARGET_GROUP_PORT, acknowledgeCloudFront, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
   addReferenceOutputs, albHealthCheckContext, domainContext, fargateCapacityContext, monitoringContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { CloudFrontIngress } from '@portcullis/cloudfront-ingress';
@@ -37,7 +37,7 @@ export class FargateCloudFrontApiStack extends Stack {
     });
     const { domainName, hostedZone, certificate } = domainContext(this, props);
     this.ingress = new CloudFrontIngress(this, 'Ingress', {
-      network: this.network, service: this.service, healthCheck: albHealthCheckContext(props), domainName, hostedZone, certificate,
+      network: this.network, service: this.service, healthCheck: albHealthCheckContext(props), targetGroupPort: ALB_TARGET_GROUP_PORT, domainName, hostedZone, certificate,
     });
 
     this.monitoring = new ApiMonitoring(this, 'Monitoring', {

@@ -112,7 +112,9 @@ test('context: image, containerPort, desiredCount, egress, domain', () => {
   const t = Template.fromStack(new FargateCloudFrontApiStack(app, 'Ctx', readReferenceContext(app)));
   t.resourceCountIs('AWS::EC2::NatGateway', 1);
   t.hasResourceProperties('AWS::ECS::Service', { DesiredCount: 3 });
-  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8080 });
+  // the tasks listen on 8080; the internal ALB's target groups keep port 80 (a changed containerPort keeps them)
+  t.hasResourceProperties('AWS::ECS::Service', { LoadBalancers: [Match.objectLike({ ContainerPort: 8080 })] });
+  t.allResourcesProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 80 });
   const config = Object.values<any>(t.findResources('AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig;
   expect(config.Aliases).toEqual(['api.example.com']);
   expect(config.ViewerCertificate.MinimumProtocolVersion).toBe('TLSv1.2_2021');

@@ -24,22 +24,15 @@ const TASK_DEFINITION = 'AWS::ECS::TaskDefinition REPLACE';
 const natAlarms = (n: number) => Array(2 * n).fill('AWS::CloudWatch::Alarm REMOVE');
 const CASES: UpdateSafetyCase[] = [
   // Safe deployments (README "Safe deployments"): canary is the default.
-  {
-    change: '`deployment` canary → rolling (clients: traffic moves between target groups; see below)',
-    context: { deployment: 'rolling' },
-    // What only traffic shifting needs goes: the alternate target group, its rollback alarm,
-    // the production listener rule ECS shifts weights on, and the role ECS assumes to do it.
-    replaces: [
-      'AWS::CloudWatch::Alarm REMOVE', 'AWS::ElasticLoadBalancingV2::ListenerRule REMOVE',
-      'AWS::ElasticLoadBalancingV2::TargetGroup REMOVE', 'AWS::IAM::Role REMOVE',
-    ],
-  },
+  // `-c deployment=rolling` keeps the traffic-shift resources (the production rule may carry
+  // the live traffic): only the service's DeploymentConfiguration changes.
+  { change: '`deployment` canary → rolling (keeps the traffic-shift resources; see below)', context: { deployment: 'rolling' }, replaces: [] },
   { change: '`deployment` canary → linear', context: { deployment: 'linear' }, replaces: [] },
   { change: '`deployment` canary → blueGreen', context: { deployment: 'blueGreen' }, replaces: [] },
   { change: '`alarmEmail` added', context: { alarmEmail: 'oncall@example.com' }, replaces: [] },
   // The lean options (README "Idle cost", lean row).
-  // LaunchType is create-only: Spot (a capacity-provider strategy) replaces the service.
-  { change: '`capacity` onDemand → spot', context: { capacity: 'spot' }, replaces: ['AWS::ECS::Service REPLACE', TASK_DEFINITION] },
+  // On-demand is a FARGATE capacity-provider strategy too: Spot changes the strategy in place.
+  { change: '`capacity` onDemand → spot', context: { capacity: 'spot' }, replaces: [TASK_DEFINITION] },
   { change: '`architecture` x86_64 → arm64', context: { architecture: 'arm64' }, replaces: [TASK_DEFINITION] },
   // Only added resources (the network's IPv6 blocks, routes, egress-only gateway); the ALB stays IPv4.
   { change: '`ipv6` on', context: { ipv6: 'true' }, replaces: [] },
@@ -48,15 +41,12 @@ const CASES: UpdateSafetyCase[] = [
   { change: '`desiredCount` 2 → 3', context: { desiredCount: '3' }, replaces: [] },
   { change: '`image`', context: { image: HTTPD }, replaces: [TASK_DEFINITION] },
   {
-    change: '`containerPort` 80 → 8080',
+    change: '`containerPort` 80 → 8080 (the target groups keep port 80; see below)',
     context: { containerPort: '8080', image: HTTPD },
-    // Port is create-only on a target group (both of them: production and alternate); the rule
-    // pair between the ALB's group and the tasks' group has the port in its logical id, so the
-    // 80 pair is removed (an 8080 pair added).
-    replaces: [
-      TASK_DEFINITION, ...Array(2).fill('AWS::ElasticLoadBalancingV2::TargetGroup REPLACE'),
-      'AWS::EC2::SecurityGroupEgress REMOVE', 'AWS::EC2::SecurityGroupIngress REMOVE',
-    ],
+    // The target groups keep port 80 (ALB_TARGET_GROUP_PORT): ECS registers the tasks on 8080.
+    // The rule pair between the ALB's group and the tasks' group has the port in its logical
+    // id, so the 80 pair is removed (an 8080 pair added).
+    replaces: [TASK_DEFINITION, 'AWS::EC2::SecurityGroupEgress REMOVE', 'AWS::EC2::SecurityGroupIngress REMOVE'],
   },
   {
     change: '`egress` natGatewayPerAz → singleNatGateway (breaking)',

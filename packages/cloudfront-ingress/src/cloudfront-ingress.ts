@@ -91,6 +91,14 @@ export interface CloudFrontIngressProps {
    * @default - the seed's: `/` every 6 s, timeout 5 s, healthy 2, unhealthy 10
    */
   readonly healthCheck?: AlbHealthCheck;
+  /**
+   * The `Port` of the internal load balancer's target groups (`AlbIngressProps.targetGroupPort`):
+   * keep it at the old `containerPort` when you change `containerPort` on a deployed stack, so
+   * the groups that carry the live traffic stay.
+   *
+   * @default - the service's `containerPort`
+   */
+  readonly targetGroupPort?: number;
 }
 
 /** See {@link CloudFrontIngress.VPC_ORIGINS_SERVICE_SECURITY_GROUP}. */
@@ -145,6 +153,7 @@ export class CloudFrontIngress extends Construct {
       allowedCidrs: [],
       idleTimeout: Duration.seconds(idleSeconds),
       healthCheck: props.healthCheck,
+      targetGroupPort: props.targetGroupPort,
     });
 
     // ---- VPC origin and distribution

@@ -204,6 +204,13 @@ describe('security groups, rule by rule', () => {
 });
 
 describe('options', () => {
+  test('targetGroupPort names the internal ALB\'s target groups, the tasks keep their container port', () => {
+    const { template } = build({ targetGroupPort: 8081 });
+    template.allResourcesProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 8081 });
+    template.hasResourceProperties('AWS::ECS::Service', { LoadBalancers: [Match.objectLike({ ContainerPort: 80 })] });
+    expect(() => build({ targetGroupPort: 0 })).toThrow('`targetGroupPort` must be a whole number from 1 to 65535, got 0');
+  });
+
   test('custom domain: aliases, us-east-1 certificate with TLSv1.2_2021 and SNI, A and AAAA alias records, https URL', () => {
     const p = parts();
     const zone = route53.HostedZone.fromHostedZoneAttributes(p.stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
