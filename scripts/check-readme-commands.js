@@ -64,6 +64,8 @@ const RULES = [
   { match: /^npm test$/, covered: 'this check is one of its steps' },
   { match: /^npx projen synth$/, covered: `${NPM_TEST}: the nx \`synth\` target of each app is this task` },
   { match: /^npx nx run-many -t package --projects='@portcullis\/\*'$/, covered: `${NPM_TEST}: verify:artifacts runs the same nx target for every package (scripts/release/release.js --dry-run, at the release versions)` },
+  { match: /^npm run test:explore$/, skip: `the jest suites ${NPM_TEST} runs, again with a random fast-check seed per test file: an exploration for new counterexamples, different at every run, so never a check` },
+  { match: /^FC_SEED=\S+ npx jest$/, skip: `reruns a package's jest tests with another fast-check seed (${NPM_TEST} runs them on the fixed one)` },
   { match: /^npx jest --coverage$/, skip: `the jest suites ${NPM_TEST} runs (each package's \`test\` target, without coverage), again with coverage instrumentation` },
   { match: /^npx nx run-many -t build$/, covered: `${NPM_TEST}: its first step builds every project (nx run-many -t build test synth)` },
   { match: /^npm run affected$/, covered: `${NPM_TEST} runs the same targets (build test synth) for every project; the workflows run npm test` },

@@ -56,41 +56,44 @@ export class SimulatedLoadBalancer implements RuleApi {
     return rule;
   }
 
-  public async describeRule(ruleArn: string): Promise<LiveRule | undefined> {
+  public describeRule(ruleArn: string): Promise<LiveRule | undefined> {
     this.calls.push(`DescribeRules ${ruleArn}`);
     const rule = this.rules.find((r) => r.ruleArn === ruleArn);
-    return rule && live(rule);
+    return Promise.resolve(rule && toLive(rule));
   }
 
-  public async listRules(listenerArn: string): Promise<LiveRule[]> {
+  public listRules(listenerArn: string): Promise<LiveRule[]> {
     this.calls.push(`DescribeRules listener ${listenerArn}`);
-    return this.rules.filter((r) => r.listenerArn === listenerArn).map(live);
+    return Promise.resolve(this.rules.filter((r) => r.listenerArn === listenerArn).map(toLive));
   }
 
-  public async createRule(listenerArn: string, priority: number, conditions: RuleCondition[], groups: WeightedGroup[]): Promise<string> {
+  public createRule(listenerArn: string, priority: number, conditions: RuleCondition[], groups: WeightedGroup[]): Promise<string> {
     this.calls.push(`CreateRule ${listenerArn} ${priority} ${weightsText(groups)}`);
-    if (this.rules.some((r) => r.listenerArn === listenerArn && r.priority === String(priority))) throw Object.assign(new Error('PriorityInUse'), { name: 'PriorityInUseException' });
+    if (this.rules.some((r) => r.listenerArn === listenerArn && r.priority === String(priority))) return Promise.reject(Object.assign(new Error('PriorityInUse'), { name: 'PriorityInUseException' }));
     const rule: SimulatedRule = { ruleArn: this.newArn(listenerArn), listenerArn, priority: String(priority), conditions, weights: toWeights(groups) };
     this.rules.push(rule);
-    return rule.ruleArn;
+    return Promise.resolve(rule.ruleArn);
   }
 
-  public async modifyRule(ruleArn: string, conditions: RuleCondition[], groups?: WeightedGroup[]): Promise<void> {
+  public modifyRule(ruleArn: string, conditions: RuleCondition[], groups?: WeightedGroup[]): Promise<void> {
     this.calls.push(`ModifyRule ${ruleArn}${groups ? ` ${weightsText(groups)}` : ' (conditions only)'}`);
     const rule = this.rule(ruleArn);
     rule.conditions = conditions;
     if (groups) rule.weights = toWeights(groups);
+    return Promise.resolve();
   }
 
-  public async setPriority(ruleArn: string, priority: number): Promise<void> {
+  public setPriority(ruleArn: string, priority: number): Promise<void> {
     this.calls.push(`SetRulePriorities ${ruleArn} ${priority}`);
     this.rule(ruleArn).priority = String(priority);
+    return Promise.resolve();
   }
 
-  public async deleteRule(ruleArn: string): Promise<void> {
+  public deleteRule(ruleArn: string): Promise<void> {
     this.calls.push(`DeleteRule ${ruleArn}`);
     const i = this.rules.findIndex((r) => r.ruleArn === ruleArn);
     if (i >= 0) this.rules.splice(i, 1);
+    return Promise.resolve();
   }
 
   private newArn(listenerArn: string): string {
@@ -98,7 +101,7 @@ export class SimulatedLoadBalancer implements RuleApi {
   }
 }
 
-function live(rule: SimulatedRule): LiveRule {
+function toLive(rule: SimulatedRule): LiveRule {
   return { ruleArn: rule.ruleArn, priority: rule.priority, weights: { ...rule.weights } };
 }
 

@@ -300,7 +300,7 @@ describe('an outage of load-balancer 503s (a production rule forwarding to a gro
   // Three minutes of 100 requests a minute answered with 503 by the load balancer: no target
   // was chosen, so RequestCount (requests sent to targets) and the target 5xx count have no
   // datapoints, and HTTPCode_ELB_5XX_Count is 100 a minute.
-  const outage = Array.from({ length: 3 }, () => ({ errors: 100 as number | undefined, requests: undefined as number | undefined }));
+  const outage: Array<Record<string, number | undefined>> = Array.from({ length: 3 }, () => ({ errors: 100, requests: undefined }));
   const alarmOf = (b: ReturnType<typeof build>, metric: string) => {
     const alarm = Object.values<any>(b.template.findResources('AWS::CloudWatch::Alarm')).find((a) => JSON.stringify(a).includes(metric))!.Properties;
     const expression = alarm.Metrics.find((m: any) => m.Expression).Expression;

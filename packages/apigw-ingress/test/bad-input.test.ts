@@ -436,7 +436,7 @@ describe('invalid props by category', () => {
   });
 
   test('token durations: cors.maxAge as a token passes in seconds and is refused naming `cors.maxAge` in any other unit', () => {
-    fc.assert(fc.property(fc.constantFrom('millis', 'seconds', 'minutes', 'hours', 'days') as fc.Arbitrary<'millis' | 'seconds' | 'minutes' | 'hours' | 'days'>, (unit) => {
+    fc.assert(fc.property(fc.constantFrom<'millis' | 'seconds' | 'minutes' | 'hours' | 'days'>('millis', 'seconds', 'minutes', 'hours', 'days'), (unit) => {
       const make = () => build((stack) => ({ cors: { allowOrigins: ['*'], maxAge: Duration[unit](new CfnParameter(stack, 'MaxAge', { type: 'Number' }).valueAsNumber) } })).ingress;
       if (unit === 'seconds') expect(make).not.toThrow();
       else expect(make).toThrow(/^`cors\.maxAge` must be written as Duration\.seconds/);

@@ -121,7 +121,7 @@ describe('invalid props by category', () => {
   });
 
   test('token durations: originReadTimeout as a token is refused naming the prop, in any unit', () => {
-    fc.assert(fc.property(fc.constantFrom('millis', 'seconds', 'minutes') as fc.Arbitrary<'millis' | 'seconds' | 'minutes'>, (unit) => {
+    fc.assert(fc.property(fc.constantFrom<'millis' | 'seconds' | 'minutes'>('millis', 'seconds', 'minutes'), (unit) => {
       const { stack, network, service } = chain();
       const t = new CfnParameter(stack, 'T', { type: 'Number' }).valueAsNumber;
       expect(() => new CloudFrontIngress(stack, 'Ingress', { network, service, originReadTimeout: Duration[unit](t) })).toThrow(/^`originReadTimeout` must be known at synth time/);

@@ -19,11 +19,11 @@ async function run(event: Record<string, unknown>, answers: Array<string[] | Err
   const ec2 = {
     DescribeSecurityGroupsCommand: class { constructor(public readonly input: any) {} },
     EC2Client: class {
-      public async send(command: { input: Run['calls'][number] }) {
+      public send(command: { input: Run['calls'][number] }) {
         calls.push(command.input);
         const answer = answers.length > 1 ? answers.shift()! : answers[0];
-        if (answer instanceof Error) throw answer;
-        return { SecurityGroups: answer.map((GroupId) => ({ GroupId })) };
+        if (answer instanceof Error) return Promise.reject(answer);
+        return Promise.resolve({ SecurityGroups: answer.map((GroupId) => ({ GroupId })) });
       }
     },
   };

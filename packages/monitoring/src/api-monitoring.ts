@@ -391,7 +391,7 @@ export class ApiMonitoring extends Construct {
   /** A service with `desiredCount: 0` and no autoscaling runs no task on purpose: no healthy-targets alarm, and a warning. */
   private noTasksOnPurpose(service: ApiService): boolean {
     const cfn = service.service.node.defaultChild;
-    const desired = cfn instanceof ecs.CfnService ? Stack.of(this).resolve(cfn.desiredCount) : undefined;
+    const desired: unknown = cfn instanceof ecs.CfnService ? Stack.of(this).resolve(cfn.desiredCount) : undefined;
     if (desired !== 0 || service.scalableTaskCount) return false;
     Annotations.of(this).addWarningV2('@portcullis/monitoring:noTasks',
       'The service has `desiredCount: 0` and no autoscaling: there is no no-healthy-targets alarm (it would be in ALARM for good). Give the service tasks to get it.');

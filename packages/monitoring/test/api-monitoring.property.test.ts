@@ -113,7 +113,7 @@ describe('invalid props by category', () => {
   });
 
   test('an alarm that depends on the resource it protects: the load balancer\'s alarms reference no resource of the service, whatever the deployment', () => {
-    const deployments = fc.constantFrom('rolling', 'canary', 'linear', 'blueGreen') as fc.Arbitrary<'rolling' | 'canary' | 'linear' | 'blueGreen'>;
+    const deployments = fc.constantFrom<'rolling' | 'canary' | 'linear' | 'blueGreen'>('rolling', 'canary', 'linear', 'blueGreen');
     fc.assert(fc.property(deployments, (deployment) => {
       const s = new Stack(new App(), 'Protects');
       const net = new Network(s, 'Network', { egress: Egress.none(), availabilityZones: ['us-east-1a', 'us-east-1b'] });

@@ -3,7 +3,7 @@ import { Aws, CfnResource, CustomResource, CustomResourceProvider, CustomResourc
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import type { RuleProperties } from './production-rule-handler';
 
 /** The CloudFormation type of the rule (`portcullis-audit diff` knows it: its updates keep the live weights). */
@@ -11,8 +11,9 @@ export const PRODUCTION_RULE_TYPE = 'Custom::PortcullisProductionListenerRule';
 
 /** Props of a {@link ProductionRule}. */
 export interface ProductionRuleProps {
-  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
-  readonly listener: elbv2.ApplicationListener;
+  /** The load balancer's full name (`app/<name>/<id>`): the rules it may write. */
+  readonly loadBalancerFullName: string;
+  readonly listener: elbv2.IApplicationListener;
   readonly priority: number;
   readonly pathPatterns?: string[];
   readonly hostHeaders?: string[];
@@ -39,7 +40,7 @@ export class ProductionRule extends Construct {
       runtime: CustomResourceProviderRuntime.NODEJS_22_X,
       description: 'Portcullis: owns the ALB listener rules whose forward weights ECS shifts (canary, linear, blue/green); keeps the live weights on every update',
     });
-    allowRuleWrites(provider, props.loadBalancer);
+    allowRuleWrites(provider, props.loadBalancerFullName);
     configureProvider(Stack.of(this), provider);
 
     const properties: RuleProperties = {
@@ -71,7 +72,7 @@ export class RuleAlternateTarget implements ecs.IAlternateTarget {
     private readonly testRule?: ProductionRule,
   ) {}
 
-  public bind(_scope: IConstruct): ecs.AlternateTargetConfig {
+  public bind(): ecs.AlternateTargetConfig {
     return {
       alternateTargetGroupArn: this.alternateTargetGroup.targetGroupArn,
       roleArn: this.role.roleArn,
@@ -82,7 +83,7 @@ export class RuleAlternateTarget implements ecs.IAlternateTarget {
 }
 
 /** The load balancers whose rules each provider may already write. */
-const ALLOWED = new WeakMap<CustomResourceProvider, Set<elbv2.ApplicationLoadBalancer>>();
+const ALLOWED = new WeakMap<CustomResourceProvider, Set<string>>();
 
 /**
  * Lets the provider write the rules of `loadBalancer` (once per load balancer):
@@ -90,13 +91,13 @@ const ALLOWED = new WeakMap<CustomResourceProvider, Set<elbv2.ApplicationLoadBal
  * scoped to this load balancer's listeners and rules.
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html
  */
-function allowRuleWrites(provider: CustomResourceProvider, loadBalancer: elbv2.ApplicationLoadBalancer): void {
+function allowRuleWrites(provider: CustomResourceProvider, loadBalancerFullName: string): void {
   const allowed = ALLOWED.get(provider) ?? new Set();
   ALLOWED.set(provider, allowed);
   if (allowed.size === 0) provider.addToRolePolicy({ Effect: 'Allow', Action: ['elasticloadbalancing:DescribeRules'], Resource: ['*'] });
-  if (allowed.has(loadBalancer)) return;
-  allowed.add(loadBalancer);
-  const arn = (resource: string) => `arn:${Aws.PARTITION}:elasticloadbalancing:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}/${loadBalancer.loadBalancerFullName}/*`;
+  if (allowed.has(loadBalancerFullName)) return;
+  allowed.add(loadBalancerFullName);
+  const arn = (resource: string) => `arn:${Aws.PARTITION}:elasticloadbalancing:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}/${loadBalancerFullName}/*`;
   provider.addToRolePolicy({ Effect: 'Allow', Action: ['elasticloadbalancing:CreateRule'], Resource: [arn('listener'), arn('listener-rule')] });
   provider.addToRolePolicy({
     Effect: 'Allow',

@@ -101,7 +101,7 @@ export class TrafficShift {
       // The default service is the listener's default action; ECS needs a rule, so a
       // traffic-shifting default service also gets a catch-all rule at the last priority.
       const conditions = byRule ? { pathPatterns: options.pathPatterns, hostHeaders: options.hostHeaders } : { pathPatterns: ['/*'] };
-      const rules = { loadBalancer: this.loadBalancer, priority: options.priority, targetGroup, alternateTargetGroup, ...conditions };
+      const rules = { loadBalancerFullName: this.loadBalancer.loadBalancerFullName, priority: options.priority, targetGroup, alternateTargetGroup, ...conditions };
       // Ids of their own: CloudFormation cannot change the type of a logical id, so the rules
       // that replace the AWS::ElasticLoadBalancingV2::ListenerRule of earlier versions (ids
       // `<name>Rule`, `<name>TestRule`) must have other ones; the handler adopts their weights.

@@ -211,6 +211,6 @@ function sdkApi(sdk) {
 /** The Lambda entry point (aws-cdk-lib's custom-resource provider answers CloudFormation). */
 async function handler(event) {
     const name = '@aws-sdk/client-elastic-load-balancing-v2';
-    const sdk = require(name); // eslint-disable-line @typescript-eslint/no-require-imports
+    const sdk = require(name);
     return onEvent(event, sdkApi(sdk));
 }
