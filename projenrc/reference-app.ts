@@ -16,7 +16,7 @@ export function referenceKit(root: javascript.NodeProject) {
     peerDeps: [pinned('aws-cdk-lib'), pinned('constructs')],
     // Only what every app uses: an ingress change must affect only the app that uses it.
     deps: ['network', 'cluster'].map((p) => `@portcullis/${p}@0.0.0`),
-    // lib/integ (the apps' integ-test helpers) builds on @aws-cdk/integ-tests-alpha.
+    // lib/deploy-evidence (the apps' integ-test helpers) builds on @aws-cdk/integ-tests-alpha.
     devDeps: [pinned('aws-cdk-lib'), pinned('constructs'), pinned('@aws-cdk/integ-tests-alpha')],
     tsconfig: { compilerOptions: { typeRoots: ['./node_modules/@types', '../../node_modules/@types'] } },
   });

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { App, Duration } from 'aws-cdk-lib';
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { readReferenceContext } from '@portcullis-apps/reference-kit';
-import { alarmProbeQueue, alarmTopicOf, expectAlarmNotifies } from '@portcullis-apps/reference-kit/lib/integ';
+import { alarmProbeQueue, alarmTopicOf, expectAlarmNotifies } from '@portcullis-apps/reference-kit/lib/deploy-evidence';
 import { FargateApigwApiStack } from '../src/stack';
 
 const IPV4 = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}';

@@ -1,7 +1,7 @@
 /**
  * The deploy-time checks the reference apps' integ tests share (README "Deploy evidence"):
  * what a synthesized template cannot show, asked of the AWS APIs after `integ-runner` deployed
- * the stack. Imported by the apps' integ tests only (`@portcullis-apps/reference-kit/lib/integ`),
+ * the stack. Imported by the apps' integ tests only (`@portcullis-apps/reference-kit/lib/deploy-evidence`),
  * never by their CDK apps.
  */
 import { CfnOutput, Duration } from 'aws-cdk-lib';
