@@ -181,7 +181,7 @@ export function openTestListener(securityGroup: ec2.ISecurityGroup, port: number
  */
 function rollbackAlarm(scope: Construct, id: string, targetGroup: elbv2.ApplicationTargetGroup, service: ApiService): cloudwatch.Alarm {
   const period = ROLLBACK_ALARM.period;
-  const rate = new cloudwatch.MathExpression({
+  return rateRollbackAlarm(scope, id, service, 'target 5xx responses', new cloudwatch.MathExpression({
     expression: '100 * FILL(errors, 0) / requests',
     usingMetrics: {
       errors: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: 'Sum' }),
@@ -189,21 +189,7 @@ function rollbackAlarm(scope: Construct, id: string, targetGroup: elbv2.Applicat
     },
     label: 'Target 5xx rate (%)',
     period,
-  });
-  const alarm = rate.createAlarm(scope, id, {
-    alarmDescription: `Rollback alarm of the ECS service ${service.node.path}: target 5xx responses above ${ROLLBACK_ALARM.thresholdPercent} % of requests ` +
-      `in ${ROLLBACK_ALARM.datapointsToAlarm} of ${ROLLBACK_ALARM.evaluationPeriods} minutes; in ALARM during a deployment, ECS rolls the deployment back`,
-    threshold: ROLLBACK_ALARM.thresholdPercent,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: ROLLBACK_ALARM.evaluationPeriods,
-    datapointsToAlarm: ROLLBACK_ALARM.datapointsToAlarm,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
-  Validations.of(alarm).acknowledge({
-    id: 'NIST.800.53.R5-CloudWatchAlarmAction',
-    reason: 'A deployment rollback alarm: ECS reads its state during deployments and rolls back; it needs no alarm action (notify on it, or use @portcullis/monitoring, if you want to be told)',
-  });
-  return alarm;
+  }));
 }
 
 /**
@@ -219,7 +205,7 @@ function rollbackAlarm(scope: Construct, id: string, targetGroup: elbv2.Applicat
  */
 export function loadBalancerRollbackAlarm(scope: Construct, id: string, loadBalancer: elbv2.ApplicationLoadBalancer, service: ApiService): cloudwatch.Alarm {
   const period = ROLLBACK_ALARM.period;
-  const rate = new cloudwatch.MathExpression({
+  return rateRollbackAlarm(scope, id, service, '5xx responses of the load balancer itself (502/503/504: tasks crashing, timing out, or no healthy target)', new cloudwatch.MathExpression({
     expression: LOAD_BALANCER_5XX_RATE,
     usingMetrics: {
       errors: loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period, statistic: 'Sum' }),
@@ -227,9 +213,13 @@ export function loadBalancerRollbackAlarm(scope: Construct, id: string, loadBala
     },
     label: 'Load balancer 5xx rate (%)',
     period,
-  });
+  }));
+}
+
+/** A rollback alarm on a rate in percent: above 1 % in 2 of 3 one-minute periods, missing data not breaching, no action. */
+function rateRollbackAlarm(scope: Construct, id: string, service: ApiService, what: string, rate: cloudwatch.MathExpression): cloudwatch.Alarm {
   const alarm = rate.createAlarm(scope, id, {
-    alarmDescription: `Rollback alarm of the ECS service ${service.node.path}: 5xx responses of the load balancer itself (502/503/504: tasks crashing, timing out, or no healthy target) above ${ROLLBACK_ALARM.thresholdPercent} % of requests ` +
+    alarmDescription: `Rollback alarm of the ECS service ${service.node.path}: ${what} above ${ROLLBACK_ALARM.thresholdPercent} % of requests ` +
       `in ${ROLLBACK_ALARM.datapointsToAlarm} of ${ROLLBACK_ALARM.evaluationPeriods} minutes; in ALARM during a deployment, ECS rolls the deployment back`,
     threshold: ROLLBACK_ALARM.thresholdPercent,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
