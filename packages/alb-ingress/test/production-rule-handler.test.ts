@@ -1,4 +1,4 @@
-import { carryWeights, liveRule, neighbourPriority, onEvent, RuleProperties } from '../src/private/production-rule-handler';
+import { carryWeights, ElbModule, liveRule, neighbourPriority, onEvent, RuleProperties, sdkApi } from '../src/private/production-rule-handler';
 import { SimulatedLoadBalancer } from './simulated-load-balancer';
 
 // The handler of Custom::PortcullisProductionListenerRule against a simulated load balancer on
@@ -84,7 +84,7 @@ test('changing the priority moves the rule (SetRulePriorities) without writing i
     OldResourceProperties: props({ Priority: '10', PathPatterns: ['/orders/*'] }),
     ResourceProperties: props({ Priority: '20', PathPatterns: ['/orders/*'] }),
   }, elb);
-  expect(elb.calls).toEqual([`DescribeRules ${ruleArn}`, `DescribeRules listener ${HTTP}`, `SetRulePriorities ${ruleArn} 20`]);
+  expect(elb.calls).toEqual([`DescribeRules ${ruleArn}`, `DescribeRules listener ${HTTP}`, `SetRulePriorities ${ruleArn}=20`]);
   expect(elb.rule(ruleArn).priority).toEqual('20');
   expectTrafficOnlyToTasks(elb);
 });
@@ -110,16 +110,19 @@ test('new target groups (replaced) inherit the weights of the groups they replac
   expect(carryWeights({}, [], ['a', 'b'])).toEqual([{ TargetGroupArn: 'a', Weight: 100 }, { TargetGroupArn: 'b', Weight: 0 }]);
 });
 
-test('upgrade from the CloudFormation ListenerRule of an older Portcullis: the new rule adopts its live weights next to it, and traffic never moves', async () => {
+test('upgrade from the CloudFormation ListenerRule of an older Portcullis: the new rule adopts its live weights just below it (evaluated first), and traffic never moves', async () => {
   const elb = new SimulatedLoadBalancer();
   elb.groupsWithTasks.add(GREEN);
   elb.groupsWithTasks.add(`${LB}:targetgroup/other/1`);
   elb.addRule(HTTP, 10, { [`${LB}:targetgroup/other/1`]: 1 }, []); // another service's rule
-  const legacy = elb.addRule(HTTP, 50000, { [BLUE]: 0, [GREEN]: 100 }, [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }]);
+  const catchAll = [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }];
+  const legacy = elb.addRule(HTTP, 50000, { [BLUE]: 0, [GREEN]: 100 }, catchAll);
   const out = await onEvent({ RequestType: 'Create', ResourceProperties: props() }, elb);
   const adopted = elb.rule(out.PhysicalResourceId);
-  expect(adopted.priority).toEqual('49999'); // the old rule still holds 50000 until CloudFormation deletes it
-  expect(adopted.weights).toEqual({ [BLUE]: 0, [GREEN]: 100 });
+  expect(elb.calls.filter((c) => !c.startsWith('DescribeRules'))).toEqual([`CreateRule ${HTTP} 49999 blue=0,green=100`]);
+  expect(adopted).toEqual(expect.objectContaining({ priority: '49999', weights: { [BLUE]: 0, [GREEN]: 100 } }));
+  // the rule ALB evaluates first for these requests is the new one (ECS shifts its weights from now on)
+  expect(elb.servingRule(HTTP, catchAll)!.ruleArn).toEqual(out.PhysicalResourceId);
   expectTrafficOnlyToTasks(elb);
   await elb.deleteRule(legacy.ruleArn); // CloudFormation's clean-up of the removed ListenerRule
   expectTrafficOnlyToTasks(elb);
@@ -127,6 +130,32 @@ test('upgrade from the CloudFormation ListenerRule of an older Portcullis: the n
   await onEvent({ RequestType: 'Update', PhysicalResourceId: out.PhysicalResourceId, OldResourceProperties: props(), ResourceProperties: props({ PathPatterns: ['/*', '/'] }) }, elb);
   expect(adopted.priority).toEqual('50000');
   expect(adopted.weights).toEqual({ [BLUE]: 0, [GREEN]: 100 });
+});
+
+test('upgrade when the priority below is taken: the new rule is created above, then one SetRulePriorities swap puts it first', async () => {
+  const elb = new SimulatedLoadBalancer();
+  elb.groupsWithTasks.add(GREEN);
+  const conditions = [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/orders/*'] } }];
+  elb.addRule(HTTP, 9, { [`${LB}:targetgroup/other/1`]: 1 }, []);
+  const legacy = elb.addRule(HTTP, 10, { [BLUE]: 0, [GREEN]: 100 }, conditions);
+  const out = await onEvent({ RequestType: 'Create', ResourceProperties: props({ Priority: '10', PathPatterns: ['/orders/*'] }) }, elb);
+  expect(elb.rule(out.PhysicalResourceId).priority).toEqual('10');
+  expect(elb.rule(legacy.ruleArn).priority).toEqual('11');
+  expect(elb.servingRule(HTTP, conditions)!.ruleArn).toEqual(out.PhysicalResourceId);
+});
+
+test('a failed update that moved the rule to a new listener rolls back: the old rule is taken back with the weights of now, no priority clash', async () => {
+  const { elb, ruleArn } = await swapped();
+  // the update: HTTPS added, the rule moves to 443 (the old one stays until clean-up)
+  const moved = await onEvent({ RequestType: 'Update', PhysicalResourceId: ruleArn, OldResourceProperties: props(), ResourceProperties: props({ ListenerArn: HTTPS }) }, elb);
+  elb.ecsShift(moved.PhysicalResourceId); // ECS deployed meanwhile: the traffic went back to BLUE
+  // another resource fails; CloudFormation rolls back: the reverse update, then deletes the 443 rule
+  const back = await onEvent({ RequestType: 'Update', PhysicalResourceId: moved.PhysicalResourceId, OldResourceProperties: props({ ListenerArn: HTTPS }), ResourceProperties: props() }, elb);
+  expect(back.PhysicalResourceId).toEqual(ruleArn);
+  expect(elb.rule(ruleArn).weights).toEqual({ [BLUE]: 100, [GREEN]: 0 }); // the weights of now, not of before the update
+  await onEvent({ RequestType: 'Delete', PhysicalResourceId: moved.PhysicalResourceId, ResourceProperties: props({ ListenerArn: HTTPS }) }, elb);
+  expect(elb.rules.map((r) => r.ruleArn)).toEqual([ruleArn]);
+  expectTrafficOnlyToTasks(elb);
 });
 
 test('the neighbour priority is the nearest free one with no rule in between, else a clear error', () => {
@@ -173,6 +202,62 @@ test('a service that rolled until now switches to canary: its plain rule (produc
   const plain = elb.addRule(HTTP, 10, { [BLUE]: 1 }, [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/orders/*'] } }]);
   const out = await onEvent({ RequestType: 'Create', ResourceProperties: props({ Priority: '10', PathPatterns: ['/orders/*'] }) }, elb);
   expect(elb.rule(out.PhysicalResourceId)).toEqual(expect.objectContaining({ priority: '9', weights: { [BLUE]: 1, [GREEN]: 0 } }));
+  expect(elb.servingRule(HTTP, plain.conditions)!.ruleArn).toEqual(out.PhysicalResourceId);
   await elb.deleteRule(plain.ruleArn); // CloudFormation's clean-up
   expectTrafficOnlyToTasks(elb);
 });
+
+describe('the AWS SDK calls (a stand-in for @aws-sdk/client-elastic-load-balancing-v2)', () => {
+  function fakeSdk(answers: Record<string, (input: any) => any>) {
+    const sent: Array<[string, any]> = [];
+    const command = (name: string) => class { constructor(public readonly input: any) { sent.push([name, input]); } };
+    const sdk: ElbModule = {
+      ElasticLoadBalancingV2Client: class {
+        public send(cmd: any) {
+          const name = sent.find(([, input]) => input === cmd.input)![0];
+          try {
+            return Promise.resolve(answers[name]?.(cmd.input) ?? {});
+          } catch (e) {
+            return Promise.reject(e);
+          }
+        }
+      },
+      DescribeRulesCommand: command('DescribeRules'),
+      CreateRuleCommand: command('CreateRule'),
+      ModifyRuleCommand: command('ModifyRule'),
+      SetRulePrioritiesCommand: command('SetRulePriorities'),
+      DeleteRuleCommand: command('DeleteRule'),
+    };
+    return { sdk, sent };
+  }
+  const notFound = () => { throw Object.assign(new Error('not found'), { name: 'RuleNotFoundException' }); };
+
+  test('ModifyRule without groups sends no Actions key (ELB keeps the forward action and its weights)', async () => {
+    const { sdk, sent } = fakeSdk({});
+    await sdkApi(sdk).modifyRule('r1', [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/a'] } }]);
+    expect(sent).toEqual([['ModifyRule', { RuleArn: 'r1', Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/a'] } }] }]]);
+    await sdkApi(sdk).modifyRule('r1', [], [{ TargetGroupArn: BLUE, Weight: 0 }, { TargetGroupArn: GREEN, Weight: 100 }]);
+    expect(sent[1][1].Actions).toEqual([{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: BLUE, Weight: 0 }, { TargetGroupArn: GREEN, Weight: 100 }] } }]);
+  });
+
+  test('DescribeRules of a listener follows NextMarker; a rule not found is undefined; DeleteRule of a rule gone is fine; other errors fail', async () => {
+    let page = 0;
+    const { sdk, sent } = fakeSdk({
+      DescribeRules: (input) => (input.RuleArns ? notFound() : page++ === 0
+        ? { Rules: [{ RuleArn: 'a', Priority: '1', Actions: [] }], NextMarker: 'm' }
+        : { Rules: [{ RuleArn: 'b', Priority: '2', Actions: [] }] }),
+      DeleteRule: notFound,
+      SetRulePriorities: () => { throw Object.assign(new Error('denied'), { name: 'AccessDenied' }); },
+      CreateRule: () => ({ Rules: [{ RuleArn: 'new' }] }),
+    });
+    const api = sdkApi(sdk);
+    expect((await api.listRules(HTTP)).map((r) => r.ruleArn)).toEqual(['a', 'b']);
+    expect(sent.filter(([n]) => n === 'DescribeRules').map(([, i]) => i.Marker)).toEqual([undefined, 'm']);
+    await expect(api.describeRule('x')).resolves.toBeUndefined();
+    await expect(api.deleteRule('x')).resolves.toBeUndefined();
+    await expect(api.setPriorities([{ RuleArn: 'a', Priority: 3 }])).rejects.toThrow('denied');
+    await expect(api.createRule(HTTP, 5, [], [{ TargetGroupArn: BLUE, Weight: 100 }])).resolves.toEqual('new');
+    expect(sent.find(([n]) => n === 'CreateRule')![1]).toEqual({ ListenerArn: HTTP, Priority: 5, Conditions: [], Actions: [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: BLUE, Weight: 100 }] } }] });
+  });
+});
+

@@ -83,10 +83,28 @@ export class SimulatedLoadBalancer implements RuleApi {
     return Promise.resolve();
   }
 
-  public setPriority(ruleArn: string, priority: number): Promise<void> {
-    this.calls.push(`SetRulePriorities ${ruleArn} ${priority}`);
-    this.rule(ruleArn).priority = String(priority);
+  public setPriorities(priorities: Array<{ RuleArn: string; Priority: number }>): Promise<void> {
+    this.calls.push(`SetRulePriorities ${priorities.map((p) => `${p.RuleArn}=${p.Priority}`).join(' ')}`);
+    const moved = new Map(priorities.map((p) => [p.RuleArn, String(p.Priority)]));
+    const after = this.rules.map((r) => ({ listenerArn: r.listenerArn, priority: moved.get(r.ruleArn) ?? r.priority }));
+    const seen = new Set<string>();
+    for (const r of after) {
+      const key = `${r.listenerArn} ${r.priority}`;
+      if (seen.has(key)) return Promise.reject(Object.assign(new Error(`PriorityInUse ${r.priority}`), { name: 'PriorityInUseException' }));
+      seen.add(key);
+    }
+    for (const [arn, priority] of moved) this.rule(arn).priority = priority;
     return Promise.resolve();
+  }
+
+  /**
+   * The rule that answers a request on `listenerArn` among the rules with these conditions:
+   * the one with the lowest priority number, as ALB evaluates them.
+   */
+  public servingRule(listenerArn: string, conditions: RuleCondition[]): SimulatedRule | undefined {
+    return this.rules
+      .filter((r) => r.listenerArn === listenerArn && JSON.stringify(r.conditions) === JSON.stringify(conditions))
+      .sort((a, b) => Number(a.priority) - Number(b.priority))[0];
   }
 
   public deleteRule(ruleArn: string): Promise<void> {

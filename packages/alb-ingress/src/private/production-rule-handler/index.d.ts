@@ -62,7 +62,11 @@ export interface RuleApi {
     createRule(listenerArn: string, priority: number, conditions: RuleCondition[], groups: WeightedGroup[]): Promise<string>;
     /** Changes the conditions, and the forward action only when `groups` is given. */
     modifyRule(ruleArn: string, conditions: RuleCondition[], groups?: WeightedGroup[]): Promise<void>;
-    setPriority(ruleArn: string, priority: number): Promise<void>;
+    /** Sets the priorities of rules of one listener in one call (a swap is allowed). */
+    setPriorities(priorities: Array<{
+        RuleArn: string;
+        Priority: number;
+    }>): Promise<void>;
     /** Deletes the rule; a rule that is already gone is not an error. */
     deleteRule(ruleArn: string): Promise<void>;
 }
@@ -104,6 +108,17 @@ interface ElbRule {
 }
 /** A rule as the API returns it, reduced to what the handler needs. */
 export declare function liveRule(rule: ElbRule): LiveRule;
+/** The AWS SDK v3 module's parts the handler uses (`@aws-sdk/client-elastic-load-balancing-v2`). */
+export interface ElbModule {
+    readonly ElasticLoadBalancingV2Client: new (config: object) => { send(command: unknown): Promise<any> };
+    readonly DescribeRulesCommand: new (input: object) => unknown;
+    readonly CreateRuleCommand: new (input: object) => unknown;
+    readonly ModifyRuleCommand: new (input: object) => unknown;
+    readonly SetRulePrioritiesCommand: new (input: object) => unknown;
+    readonly DeleteRuleCommand: new (input: object) => unknown;
+}
+/** The ELB calls, made with the SDK module. */
+export declare function sdkApi(sdk: ElbModule): RuleApi;
 /** The Lambda entry point (aws-cdk-lib's custom-resource provider answers CloudFormation). */
 export declare function handler(event: RuleEvent): Promise<RuleResponse>;
 export {};

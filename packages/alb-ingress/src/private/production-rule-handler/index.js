@@ -30,6 +30,7 @@ exports.conditionsOf = conditionsOf;
 exports.neighbourPriority = neighbourPriority;
 exports.liveRule = liveRule;
 exports.handler = handler;
+exports.sdkApi = sdkApi;
 /** Decides and makes the ELB calls for one event. */
 async function onEvent(event, api) {
     const props = event.ResourceProperties;
@@ -72,16 +73,20 @@ async function create(props, api) {
         ? carryWeights(legacy.weights, props.TargetGroupArns, props.TargetGroupArns)
         : carryWeights({}, props.TargetGroupArns, props.TargetGroupArns);
     const holder = rules.find((rule) => rule.priority === String(desired));
-    let priority = desired;
-    if (holder) {
-        if (!legacy || holder.ruleArn !== legacy.ruleArn)
-            throw priorityInUse(desired, props.ListenerArn, holder);
-        // The rule being replaced still holds the priority until CloudFormation deletes it at the
-        // end of the update: take the nearest free priority with no other rule in between (same
-        // routing), and move back at the next update of this resource.
-        priority = neighbourPriority(rules, desired);
-    }
-    return api.createRule(props.ListenerArn, priority, conditionsOf(props), groups);
+    if (!holder)
+        return api.createRule(props.ListenerArn, desired, conditionsOf(props), groups);
+    if (!legacy || holder.ruleArn !== legacy.ruleArn)
+        throw priorityInUse(desired, props.ListenerArn, holder);
+    // The rule being replaced holds the priority until CloudFormation deletes it at the end of
+    // the update: create the new one at a free neighbouring priority (no rule in between). ALB
+    // evaluates lower numbers first, and the new rule must be the one that answers from now on
+    // (ECS shifts its weights): below the old one it already is (it moves to its own priority at
+    // the next update of this resource); above, the two swap in one SetRulePriorities call.
+    const neighbour = neighbourPriority(rules, desired);
+    const ruleArn = await api.createRule(props.ListenerArn, neighbour, conditionsOf(props), groups);
+    if (neighbour > desired)
+        await api.setPriorities([{ RuleArn: ruleArn, Priority: desired }, { RuleArn: holder.ruleArn, Priority: neighbour }]);
+    return ruleArn;
 }
 async function update(ruleArn, old, next, api) {
     const live = await api.describeRule(ruleArn);
@@ -93,9 +98,15 @@ async function update(ruleArn, old, next, api) {
         // A rule cannot move to another listener: a new one with the live weights; the physical id
         // changes, so CloudFormation deletes the old rule once the update has succeeded.
         const holder = (await api.listRules(next.ListenerArn)).find((rule) => rule.priority === String(desired));
-        if (holder)
+        if (!holder)
+            return api.createRule(next.ListenerArn, desired, conditionsOf(next), groups);
+        // The rule of this resource that is still on that listener (CloudFormation rolling back a
+        // move: it deletes the rule of the failed update afterwards): take it back, with the
+        // weights the traffic has now.
+        if (!forwardsToExactly(holder, next.TargetGroupArns))
             throw priorityInUse(desired, next.ListenerArn, holder);
-        return api.createRule(next.ListenerArn, desired, conditionsOf(next), groups);
+        await api.modifyRule(holder.ruleArn, conditionsOf(next), groups);
+        return holder.ruleArn;
     }
     const groupsChanged = !sameList(old.TargetGroupArns, next.TargetGroupArns);
     const conditionsChanged = JSON.stringify(conditionsOf(old)) !== JSON.stringify(conditionsOf(next));
@@ -105,7 +116,7 @@ async function update(ruleArn, old, next, api) {
         const holder = (await api.listRules(next.ListenerArn)).find((rule) => rule.priority === String(desired) && rule.ruleArn !== ruleArn);
         if (holder)
             throw priorityInUse(desired, next.ListenerArn, holder);
-        await api.setPriority(ruleArn, desired);
+        await api.setPriorities([{ RuleArn: ruleArn, Priority: desired }]);
     }
     return ruleArn;
 }
@@ -194,8 +205,8 @@ function sdkApi(sdk) {
         async modifyRule(ruleArn, conditions, groups) {
             await client.send(new sdk.ModifyRuleCommand({ RuleArn: ruleArn, Conditions: conditions, ...(groups ? { Actions: forward(groups) } : {}) }));
         },
-        async setPriority(ruleArn, priority) {
-            await client.send(new sdk.SetRulePrioritiesCommand({ RulePriorities: [{ RuleArn: ruleArn, Priority: priority }] }));
+        async setPriorities(priorities) {
+            await client.send(new sdk.SetRulePrioritiesCommand({ RulePriorities: priorities }));
         },
         async deleteRule(ruleArn) {
             try {
