@@ -36,7 +36,7 @@ test('a rolling service gets a rollback alarm on the stage\'s 5xx rate (5xx / Co
   const [svc] = services(s.stack);
   expect(svc.DeploymentConfiguration.Alarms).toEqual({ AlarmNames: [{ Ref: alarmId }], Enable: true, Rollback: true });
   expect(svc.DeploymentConfiguration.DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
-  expect(svc.DeploymentConfiguration.Strategy).toBeUndefined();
+  expect(svc.DeploymentConfiguration.Strategy).toEqual('ROLLING'); // written, not left to CloudFormation's default
 });
 
 test('addService: the same stage alarm, once, for every rolling service with rollbackAlarms', () => {

@@ -204,7 +204,8 @@ export class ApiMonitoring extends Construct {
       throw new Error(`\`ingress\` must be an AlbIngress or an ApiGatewayIngress, got ${describe(ingress)}: pass the ingress in front of \`service\``);
     }
     // the contract of both ingresses: the service is behind it (each throws naming `service` otherwise)
-    const targetGroup = alb?.targetGroupFor(service);
+    const targetGroups = alb?.targetGroupsFor(service) ?? [];
+    const targetGroup = targetGroups[0];
     httpApi?.routeFor(service);
     const distributions = alb ? distributionsInFrontOf(alb.loadBalancer) : [];
     validate(props, alb !== undefined, distributions.length > 0);
@@ -220,8 +221,7 @@ export class ApiMonitoring extends Construct {
     // calls) is in two groups, each with its alternate when traffic shifts.
     if (alb && targetGroup) {
       const found = targetGroupsOf(service.service, alb);
-      const alternate = alb.alternateTargetGroupFor(service);
-      const groups = found.length > 0 ? found : (alternate ? [targetGroup, alternate] : [targetGroup]);
+      const groups = found.length > 0 ? found : [...targetGroups, ...alb.alternateTargetGroupsFor(service)];
       this.albAlarms(groups, props);
       this.loadBalancerAlarms(alb, groups, service, props);
       distributions.forEach((d, i) => this.cloudFrontAlarm(distributions.length > 1 ? `CloudFront${i + 1}` : 'CloudFront', d.ref, props));

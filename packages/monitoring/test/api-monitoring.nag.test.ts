@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlbIngress } from '@portcullis/alb-ingress';
@@ -18,6 +19,11 @@ function stackWith(ingressKind: 'alb' | 'httpApi', topic: boolean) {
   const service = new ApiService(stack, 'Api', { cluster, image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/nginx:1.27') });
   const ingress = ingressKind === 'alb' ? new AlbIngress(stack, 'Ingress', { network, service }) : new ApiGatewayIngress(stack, 'Ingress', { network, service });
   const alarmTopic = topic ? new sns.Topic(stack, 'Alarms', { masterKey: new kms.Key(stack, 'AlarmsKey', { enableKeyRotation: true }), enforceSSL: true }) : undefined;
+  // enforceSSL writes a topic policy, which replaces SNS's default one: admit CloudWatch's alarms (Portcullis-ALARM1)
+  alarmTopic?.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')], actions: ['sns:Publish'], resources: [alarmTopic.topicArn],
+    conditions: { StringEquals: { 'aws:SourceAccount': stack.account }, ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*` } },
+  }));
   const monitoring = new ApiMonitoring(stack, 'Monitoring', { service, ingress, alarmTopic });
   return { stack, monitoring };
 }
@@ -51,7 +57,8 @@ test('what the monitoring costs, by @portcullis/audit: 15 alarm metrics ($1.50) 
   const estimate = CostEstimator.estimateTemplate(Template.fromStack(stack).toJSON());
   // CPU 1, memory 1, running tasks 2 (desired, running), target 5xx rate 2 (errors, requests), unhealthy 1, p99 1,
   // load balancer 5xx rate 2 (ELB 5xx, requests), healthy targets 1, NAT 4 (port allocation 1; drop rate 3: dropped,
-  // in from source, in from destination); plus the ingress's own rollback alarm (5xx rate: errors, requests)
-  expect(estimate.lines.find((l) => l.item === 'CloudWatch alarm metrics')).toMatchObject({ quantity: 15 + 2, monthlyUsd: 1.7 });
+  // in from source, in from destination); plus the ingress's own rollback alarms (target 5xx rate: errors, requests;
+  // the load balancer's 5xx rate of a single-service ingress: ELB 5xx, requests)
+  expect(estimate.lines.find((l) => l.item === 'CloudWatch alarm metrics')).toMatchObject({ quantity: 15 + 4, monthlyUsd: 1.9 });
   expect(estimate.lines.find((l) => l.item === 'CloudWatch dashboards')).toMatchObject({ quantity: 1, monthlyUsd: 3 });
 });

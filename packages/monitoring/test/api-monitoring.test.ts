@@ -403,7 +403,9 @@ describe('a CloudFront distribution in front of the ALB (what CloudFrontIngress 
     const azs = region ? [`${region}a`, `${region}b`] : undefined;
     const network = new Network(stack, 'Network', { egress: Egress.none(), availabilityZones: azs });
     const cluster = new FargateCluster(stack, 'Cluster', { network });
-    const service = new ApiService(stack, 'Api', { cluster, image: ECR_IMAGE });
+    // an image of the stack's own Region: without NAT, the tasks reach only its ECR endpoints
+    const image = region ? ecs.ContainerImage.fromRegistry(`123456789012.dkr.ecr.${region}.amazonaws.com/api:1`) : ECR_IMAGE;
+    const service = new ApiService(stack, 'Api', { cluster, image });
     const alb = new AlbIngress(stack, 'Alb', { network, service, internetFacing: false, allowedCidrs: [] });
     const origin = new cloudfront.VpcOrigin(stack, 'VpcOrigin', { endpoint: cloudfront.VpcOriginEndpoint.applicationLoadBalancer(alb.loadBalancer) });
     const dists = Array.from({ length: distributions }, (_, i) => new cloudfront.Distribution(stack, `Distribution${i}`, {
