@@ -218,7 +218,7 @@ describe('the AWS SDK calls (a stand-in for @aws-sdk/client-elastic-load-balanci
           try {
             return Promise.resolve(answers[name]?.(cmd.input) ?? {});
           } catch (e) {
-            return Promise.reject(e as Error);
+            return Promise.reject(e instanceof Error ? e : new Error(String(e)));
           }
         }
       },
