@@ -37,13 +37,14 @@ assert.deepStrictEqual(schemes, ['internal', 'internet-facing']);
 assert.ok(String(stack.resolve(edge.url)['Fn::Join'][1][0]) === 'https://');
 assert.strictEqual(count('AWS::ApiGatewayV2::VpcLink'), 1);
 assert.strictEqual(count('AWS::CloudWatch::Dashboard'), 2);
-// ApiMonitoring's alarms: CPU, memory, running tasks, and per ingress ALB 5xx rate, unhealthy
-// targets, p99 (3) or HTTP API 5xx rate, p99 latency (2), plus 2 for the one NAT gateway (found
-// through the service's network); and the rollback alarms ECS watches:
-// two for the canary service (one per target group), the stage's for the HTTP API, one for the
-// rolling service behind CloudFront's internal ALB.
+// ApiMonitoring's alarms: CPU, memory, running tasks, and per ingress target 5xx rate, unhealthy
+// targets, p99, the load balancer's own 5xx rate, no healthy targets (5) or HTTP API 5xx rate,
+// p99 latency (2), plus 2 for the one NAT gateway (found through the service's network); and the
+// rollback alarms ECS watches: for the canary service one per target group and the load
+// balancer's own 5xx rate (a single-service ingress), the stage's for the HTTP API, and for the
+// rolling service behind CloudFront's internal ALB its group's and that load balancer's.
 const rollback = [...alb.rollbackAlarmsFor(service), httpApi.rollbackAlarm, ...edge.alb.rollbackAlarmsFor(edgeService)];
-assert.deepStrictEqual([albMonitoring.alarms.length, httpApiMonitoring.alarms.length, rollback.length], [3 + 3 + 2, 3 + 2 + 2, 4]);
+assert.deepStrictEqual([albMonitoring.alarms.length, httpApiMonitoring.alarms.length, rollback.length], [3 + 5 + 2, 3 + 2 + 2, 3 + 1 + 2]);
 assert.strictEqual(count('AWS::CloudWatch::Alarm'), albMonitoring.alarms.length + httpApiMonitoring.alarms.length + rollback.length);
 const canary = template.Resources[stack.getLogicalId(service.service.node.defaultChild)].Properties;
 assert.strictEqual(canary.DeploymentConfiguration.Strategy, 'CANARY');
@@ -53,7 +54,7 @@ assert.deepStrictEqual(
 );
 assert.ok(canary.LoadBalancers[0].AdvancedConfiguration.AlternateTargetGroupArn);
 const rolling = template.Resources[stack.getLogicalId(httpApiService.service.node.defaultChild)].Properties;
-assert.strictEqual(rolling.DeploymentConfiguration.Strategy, undefined); // rolling, ECS's default
+assert.strictEqual(rolling.DeploymentConfiguration.Strategy, 'ROLLING'); // written, not left to the default
 assert.deepStrictEqual(rolling.DeploymentConfiguration.Alarms.AlarmNames, [{ Ref: stack.getLogicalId(httpApi.rollbackAlarm.node.defaultChild) }]);
 assert.deepStrictEqual(new ExposureChecks().checkTemplate(template), []);
 const cost = CostEstimator.estimateTemplate(template);

@@ -36,13 +36,14 @@ assert types.count("AWS::CloudFront::VpcOrigin") == 1
 assert [r["Properties"]["Scheme"] for r in template["Resources"].values() if r["Type"] == "AWS::ElasticLoadBalancingV2::LoadBalancer"].count("internal") == 1
 assert types.count("AWS::ApiGatewayV2::VpcLink") == 1
 assert types.count("AWS::CloudWatch::Dashboard") == 2
-# ApiMonitoring's alarms: CPU, memory, running tasks, and per ingress ALB 5xx rate, unhealthy
-# targets, p99 (3) or HTTP API 5xx rate, p99 latency (2), plus 2 for the one NAT gateway (found
-# through the service's network); and the rollback alarms ECS watches: two for the canary
-# service (one per target group), the stage's for the HTTP API, one for the rolling service
-# behind CloudFront's internal ALB.
+# ApiMonitoring's alarms: CPU, memory, running tasks, and per ingress target 5xx rate, unhealthy
+# targets, p99, the load balancer's own 5xx rate, no healthy targets (5) or HTTP API 5xx rate,
+# p99 latency (2), plus 2 for the one NAT gateway (found through the service's network); and the
+# rollback alarms ECS watches: for the canary service one per target group and the load
+# balancer's own 5xx rate (a single-service ingress), the stage's for the HTTP API, and for the
+# rolling service behind CloudFront's internal ALB its group's and that load balancer's.
 rollback = [*alb.rollback_alarms_for(service), http_api.rollback_alarm, *edge.alb.rollback_alarms_for(edge_service)]
-assert [len(alb_monitoring.alarms), len(http_api_monitoring.alarms), len(rollback)] == [3 + 3 + 2, 3 + 2 + 2, 4]
+assert [len(alb_monitoring.alarms), len(http_api_monitoring.alarms), len(rollback)] == [3 + 5 + 2, 3 + 2 + 2, 3 + 1 + 2]
 assert types.count("AWS::CloudWatch::Alarm") == len(alb_monitoring.alarms) + len(http_api_monitoring.alarms) + len(rollback)
 canary = template["Resources"][stack.get_logical_id(service.service.node.default_child)]["Properties"]
 assert canary["DeploymentConfiguration"]["Strategy"] == "CANARY"
@@ -53,7 +54,7 @@ assert canary["DeploymentConfiguration"]["Alarms"] == {
 }
 assert canary["LoadBalancers"][0]["AdvancedConfiguration"]["AlternateTargetGroupArn"]
 rolling = template["Resources"][stack.get_logical_id(http_api_service.service.node.default_child)]["Properties"]
-assert "Strategy" not in rolling["DeploymentConfiguration"]  # rolling, ECS's default
+assert rolling["DeploymentConfiguration"]["Strategy"] == "ROLLING"  # written, not left to the default
 assert rolling["DeploymentConfiguration"]["Alarms"]["AlarmNames"] == [{"Ref": stack.get_logical_id(http_api.rollback_alarm.node.default_child)}]
 assert ExposureChecks().check_template(template) == []
 cost = CostEstimator.estimate_template(template)
