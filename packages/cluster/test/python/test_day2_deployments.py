@@ -15,7 +15,7 @@ def test_rolling_keeps_the_traffic_shift_resources_from_python():
     assert kept.keep_traffic_shift_resources is True
     assert kept.uses_traffic_shift_resources is True
     assert kept.needs_traffic_shift is False
-    assert str(kept) == "Deployment.rolling({ keepTrafficShiftResources: true })"
+    assert kept.to_string() == "Deployment.rolling({ keepTrafficShiftResources: true })"  # jsii: toString() is to_string()
     assert Deployment.rolling().uses_traffic_shift_resources is False
     assert Deployment.canary().uses_traffic_shift_resources is True
 
