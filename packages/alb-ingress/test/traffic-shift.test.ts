@@ -130,17 +130,16 @@ test('Deployment.rolling({ keepTrafficShiftResources: true }): Strategy ROLLING 
   }
 });
 
+/** What every rollback alarm of the ingress shares: above 1 % in 2 of 3 periods, missing data not breaching. */
+const ROLLBACK_ALARM_SHAPE = { ComparisonOperator: 'GreaterThanThreshold', Threshold: 1, EvaluationPeriods: 3, DatapointsToAlarm: 2, TreatMissingData: 'notBreaching' };
+
 test('the rollback alarm: target 5xx over requests of the target group, above 1 % in 2 of 3 one-minute periods, missing data not breaching', () => {
   const b = build(undefined);
   const tg = b.ingress.targetGroupFor(b.service);
   const tgFullName = { 'Fn::GetAtt': [logicalId(b.stack, tg), 'TargetGroupFullName'] };
   const dimensions = [{ Name: 'LoadBalancer', Value: Match.anyValue() }, { Name: 'TargetGroup', Value: tgFullName }];
   b.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-    ComparisonOperator: 'GreaterThanThreshold',
-    Threshold: 1,
-    EvaluationPeriods: 3,
-    DatapointsToAlarm: 2,
-    TreatMissingData: 'notBreaching',
+    ...ROLLBACK_ALARM_SHAPE,
     AlarmDescription: Match.stringLikeRegexp('Rollback alarm of the ECS service Test/Api'),
     Metrics: Match.arrayWith([
       Match.objectLike({ Expression: '100 * FILL(errors, 0) / requests', Label: 'Target 5xx rate (%)', ReturnData: true }),
@@ -157,11 +156,7 @@ test('a single-service ingress: the load balancer\'s own 5xx rate (ELB 502/503/5
   const lb = { 'Fn::GetAtt': [logicalId(b.stack, b.ingress.loadBalancer), 'LoadBalancerFullName'] };
   const dimensions = [{ Name: 'LoadBalancer', Value: lb }];
   b.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-    ComparisonOperator: 'GreaterThanThreshold',
-    Threshold: 1,
-    EvaluationPeriods: 3,
-    DatapointsToAlarm: 2,
-    TreatMissingData: 'notBreaching',
+    ...ROLLBACK_ALARM_SHAPE,
     AlarmDescription: Match.stringLikeRegexp('5xx responses of the load balancer itself'),
     Metrics: [
       Match.objectLike({ Expression: LOAD_BALANCER_5XX_RATE, Label: 'Load balancer 5xx rate (%)', ReturnData: true }),
