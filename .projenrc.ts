@@ -206,12 +206,19 @@ new JsonFile(root, 'nx.json', {
       production: ['default', '!{projectRoot}/test/**/*', '!{projectRoot}/README.md'],
     },
     targetDefaults: {
-      // Packages: jsii compile, examples (rosetta tablet), API.md; apps: type check.
+      // Packages: jsii compile, examples (rosetta tablet and its cache); apps: type check.
       build: {
         cache: true,
         dependsOn: ['^build'],
         inputs: ['default', '^production'],
-        outputs: ['{projectRoot}/lib', '{projectRoot}/.jsii', '{projectRoot}/.jsii.tabl.json', '{projectRoot}/API.md'],
+        outputs: ['{projectRoot}/lib', '{projectRoot}/.jsii', '{projectRoot}/.jsii.tabl.json', '{projectRoot}/rosetta/cache.tabl.json'],
+      },
+      // Packages: API.md (TypeScript and Python) from the build's .jsii and tablet.
+      docgen: {
+        cache: true,
+        dependsOn: ['build'],
+        inputs: ['default', '^production'],
+        outputs: ['{projectRoot}/API.md'],
       },
       // Packages: the npm tarball and the Python wheel + sdist (jsii-pacmak) from the build's
       // output. Only the release builds them (scripts/release/release.js; npm test's dry run).
@@ -244,10 +251,10 @@ new TextFile(root, 'python/requirements-checkov.txt', { lines: requirementLines(
 
 // ---------------------------------------------------------------------------------------
 // Root tasks: the README's two commands and the nx entry points.
-root.addTask('build:all', { description: 'Build every package (jsii, examples, API.md) and type-check the apps through nx (packaging: nx run-many -t package)', exec: 'nx run-many -t build' });
+root.addTask('build:all', { description: 'Build every package (jsii, examples, API.md) and type-check the apps through nx (packaging: nx run-many -t package)', exec: 'nx run-many -t build docgen' });
 root.addTask('affected', {
   description: 'Build, test and synth only what changed since main (nx affected)',
-  exec: 'nx affected -t build test synth',
+  exec: 'nx affected -t build docgen test synth',
   receiveArgs: true,
 });
 root.addTask('test:explore', {
@@ -336,8 +343,8 @@ const noDiff = {
 const pyramid = [
   { name: 'The test pyramid (npm test, as .ci/run)', run: 'npm test' },
   {
-    name: 'API.md files are current',
-    run: 'git diff --exit-code -- \'*API.md\' || { echo "The build regenerated API.md files: build and commit them"; exit 1; }',
+    name: 'API.md files and example caches are current',
+    run: 'git diff --exit-code -- \'*API.md\' \'packages/*/rosetta/cache.tabl.json\' || { echo "The build regenerated API.md files or example caches: build and commit them"; exit 1; }',
   },
 ];
 new YamlFile(root, '.github/workflows/pull-request.yml', {
@@ -412,7 +419,7 @@ new YamlFile(root, '.github/workflows/release.yml', {
 root.testTask.reset();
 root.testTask.description = 'The whole test pyramid: eslint, jest (with cdk-nag), app synth, API compatibility, README commands and costs, Python, cfn-lint, checkov, artifacts';
 root.testTask.spawn(lint); // first: it needs no build and fails fast
-root.testTask.exec('nx run-many -t build test synth');
+root.testTask.exec('nx run-many -t build docgen test synth');
 root.testTask.exec('node scripts/synth-summary.js');
 root.testTask.exec('node scripts/api-compat.js check');
 root.testTask.exec('node scripts/check-readme-commands.js');

@@ -117,20 +117,27 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
   // package's fixtures in rosetta/, and writes the Python translations to the tablet
   // .jsii.tabl.json, which docgen (API.md) and pacmak (the wheel's README and docstrings) read.
   // `metadata.jsii.rosetta.strict` records strict mode in the assembly too.
+  // Each snippet compiles in a program of its own that loads aws-cdk-lib's typings (about 12 s a
+  // snippet on the CI machine), so the translations are kept in rosetta/cache.tabl.json, committed:
+  // rosetta reuses one only while the snippet, its fixture, the translator version and every type
+  // it references are unchanged, and compiles it again otherwise (jsii-rosetta's cache,
+  // https://github.com/aws/jsii-rosetta#tablets-and-caches); --trim-cache drops removed snippets.
+  // .ci/run fails when a build rewrote a cache, as for API.md: commit it.
   project.package.file.addOverride('jsii.metadata.jsii.rosetta.strict', true);
   const rosetta = project.addTask('rosetta:extract', {
-    description: 'Compile the README and @example snippets (strict) and translate them (.jsii.tabl.json)',
-    exec: 'jsii-rosetta extract --strict',
+    description: 'Compile the README and @example snippets (strict) and translate them (.jsii.tabl.json); unchanged ones come from rosetta/cache.tabl.json',
+    exec: 'jsii-rosetta extract --strict --cache rosetta/cache.tabl.json --trim-cache',
   });
   project.gitignore.exclude('/.jsii.tabl.json');
   project.npmignore?.exclude('/rosetta/');
 
-  // API.md in TypeScript and Python (scripts/docgen.js). jsii-docgen >= 10.11.15 only looks for
-  // dependency assemblies below the package folder; link the hoisted ones in first.
+  // API.md in TypeScript and Python (scripts/docgen.js): an nx target of its own (`docgen`, after
+  // the package's `build`), so the release dry run, which rebuilds every package at its release
+  // version, does not also regenerate the docs.
   const docgen = project.tasks.tryFind('docgen')!;
-  docgen.reset('node ../../scripts/link-hoisted-deps.js');
-  docgen.exec('node ../../scripts/docgen.js API.md');
-  project.postCompileTask.prependSpawn(rosetta);
+  docgen.reset('node ../../scripts/docgen.js API.md');
+  project.postCompileTask.reset();
+  project.postCompileTask.spawn(rosetta);
 
   // Packaging is the `package` task (an nx target of its own, see nx.json in .projenrc.ts): one
   // pacmak run builds the npm tarball (dist/js) and the Python wheel + sdist (dist/python) from
@@ -144,10 +151,11 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
   pkg.exec('jsii-pacmak --target js --target python');
 
   // projen's own `build` (locked) also runs the tests and packages. For nx, `build` means what
-  // the tests, the apps and the sibling packages need: compile + examples + docs, no packaging
-  // (the `package` target) and no tests (the `test` target), so each is cached and runs once.
+  // the tests, the apps and the sibling packages need: compile + examples, no API.md (the `docgen`
+  // target), no packaging (the `package` target) and no tests (the `test` target), so each is
+  // cached and runs once.
   const buildJsii = project.addTask('build:jsii', {
-    description: 'Compile with jsii, compile and translate the examples (rosetta), generate API.md; no packaging (the package task)',
+    description: 'Compile with jsii, compile and translate the examples (rosetta); API.md is the docgen task, packaging the package task',
   });
   buildJsii.spawn(project.compileTask);
   buildJsii.spawn(project.postCompileTask);

@@ -5,7 +5,15 @@
 // (strict: an example that does not compile fails the build before it gets here).
 // The Python anchors carry a `python-` prefix so that each language's links stay in its
 // own half of the file.
+//
+// Assemblies: jsii-docgen finds them by globbing a directory for `.jsii` files and opening
+// each one it finds (aws-cdk-lib's is 60 MB once unzipped). Pointed at the package folder it
+// walks the hoisted node_modules through every sibling's links, about 13 s per language. So
+// the directory it gets holds copies of exactly the assemblies of the package's dependency
+// closure (read from the `dependencies` of each .jsii, resolved the way Node resolves them).
 const fs = require('fs');
+const os = require('os');
+const path = require('path');
 const { Documentation, Language } = require('jsii-docgen');
 const { defaultAnchorFormatter } = require('jsii-docgen/lib/docgen/render/markdown-render');
 
@@ -23,8 +31,53 @@ function prefixed(prefix) {
   };
 }
 
+/** The assembly's name and jsii dependencies, following a file redirect (.jsii -> .jsii.gz) by its name only. */
+function readDependencies(packageDir) {
+  const text = fs.readFileSync(path.join(packageDir, '.jsii'), 'utf8');
+  if (text.length < 1000 && text.includes('jsii/file-redirect')) {
+    // aws-cdk-lib and friends: a redirect to a compressed assembly; their dependencies are in package.json
+    const manifest = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+    return { name: manifest.name, dependencies: Object.keys(manifest.peerDependencies ?? {}).concat(Object.keys(manifest.dependencies ?? {})) };
+  }
+  const assembly = JSON.parse(text);
+  return { name: assembly.name, dependencies: Object.keys(assembly.dependencies ?? {}) };
+}
+
+/** A directory with node_modules/<name>/ holding links to the .jsii files of the closure of `root`. */
+function assemblyDirectory(root) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portcullis-docgen-'));
+  const seen = new Set();
+  const visit = (packageDir) => {
+    const { name, dependencies } = readDependencies(packageDir);
+    if (seen.has(name)) return;
+    seen.add(name);
+    const target = path.join(dir, 'node_modules', name);
+    fs.mkdirSync(target, { recursive: true });
+    // copies, not links: jsii-reflect refuses a redirect whose real path leaves the assembly's folder.
+    // The package's own tablet is read too (its Python examples); the dependencies' are not.
+    const files = ['.jsii', '.jsii.gz', ...(packageDir === root ? ['.jsii.tabl.json'] : [])];
+    for (const file of files.filter((f) => fs.existsSync(path.join(packageDir, f)))) {
+      fs.copyFileSync(path.join(packageDir, file), path.join(target, file));
+    }
+    for (const dependency of dependencies) {
+      let resolved;
+      try {
+        resolved = path.dirname(require.resolve(`${dependency}/package.json`, { paths: [packageDir] }));
+      } catch {
+        continue; // not installed: as jsii-docgen, fail later only if one of its types is shown
+      }
+      if (fs.existsSync(path.join(resolved, '.jsii'))) visit(resolved);
+    }
+  };
+  visit(root);
+  return dir;
+}
+
 async function main() {
-  const docs = await Documentation.forProject(process.cwd());
+  const { name } = JSON.parse(fs.readFileSync('package.json', 'utf8'));
+  const assemblies = assemblyDirectory(process.cwd());
+  const docs = await Documentation.forAssembly(name, assemblies);
+  docs.addCleanupDirectory(assemblies);
   try {
     const typescript = await docs.toMarkdown({ language: Language.TYPESCRIPT, allSubmodules: true });
     const python = await docs.toMarkdown({
