@@ -77,8 +77,9 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
       jestConfig: {
         testMatch: ['<rootDir>/test/**/*.test.ts'],
         coverageReporters: ['text-summary'],
-        // Property tests run on one fixed, printed seed (FC_SEED overrides; `npm run test:explore` roams).
-        setupFiles: ['<rootDir>/../../scripts/jest/fast-check-seed.js'],
+        // Property tests run on one fixed, printed seed (FC_SEED overrides; `npm run test:explore` roams);
+        // no creation stack traces in the tests' synths (scripts/jest/synth-context.js).
+        setupFiles: ['<rootDir>/../../scripts/jest/fast-check-seed.js', '<rootDir>/../../scripts/jest/synth-context.js'],
         globalSetup: '<rootDir>/../../scripts/jest/print-seed.js',
       },
     },

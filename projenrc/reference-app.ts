@@ -80,7 +80,11 @@ export function referenceApp(root: javascript.NodeProject, options: ReferenceApp
     typescriptVersion: NPM_PINS.typescript,
     jestOptions: {
       junitReporting: false,
-      jestConfig: { testMatch: ['<rootDir>/test/**/*.test.ts'] },
+      jestConfig: {
+        testMatch: ['<rootDir>/test/**/*.test.ts'],
+        // no creation stack traces in the tests' synths (scripts/jest/synth-context.js)
+        setupFiles: ['<rootDir>/../../scripts/jest/synth-context.js'],
+      },
     },
     tsconfig: {
       compilerOptions: {
