@@ -4,14 +4,14 @@ import { TASK_ENV } from './projenrc/subproject';
 import { repoLint } from './projenrc/lint';
 import { PinnedDependencies } from './projenrc/pinned-dependencies';
 import { INTEG_DEPLOY_ARGS, INTEG_RUNNER, integUpdateCommand, referenceApp, referenceKit } from './projenrc/reference-app';
-import { PY_PINS, pinned, requirementLines } from './projenrc/versions';
+import { NODE, PY_PINS, pinned, requirementLines } from './projenrc/versions';
 
 const root = new javascript.NodeProject({
   name: 'portcullis',
   description: 'AWS CDK constructs for public APIs whose containers live in private subnets',
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
-  minNodeVersion: '20.16.0',
+  minNodeVersion: NODE.min, // engines.node: the supported lines (projenrc/versions.ts, NODE)
   license: 'Apache-2.0',
   copyrightOwner: REPO.author,
   repository: REPO.url,
@@ -85,6 +85,30 @@ new JsonFile(root, 'tsconfig.base.json', {
     },
   },
 });
+
+// ---------------------------------------------------------------------------------------
+// Layering (DESIGN.md "How the pieces fit"), checked by `npm test` (scripts/check-layering.js,
+// which reads the generated scripts/layers.json). Every workspace is in exactly one layer, bottom
+// first. A workspace may depend (dependencies, peerDependencies, devDependencies, and imports in
+// its src/) only on workspaces of a LOWER layer: never up, never on a sibling of its own layer, so
+// no two packages ever import each other and a change stays local for `nx affected`. A published
+// package never depends on a private workspace (`"private": true`, the apps and their kit), the
+// guard aws-cdk-cli's monorepo keeps. A new package or app must be placed here first.
+const LAYERS: { readonly name: string; readonly members: string[] }[] = [
+  // Below everything: reads any synthesized template; every package's tests may use it.
+  { name: 'audit', members: ['@portcullis/audit'] },
+  { name: 'network', members: ['@portcullis/network'] },
+  // The clusters, the service, and the ingress contract that monitoring takes.
+  { name: 'cluster', members: ['@portcullis/cluster'] },
+  // Siblings: neither imports another. Monitoring takes the ingress contract defined in cluster,
+  // not an ingress; the apps' kit composes only what every app uses (network, cluster).
+  { name: 'ingresses', members: ['@portcullis/alb-ingress', '@portcullis/apigw-ingress', '@portcullis/monitoring', '@portcullis-apps/reference-kit'] },
+  // Built on an ingress: CloudFront's VPC origin in front of an internal AlbIngress.
+  { name: 'edge', members: ['@portcullis/cloudfront-ingress'] },
+  // The reference environments compose the packages; no app depends on another.
+  { name: 'apps', members: ['@portcullis-apps/fargate-alb-api', '@portcullis-apps/ec2-alb-api', '@portcullis-apps/fargate-apigw-api', '@portcullis-apps/fargate-cloudfront-api'] },
+];
+new JsonFile(root, 'scripts/layers.json', { obj: { layers: LAYERS } });
 
 // ---------------------------------------------------------------------------------------
 // Packages
@@ -203,6 +227,9 @@ new JsonFile(root, 'nx.json', {
         'sharedGlobals',
       ],
       sharedGlobals: ['{workspaceRoot}/tsconfig.base.json'],
+      // Files outside the projects that a target reads: a change to one affects (nx affected) and
+      // reruns every project whose target lists it.
+      jestSetup: ['{workspaceRoot}/scripts/jest/**/*'],
       production: ['default', '!{projectRoot}/test/**/*', '!{projectRoot}/README.md'],
     },
     targetDefaults: {
@@ -217,7 +244,7 @@ new JsonFile(root, 'nx.json', {
       docgen: {
         cache: true,
         dependsOn: ['build'],
-        inputs: ['default', '^production'],
+        inputs: ['default', '^production', '{workspaceRoot}/scripts/docgen.js'],
         outputs: ['{projectRoot}/API.md'],
       },
       // Packages: the npm tarball and the Python wheel + sdist (jsii-pacmak) from the build's
@@ -225,14 +252,21 @@ new JsonFile(root, 'nx.json', {
       package: {
         cache: true,
         dependsOn: ['build'],
-        inputs: ['default', '^production'],
+        inputs: ['default', '^production', '{workspaceRoot}/scripts/bundle-deps.js'],
         outputs: ['{projectRoot}/dist'],
       },
       test: {
         cache: true,
         dependsOn: ['^build'],
-        inputs: ['default', '^production'],
+        inputs: ['default', '^production', 'jestSetup'],
         outputs: [],
+      },
+      // Packages: the built .jsii against the committed api-baseline.json (scripts/api-compat.js).
+      // Not cached: it also reads the git history (a refreshed baseline needs a BREAKING CHANGE commit).
+      'api:compat': {
+        cache: false,
+        dependsOn: ['build'],
+        inputs: ['production', '{projectRoot}/api-baseline.json', '{workspaceRoot}/scripts/api-compat.js'],
       },
       synth: {
         cache: true,
@@ -252,9 +286,10 @@ new TextFile(root, 'python/requirements-checkov.txt', { lines: requirementLines(
 // ---------------------------------------------------------------------------------------
 // Root tasks: the README's two commands and the nx entry points.
 root.addTask('build:all', { description: 'Build every package (jsii, examples, API.md) and type-check the apps through nx (packaging: nx run-many -t package)', exec: 'nx run-many -t build docgen' });
+// `npm run affected`: the pull-request workflow's steps, for what a change affects (README "CI").
 root.addTask('affected', {
-  description: 'Build, test and synth only what changed since main (nx affected)',
-  exec: 'nx affected -t build docgen test synth',
+  description: 'What the pull-request workflow runs, for the projects a change affects (nx affected; base: the merge base with main, --base/--head pass through): lint, build, docgen, test, synth, API compatibility, cfn-lint/checkov, Python tests and artifact installs, update-safety diff',
+  exec: 'node scripts/affected.js',
   receiveArgs: true,
 });
 root.addTask('test:explore', {
@@ -325,42 +360,87 @@ root.addTask('verify:artifacts', {
 
 // ---------------------------------------------------------------------------------------
 // GitHub Actions for the public repository (they cannot run here; .ci/run is the local gate).
+// What runs where (README "CI"):
+// - pull requests: only what the change affects (nx affected against the merge base), so a
+//   change to one ingress rebuilds and retests that ingress, what is built on it and the apps
+//   that compose it, not the whole repository; on every supported Node line;
+// - pushes to main, every night and on demand: the whole pyramid (npm test, as .ci/run), on
+//   every supported Node line; the nightly and manual runs start from an empty nx cache, so they
+//   also catch what changed outside the repository (registries, PyPI, the runners);
+// - releases (manual): on the newest supported line.
+// The Node lines are NODE.lines (projenrc/versions.ts); a new LTS line is added there.
 const checkout = { name: 'Check out', uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } };
-const setupNode = { name: 'Set up Node', uses: 'actions/setup-node@v4', with: { 'node-version': '20', 'cache': 'npm' } };
+const MATRIX_NODE = '${{ matrix.node }}';
+const setupNode = (version: string) => ({ name: `Set up Node ${version}`, uses: 'actions/setup-node@v4', with: { 'node-version': version, 'cache': 'npm' } });
 const setupPython = { name: 'Set up Python', uses: 'actions/setup-python@v5', with: { 'python-version': '3.11' } };
+const RELEASE_NODE = NODE.lines[NODE.lines.length - 1];
+// One job per supported Node line (adding a line to NODE.lines adds a job).
+const nodeMatrix = { 'fail-fast': false, 'matrix': { node: NODE.lines } };
 const nxCache = {
   name: 'Keep the nx cache between runs',
   uses: 'actions/cache@v4',
-  with: { 'path': '.nx/cache', 'key': 'nx-${{ runner.os }}-${{ github.sha }}', 'restore-keys': 'nx-${{ runner.os }}-' },
+  with: { 'path': '.nx/cache', 'key': `nx-\${{ runner.os }}-node${MATRIX_NODE}-\${{ github.sha }}`, 'restore-keys': `nx-\${{ runner.os }}-node${MATRIX_NODE}-` },
 };
-const env = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', NX_NO_CLOUD: 'true' };
+const env = { NX_NO_CLOUD: 'true' };
 const noDiff = {
   name: 'Generated files are current (npx projen leaves no diff)',
   run: 'PROJEN_DISABLE_POST=true npx projen && git diff --exit-code',
 };
-// The same pyramid as .ci/run: npm test (jest, synth, API compatibility, README commands and
-// costs, cfn-lint, checkov, artifact installs and Python tests), then the committed API.md files must be current.
-const pyramid = [
-  { name: 'The test pyramid (npm test, as .ci/run)', run: 'npm test' },
-  {
-    name: 'API.md files and example caches are current',
-    run: 'git diff --exit-code -- \'*API.md\' \'packages/*/rosetta/cache.tabl.json\' || { echo "The build regenerated API.md files or example caches: build and commit them"; exit 1; }',
-  },
+const apiMdCurrent = {
+  name: 'API.md files and example caches are current',
+  run: 'git diff --exit-code -- \'*API.md\' \'packages/*/rosetta/cache.tabl.json\' || { echo "The build regenerated API.md files or example caches: build and commit them"; exit 1; }',
+};
+// The same pyramid as .ci/run: npm test (lint, layering, jest, synth, API compatibility, README
+// commands and costs, cfn-lint, checkov, artifact installs and Python tests), then the committed
+// API.md files must be current.
+const pyramid = [{ name: 'The test pyramid (npm test, as .ci/run)', run: 'npm test' }, apiMdCurrent];
+
+/**
+ * The pull-request job's steps after the install, in order. `npm run affected` runs the same
+ * steps (the root task `affected:steps`, through scripts/affected.js, which sets the base).
+ * nx reads the base and head from NX_BASE / NX_HEAD; the scripts ask nx for the same list
+ * (`nx show projects --affected`), so every step sees one set of affected projects.
+ */
+const AFFECTED_STEPS: { readonly name: string; readonly run: string; readonly oneNodeLine?: boolean }[] = [
+  { name: 'The projects this change affects', run: 'npx nx show projects --affected' },
+  // Whole-repository checks that need no build and take seconds.
+  { name: 'Layering of the package graph (scripts/layers.json) and the scripts\' own tests', run: 'node scripts/check-layering.js && node --test scripts/release/ scripts/jest/ scripts/check-layering.test.js' },
+  { name: 'ESLint over the affected projects, the scripts and projenrc', run: 'node scripts/affected.js lint' },
+  { name: 'nx affected: build, API.md, tests (jest and integ snapshots), synth, API compatibility', run: 'npx nx affected -t build docgen test synth api:compat --output-style=static' },
+  apiMdCurrent,
+  { name: 'cfn-lint and checkov over the affected apps\' templates', run: 'node scripts/affected.js validate' },
+  { name: 'Python tests and artifact installs of the affected packages', run: 'node scripts/affected.js artifacts' },
+  // Templates do not depend on the Node line: one line is enough (it synthesizes the base too).
+  { name: 'Update safety: what the change would replace in the affected apps (portcullis-audit diff against the merge base)', run: 'node scripts/affected.js diff', oneNodeLine: true },
 ];
+root.addTask('affected:steps', {
+  description: 'The pull-request workflow\'s steps (run them through `npm run affected`, which sets the base)',
+  steps: AFFECTED_STEPS.map((step) => ({ name: step.name, exec: step.run })),
+});
+new TextFile(root, '.nvmrc', { lines: [NODE.ci] }); // nvm, fnm, volta; .ci/run tests on this version
+
 new YamlFile(root, '.github/workflows/pull-request.yml', {
   obj: {
     name: 'pull-request',
     on: { pull_request: { branches: ['main'] } },
     permissions: { contents: 'read' },
     jobs: {
-      build: {
+      affected: {
+        'name': `affected (Node ${MATRIX_NODE})`,
         'runs-on': 'ubuntu-latest',
+        'strategy': nodeMatrix,
         env,
-        'steps': [checkout, setupNode, setupPython, nxCache, { run: 'npm ci' }, noDiff, ...pyramid,
+        'steps': [checkout, setupNode(MATRIX_NODE), setupPython, nxCache, { run: 'npm ci' }, noDiff,
           {
-            name: 'Update safety: what this change would replace in every deployed app (portcullis-audit diff against the merge base)',
-            run: 'bash scripts/diff-apps.sh "$(git merge-base origin/main HEAD)"',
-          }],
+            // The checkout is the pull request merged into main: its merge base with main is main.
+            name: 'Compare with the merge base (nx affected reads NX_BASE and NX_HEAD)',
+            run: 'echo "NX_BASE=$(git merge-base origin/main HEAD)" >> "$GITHUB_ENV" && echo "NX_HEAD=HEAD" >> "$GITHUB_ENV"',
+          },
+          ...AFFECTED_STEPS.map((step) => ({
+            name: step.name,
+            ...(step.oneNodeLine ? { if: `matrix.node == '${RELEASE_NODE}'` } : {}),
+            run: step.run,
+          }))],
       },
     },
   },
@@ -368,14 +448,22 @@ new YamlFile(root, '.github/workflows/pull-request.yml', {
 new YamlFile(root, '.github/workflows/main.yml', {
   obj: {
     name: 'main',
-    on: { push: { branches: ['main'] } },
+    on: {
+      'push': { branches: ['main'] },
+      'schedule': [{ cron: '17 3 * * *' }], // nightly
+      'workflow_dispatch': {},
+    },
     permissions: { contents: 'read' },
     jobs: {
-      build: {
+      pyramid: {
+        'name': `npm test (Node ${MATRIX_NODE})`,
         'runs-on': 'ubuntu-latest',
+        'strategy': nodeMatrix,
         env,
         // npm test ends with verify:artifacts: the release dry run, its metadata checks, the installs, the Python tests.
-        'steps': [checkout, setupNode, setupPython, nxCache, { run: 'npm ci' }, noDiff, ...pyramid],
+        'steps': [checkout, setupNode(MATRIX_NODE), setupPython,
+          { ...nxCache, if: 'github.event_name == \'push\'' }, // nightly and manual runs: empty cache
+          { run: 'npm ci' }, noDiff, ...pyramid],
       },
     },
   },
@@ -390,7 +478,7 @@ new YamlFile(root, '.github/workflows/release.yml', {
         'runs-on': 'ubuntu-latest',
         env,
         'permissions': { contents: 'write' }, // push the tags
-        'steps': [checkout, setupNode, setupPython, { run: 'npm ci' }, noDiff,
+        'steps': [checkout, setupNode(RELEASE_NODE), setupPython, { run: 'npm ci' }, noDiff,
           { name: 'Version, build, tag', run: 'git config user.name "portcullis-release" && git config user.email "release@users.noreply.github.com" && npm run release && git push origin HEAD:main && git push --tags' },
           { name: 'Check the artifacts\' metadata', run: 'node scripts/release/check-metadata.js dist/release' },
           { uses: 'actions/upload-artifact@v4', with: { name: 'release', path: 'dist/release' } }],
@@ -399,7 +487,7 @@ new YamlFile(root, '.github/workflows/release.yml', {
         'needs': 'build',
         'runs-on': 'ubuntu-latest',
         'permissions': { 'id-token': 'write', 'contents': 'read' }, // npm trusted publishing (OIDC)
-        'steps': [{ uses: 'actions/setup-node@v4', with: { 'node-version': '24', 'registry-url': 'https://registry.npmjs.org' } },
+        'steps': [{ uses: 'actions/setup-node@v4', with: { 'node-version': RELEASE_NODE, 'registry-url': 'https://registry.npmjs.org' } },
           { uses: 'actions/download-artifact@v4', with: { name: 'release', path: 'dist/release' } },
           { name: 'Publish the bumped packages to npm', run: 'node -e "for (const p of require(\'./dist/release/manifest.json\').packages.filter(p => p.bumped)) for (const f of p.js) console.log(\'dist/release/\' + f)" | xargs -r -n1 npm publish --access public --provenance' }],
       },
@@ -419,12 +507,13 @@ new YamlFile(root, '.github/workflows/release.yml', {
 root.testTask.reset();
 root.testTask.description = 'The whole test pyramid: eslint, jest (with cdk-nag), app synth, API compatibility, README commands and costs, Python, cfn-lint, checkov, artifacts';
 root.testTask.spawn(lint); // first: it needs no build and fails fast
+root.testTask.exec('node scripts/check-layering.js'); // the package graph keeps DESIGN.md's layers (scripts/layers.json)
 root.testTask.exec('nx run-many -t build docgen test synth');
 root.testTask.exec('node scripts/synth-summary.js');
 root.testTask.exec('node scripts/api-compat.js check');
 root.testTask.exec('node scripts/check-readme-commands.js');
 root.testTask.exec('bash scripts/validate-templates.sh');
-root.testTask.exec('node --test scripts/release/ scripts/jest/');
+root.testTask.exec('node --test scripts/release/ scripts/jest/ scripts/check-layering.test.js');
 // Last: the release dry run builds the wheels (nx target `package`, at the release versions),
 // installs them in a fresh venv, and runs every package's Python tests there
 // (scripts/test-python.sh): the wheels are built once and installed once.

@@ -1,10 +1,9 @@
 import { javascript } from 'projen';
 import { PinnedDependencies } from './pinned-dependencies';
+import { NODE } from './versions';
 
 /** Environment every task of every project runs with. */
 export const TASK_ENV: Record<string, string> = {
-  // Node 20 is past jsii's support window; the warning is noise on every command.
-  JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', // the value is the silenced major version, not a flag
   // No AWS account here: never ask the instance metadata service for credentials.
   AWS_EC2_METADATA_DISABLED: 'true',
   CDK_DISABLE_CLI_TELEMETRY: 'true',
@@ -14,7 +13,8 @@ export const TASK_ENV: Record<string, string> = {
 export const SUBPROJECT_OPTIONS = {
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
-  minNodeVersion: '20.16.0',
+  // engines.node of every package.json: the supported lines (projenrc/versions.ts, NODE).
+  minNodeVersion: NODE.min,
   // No per-project .eslintrc: one root flat config lints every workspace (projenrc/lint.ts).
   eslint: false,
   prettier: false,

