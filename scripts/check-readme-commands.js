@@ -68,7 +68,9 @@ const RULES = [
   { match: /^FC_SEED=\S+ npx jest$/, skip: `reruns a package's jest tests with another fast-check seed (${NPM_TEST} runs them on the fixed one)` },
   { match: /^npx jest --coverage$/, skip: `the jest suites ${NPM_TEST} runs (each package's \`test\` target, without coverage), again with coverage instrumentation` },
   { match: /^npx nx run-many -t build$/, covered: `${NPM_TEST}: its first step builds every project (nx run-many -t build docgen test synth)` },
-  { match: /^npm run affected$/, covered: `${NPM_TEST} runs the same targets (build test synth) for every project; the workflows run npm test` },
+  { match: /^npm run affected\b/, covered: `${NPM_TEST} runs each of its steps for every project (lint, layering, nx build docgen test synth, API compatibility, cfn-lint and checkov, artifacts and Python tests) except the update-safety diff (npm run diff:apps); the pull-request workflow runs it` },
+  { match: /^npx nx affected -t build docgen test synth api:compat$/, covered: `${NPM_TEST} runs these targets for every project (nx run-many -t build docgen test synth, then node scripts/api-compat.js check); the pull-request workflow runs this line` },
+  { match: /^bash \.ci\/run$/, covered: `the CI gate itself: every CI run executes it (Node from .nvmrc, npm ci, the generated-files check, ${NPM_TEST})` },
   { match: /^npm run verify:artifacts$/, covered: `${NPM_TEST} runs it (its last step)` },
   { match: /^npm run release -- --dry-run$/, covered: `${NPM_TEST}: verify:artifacts runs scripts/release/release.js --dry-run and checks the artifacts` },
   // Run, into a temporary directory: apps/<app>/cdk.out is npm test's synth, checked by the steps after this one.
