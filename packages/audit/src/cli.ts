@@ -10,6 +10,11 @@
 //   Prints every resource the update replaces or removes, and whether that breaks clients.
 //   Exits 1 when a breaking finding is not acknowledged, 2 on bad usage or input it cannot
 //   compare: not a cloud assembly, no stack on a side, a malformed manifest or template.
+// portcullis-audit reconcile <cdk.out> <cost-export.csv> [--json] [profile options]
+//   Prints the estimate of the assembly (all stacks) next to a month's bill (a Cost and Usage
+//   Report or Cost Explorer export by service and usage type): each line's estimate, actual and
+//   difference. Exits 0, or 2 on bad usage or input (a missing file, no usage-type or cost
+//   column, a cost that is not a number).
 // Options take their value as `--opt VALUE` or `--opt=VALUE`.
 // Exit codes are set with process.exitCode (never process.exit) so that large output drains.
 import * as fs from 'fs';
@@ -17,6 +22,7 @@ import * as path from 'path';
 import { CostEstimate, CostEstimator, UsageProfile } from './cost-estimator';
 import { ExposureChecks, ExposureFinding } from './exposure-checks';
 import { assemblyStacks, nestedTemplates, readTemplate } from './private/assembly';
+import { parseCostExport, reconcile, Reconciliation } from './private/reconcile';
 import { UpdateSafety, UpdateSafetyReport } from './update-safety';
 
 interface StackReport {
@@ -27,8 +33,9 @@ interface StackReport {
 }
 
 const USAGE = [
-  'usage: portcullis-audit <cdk.out directory or template.json> [--json] [--requests N] [--response-kb N] [--nat-gb N] [--region R]',
+  'usage: portcullis-audit <cdk.out directory or template.json> [--json] [--requests N] [--response-kb N] [--nat-gb N] [--log-gb N] [--flow-log-gb N] [--region R]',
   '       portcullis-audit diff <before cdk.out> <after cdk.out> [--json] [--allow LOGICAL_ID]...',
+  '       portcullis-audit reconcile <cdk.out directory or template.json> <cost-export.csv> [--json] [same profile options as the audit]',
   'options take their value as --opt VALUE or --opt=VALUE; -- ends the options',
   'exit codes: 0 nothing open; 1 an open finding (audit: a rule violated or not evaluable; diff: a breaking change);',
   '            2 bad usage, or input that cannot be audited or compared (a directory that is not a cloud assembly or has no stack,',
@@ -43,10 +50,12 @@ function fail(message: string): never {
 }
 
 /** The numeric options of the audit and the profile field each sets. */
-const NUMERIC_OPTIONS = new Map<string, 'requestsPerMonth' | 'averageResponseKb' | 'natDataGbPerMonth'>([
+const NUMERIC_OPTIONS = new Map<string, 'requestsPerMonth' | 'averageResponseKb' | 'natDataGbPerMonth' | 'logIngestionGbPerMonth' | 'flowLogGbPerMonth'>([
   ['--requests', 'requestsPerMonth'],
   ['--response-kb', 'averageResponseKb'],
   ['--nat-gb', 'natDataGbPerMonth'],
+  ['--log-gb', 'logIngestionGbPerMonth'],
+  ['--flow-log-gb', 'flowLogGbPerMonth'],
 ]);
 
 /** A number >= 0 written as a decimal (no '', no NaN, no Infinity, no hex). */
@@ -113,11 +122,13 @@ const AUDIT_OPTIONS: Record<string, OptionSpec> = {
   '--requests': { takesValue: true, value: 'a number >= 0' },
   '--response-kb': { takesValue: true, value: 'a number >= 0' },
   '--nat-gb': { takesValue: true, value: 'a number >= 0' },
+  '--log-gb': { takesValue: true, value: 'a number >= 0' },
+  '--flow-log-gb': { takesValue: true, value: 'a number >= 0' },
   '--region': { takesValue: true, value: 'a region name' },
 };
 
-function parse(argv: string[]): { target: string; json: boolean; profile: UsageProfile } {
-  const { positionals, options } = readArgs(argv, AUDIT_OPTIONS, '');
+function parse(argv: string[], command = ''): { target: string; json: boolean; profile: UsageProfile; positionals: string[] } {
+  const { positionals, options } = readArgs(argv, AUDIT_OPTIONS, command);
   let json = false;
   const profile: { -readonly [K in keyof UsageProfile]: UsageProfile[K] } = {};
   for (const [name, value] of options) {
@@ -131,9 +142,10 @@ function parse(argv: string[]): { target: string; json: boolean; profile: UsageP
       profile.region = value;
     }
   }
+  if (command) return { target: positionals[0], json, profile, positionals };
   if (positionals.length === 0) fail('give the cdk.out directory (or a template file) to audit');
   if (positionals.length > 1) fail(`unexpected argument ${positionals[1]}: give one cdk.out directory (or template file)`);
-  return { target: positionals[0], json, profile };
+  return { target: positionals[0], json, profile, positionals };
 }
 
 /**
@@ -194,6 +206,7 @@ function print(reports: StackReport[]) {
     console.log(table([['item', 'quantity', 'unit', '$/month', 'note'],
       ...r.cost.lines.map((l) => [l.item, String(l.quantity), l.unit, l.priced ? l.monthlyUsd!.toFixed(2) : 'not priced', l.note ?? ''])]));
     console.log(`total: $${r.cost.totalMonthlyUsd.toFixed(2)}/month${r.cost.notPriced.length ? ` (+ not priced: ${r.cost.notPriced.join(', ')})` : ''}`);
+    if (r.cost.free.length) console.log(`free: ${r.cost.free.map((f) => `${f.type} x${f.count}`).join(', ')} (--json: each with its reason)`);
     for (const w of r.cost.warnings) console.log(`cost warning: ${w}`);
     for (const l of r.cost.leanSavings) {
       console.log(`lean: ${l.option} ${l.applied ? 'saves' : 'would save'} $${l.monthlyUsd.toFixed(2)}/month (${l.lineItems.join(', ')}): ${l.note}`);
@@ -251,6 +264,36 @@ function printDiff(args: DiffArgs, r: UpdateSafetyReport) {
   }
 }
 
+function printReconciliation(target: string, file: string, stacks: number, r: Reconciliation) {
+  console.log(`reconcile: the estimate of ${target} (${stacks} stack(s)) against ${file}`);
+  const usd = (n: number) => n.toFixed(2);
+  const signed = (n: number) => (n > 0 ? `+${n.toFixed(2)}` : n.toFixed(2));
+  console.log(table([['line', 'usage types on the bill', 'estimate $', 'actual $', 'difference $'],
+    ...r.lines.map((l) => [l.line, l.usageTypes.join(', ') || '-', usd(l.estimateUsd), usd(l.actualUsd), signed(l.differenceUsd)]),
+    ['total', '', usd(r.estimateTotalUsd), usd(r.actualTotalUsd), signed(r.differenceUsd)]]));
+  if (r.notPriced.length) console.log(`not priced by the estimate (not in its total): ${r.notPriced.join(', ')}`);
+  console.log('difference = actual - estimate; the estimate is list prices without free tier or discounts (credits and taxes are bill lines of their own)');
+}
+
+function runReconcile(argv: string[]): number {
+  const { positionals, json, profile } = parse(argv, 'reconcile');
+  if (positionals.length !== 2) fail(`reconcile needs a cloud assembly (cdk.out) and a cost export (CSV), got ${positionals.length} argument(s)`);
+  const [target, file] = positionals;
+  if (!fs.existsSync(file)) fail(`${file} does not exist (the cost export)`);
+  if (!fs.statSync(file).isFile()) fail(`${file} (the cost export) is not a file: give a CSV export of the Cost and Usage Report or Cost Explorer`);
+  let reports: StackReport[];
+  let result: Reconciliation;
+  try {
+    reports = audit(target, profile);
+    result = reconcile(reports.map((r) => r.cost), parseCostExport(fs.readFileSync(file, 'utf8'), file));
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  if (json) console.log(JSON.stringify(result, undefined, 2));
+  else printReconciliation(target, file, reports.length, result);
+  return 0;
+}
+
 /** Runs the CLI; returns the exit code. */
 export function main(argv: string[]): number {
   try {
@@ -270,6 +313,7 @@ export function main(argv: string[]): number {
       else printDiff(args, report);
       return report.passed ? 0 : 1;
     }
+    if (argv[0] === 'reconcile') return runReconcile(argv.slice(1));
     const { target, json, profile } = parse(argv);
     let reports: StackReport[];
     try {

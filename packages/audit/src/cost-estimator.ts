@@ -1,5 +1,9 @@
 import { PriceTable } from './price-table';
-import { isUnknown, own, TemplateIndex } from './private/template';
+import { containerInsightsUsage, InsightsMode, InsightsService } from './private/container-insights';
+import { freeReason, PRICED_TYPES } from './private/cost-coverage';
+import { asgHasPublicIp, ebsVolumes, imageHint, instanceHasPublicIp } from './private/instances';
+import { ACCESS_LOG_LINE_BYTES, LOG_LINE_BYTES, LogGroupUse, logGroupUses } from './private/log-volume';
+import { isUnknown, own, TemplateIndex, Unknown } from './private/template';
 import { checkTemplateShape } from './private/template-shape';
 
 /** The traffic of a month. Every field optional: the default is an idle month. */
@@ -29,11 +33,19 @@ export interface UsageProfile {
    */
   readonly natDataGbPerMonth?: number;
   /**
-   * GB of logs ingested a month.
+   * GB a month the services' containers write to CloudWatch Logs (all services together).
    *
-   * @default - not estimated
+   * @default - the idle volume of the template: one access-log line of 150 bytes per health
+   * check the containers answer (container health checks, and each load balancer node's target
+   * group checks), see the README's "Logs"
    */
   readonly logIngestionGbPerMonth?: number;
+  /**
+   * GB a month each VPC flow log (to CloudWatch Logs) ingests.
+   *
+   * @default - the stated idle volume: 0.05 GB for a `REJECT` flow log, 0.5 GB for `ACCEPT` or `ALL`
+   */
+  readonly flowLogGbPerMonth?: number;
   /**
    * The region to price (the table must be for it).
    *
@@ -114,6 +126,22 @@ export interface CostEstimate {
    * and ALBs without public IPv4. Options that apply to nothing in the template are left out.
    */
   readonly leanSavings: LeanSaving[];
+  /**
+   * The resource types of the template that cost nothing (at idle), each with the reason. With
+   * `lines` they account for every resource: a type that is neither priced nor free is an
+   * unpriced line (and in `notPriced`).
+   */
+  readonly free: FreeResource[];
+}
+
+/** Resources of one type that have no charge of their own, and why. */
+export interface FreeResource {
+  /** The CloudFormation type, e.g. `AWS::IAM::Role`. */
+  readonly type: string;
+  /** How many the template has. */
+  readonly count: number;
+  /** Why they cost nothing, with a source where AWS says so. */
+  readonly reason: string;
 }
 
 /** The profile of {@link CostEstimator.breakEven}. */
@@ -189,6 +217,13 @@ export interface IngressComparison {
 
 const H = PriceTable.HOURS_PER_MONTH;
 const KB_PER_GB = 1024 * 1024;
+const BYTES_PER_GB = 1024 ** 3;
+/**
+ * Bytes of one Container Insights performance log event: a JSON event of about 30 fields plus
+ * its embedded-metric-format block (stated: the examples of AWS's "Container Insights
+ * performance log events for Amazon ECS" are 1-2 KB; the upper end is taken).
+ */
+const PERFORMANCE_EVENT_BYTES = 2048;
 
 /**
  * Estimates the monthly cost of a synthesized CloudFormation template from a usage profile,
@@ -375,6 +410,8 @@ export class CostEstimator {
     let publicTaskIps = 0;
     const fargateTasks: Array<{ id: string; vcpu?: number; gb?: number; arm: boolean; count: number; spot: number; windows?: boolean }> = [];
     let ec2TaskCount = 0;
+    /** Every service, for Container Insights and the logs. */
+    const serviceFacts: Array<{ id: string; cluster?: string; taskDefinition?: string; tasks: number; fargate: boolean }> = [];
     for (const [svcId, svc] of services) {
       const count = desired(svc, svcId);
       if (String(t.scalar(svc, 'NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp') ?? '').toUpperCase() === 'ENABLED') publicTaskIps += count;
@@ -386,6 +423,7 @@ export class CostEstimator {
       const fargate = launchType === 'FARGATE'
         || (!isUnknown(compat) && compat.includes('FARGATE') && (isUnknown(strategy) || strategy.length === 0) && launchType !== 'EC2')
         || (!isUnknown(strategy) && strategy.some((s: any) => String(t.scalar(s, 'CapacityProvider')).startsWith('FARGATE')));
+      serviceFacts.push({ id: svcId, cluster: t.target(svc.Cluster), taskDefinition: tdId, tasks: count, fargate });
       if (fargate && td) {
         const cpu = fargateCpu(t.scalar(td, 'Cpu'));
         const mem = fargateMemory(t.scalar(td, 'Memory'));
@@ -432,20 +470,43 @@ export class CostEstimator {
     const natGateways = t.ofType('AWS::EC2::NatGateway').length;
     add('NAT gateway hours', natGateways, 'gateway-month', H * p.natGatewayHour);
     if (natGateways > 0) add('NAT gateway data', natGb, 'GB', p.natGatewayGb);
-    const natInstances = t.ofType('AWS::EC2::Instance').filter(([, i]) => {
-      const check = t.scalar(i, 'SourceDestCheck');
-      return check === false || check === 'false';
-    });
-    for (const [, inst] of natInstances) {
+    // ---- EC2 instances (NAT instances and any other): hours, root volumes, public IPv4
+    const eipTargets = new Set(t.ofType('AWS::EC2::EIP').map(([, e]) => t.target(e.InstanceId)).filter((x): x is string => x !== undefined));
+    for (const [, a] of t.ofType('AWS::EC2::EIPAssociation')) {
+      const target = t.target(a.InstanceId);
+      if (target) eipTargets.add(target);
+    }
+    let instanceIps = 0;
+    const instanceVolumes: Array<{ gb: number; type: string; note: string }> = [];
+    for (const [id, inst] of t.ofType('AWS::EC2::Instance')) {
+      const check = t.scalar(inst, 'SourceDestCheck');
+      const nat = check === false || check === 'false';
       const type = String(t.literal(inst.InstanceType) ?? 'unknown');
-      add(`NAT instance ${type}`, 1, 'instance-month', instanceHour(type), `instance type ${type}`);
+      add(`${nat ? 'NAT instance' : 'EC2 instance'} ${type}`, 1, 'instance-month', instanceHour(type), `instance type ${type}`);
+      // a public IPv4 address while it runs, unless an Elastic IP (priced as such) replaces it
+      if (!eipTargets.has(id) && instanceHasPublicIp(t, inst)) instanceIps++;
+      instanceVolumes.push(...ebsVolumes(t, inst, t.literal(inst.ImageId) ?? imageHint(t, inst.ImageId), id, warnings));
+    }
+
+    // ---- Auto Scaling groups: instances (priced below with EC2 capacity) and their public IPv4
+    const asgInstances = (asgId: string, asg: any) => {
+      const min = num(asg, 'MinSize', asgId) ?? 0;
+      const want = num(asg, 'DesiredCapacity', asgId) ?? min;
+      // A capacity provider starts an instance when tasks need one, even with min 0.
+      return { want, count: Math.max(want, ec2TaskCount > 0 ? 1 : 0) };
+    };
+    let asgIps = 0;
+    for (const [asgId, asg] of t.ofType('AWS::AutoScaling::AutoScalingGroup')) {
+      if (asgHasPublicIp(t, asg)) asgIps += asgInstances(asgId, asg).count;
     }
 
     // ---- public IPv4
     const eips = t.ofType('AWS::EC2::EIP').length;
-    const ipv4 = albIps + eips + publicTaskIps;
+    const ipv4 = albIps + eips + publicTaskIps + instanceIps + asgIps;
     add('Public IPv4 addresses', ipv4, 'address-month', H * p.publicIpv4Hour,
-      `${albIps} ALB node(s), ${eips} Elastic IP(s), ${publicTaskIps} task IP(s)${albIpv4Free > 0 ? `; ${albIpv4Free} ALB node(s) dualstack-without-public-ipv4: no public IPv4` : ''}`);
+      `${albIps} ALB node(s), ${eips} Elastic IP(s), ${publicTaskIps} task IP(s)`
+      + (instanceIps + asgIps > 0 ? `, ${instanceIps + asgIps} instance IP(s)` : '')
+      + `${albIpv4Free > 0 ? `; ${albIpv4Free} ALB node(s) dualstack-without-public-ipv4: no public IPv4` : ''}`);
 
     // ---- egress-only internet gateways (IPv6 egress of private subnets): no charge
     const egressOnly = t.ofType('AWS::EC2::EgressOnlyInternetGateway').length;
@@ -462,7 +523,7 @@ export class CostEstimator {
       ];
       for (const [kind, count, vcpuHour, gbHour] of parts) {
         if (count <= 0) continue;
-        const spotNote = kind === 'Fargate Spot' && vcpuHour !== undefined ? ' (Spot price of the table\'s date: it varies)' : '';
+        const spotNote = kind === 'Fargate Spot' && vcpuHour !== undefined ? ' (Spot price of the table\'s date, the conservative end of the observed range: it varies)' : '';
         if (task.vcpu === undefined) add(`${kind} vCPU (${arch})`, count, 'task-month', undefined, `Cpu of ${task.id} is not a literal`);
         else add(`${kind} vCPU (${arch})`, task.vcpu * count, 'vCPU-month', vcpuHour === undefined ? undefined : H * vcpuHour * factor, `${round(count, 4)} task(s) x ${task.vcpu} vCPU${spotNote}`);
         if (task.gb === undefined) add(`${kind} memory (${arch})`, count, 'task-month', undefined, `Memory of ${task.id} is not a literal`);
@@ -478,18 +539,26 @@ export class CostEstimator {
       const data = ltData && typeof ltData === 'object' && !isUnknown(ltData) && !Array.isArray(ltData) ? ltData : {};
       const type = String(t.literal(data.InstanceType) ?? 'unknown');
       const spotInstances = String(t.scalar(data, 'InstanceMarketOptions.MarketType') ?? '').toLowerCase() === 'spot';
-      const min = num(asg, 'MinSize', asgId) ?? 0;
-      const want = num(asg, 'DesiredCapacity', asgId) ?? min;
-      // A capacity provider starts an instance when tasks need one, even with min 0.
-      const count = Math.max(want, ec2TaskCount > 0 ? 1 : 0);
+      const { want, count } = asgInstances(asgId, asg);
       add(`EC2 ${type}${spotInstances ? ' (Spot)' : ''}`, count, 'instance-month', instanceHour(type),
         `max(desired/min ${want}, 1 when EC2 tasks run); instance type ${type}` +
         (spotInstances ? '; Spot instances priced at the on-demand price, their upper bound (the Spot price varies by hour and AZ)' : ''));
       ec2Instances.push({ type, count, spot: spotInstances });
       const mappings = t.list(data, 'BlockDeviceMappings');
-      if (isUnknown(mappings)) warnings.push(`${mappings.message(ltId ?? asgId)} (EBS not counted)`);
-      const volumeGb = (isUnknown(mappings) ? [] : mappings).reduce((s: number, m: any) => s + (t.number(t.get(m, 'Ebs.VolumeSize')) ?? 0), 0);
-      add('EBS gp3', volumeGb * count, 'GB-month', p.ebsGp3GbMonth);
+      if (isUnknown(mappings)) {
+        warnings.push(`${mappings.message(ltId ?? asgId)} (EBS not counted)`);
+      } else {
+        const image = t.literal(data.ImageId) ?? imageHint(t, data.ImageId);
+        for (const v of ebsVolumes(t, data, image, ltId ?? asgId, warnings)) instanceVolumes.push({ ...v, gb: v.gb * count });
+      }
+    }
+    // ---- EBS volumes of the instances and container instances, by volume type
+    const volumeTypes = [...new Set(instanceVolumes.map((v) => v.type))];
+    for (const type of volumeTypes) {
+      const vols = instanceVolumes.filter((v) => v.type === type);
+      const notes = [...new Set(vols.map((v) => v.note).filter((n) => n))];
+      add(`EBS ${type}`, vols.reduce((sum, v) => sum + v.gb, 0), 'GB-month', type === 'gp3' ? p.ebsGp3GbMonth : undefined,
+        type === 'gp3' ? (notes.length ? notes.join('; ') : undefined) : `no ${type} price in the table`);
     }
 
     // ---- interface endpoints
@@ -501,6 +570,10 @@ export class CostEstimator {
         return sum + (isUnknown(subnets) || subnets.length === 0 ? 1 : subnets.length);
       }, 0);
     add('Interface endpoint hours', endpointAzs, 'endpoint-AZ-month', H * p.interfaceEndpointAzHour);
+    // without NAT the month's egress data (image pulls, logs) goes through the endpoints
+    if (endpointAzs > 0 && natGateways === 0 && t.ofType('AWS::EC2::Instance').length === 0) {
+      add('Interface endpoint data', natGb, 'GB', p.interfaceEndpointGb, 'the month\'s egress data (natDataGbPerMonth) through the endpoints, without NAT');
+    }
 
     // ---- HTTP API
     const httpApis = t.ofType('AWS::ApiGatewayV2::Api').filter(([, a]) => t.scalar(a, 'ProtocolType') === 'HTTP');
@@ -509,9 +582,23 @@ export class CostEstimator {
       add('HTTP API requests', requests / 1e6, 'million requests', (cost / requests) * 1e6, `metered in 512 KB increments (${Math.max(1, Math.ceil(kb / 512))} per request)`);
     }
 
-    // ---- Cloud Map
+    // ---- Cloud Map namespaces (a DNS namespace is a Route 53 hosted zone) and hosted zones
+    // https://aws.amazon.com/cloud-map/pricing/, https://aws.amazon.com/route53/pricing/ ($0.50 per hosted zone, first 25)
     const namespaces = t.ofType('AWS::ServiceDiscovery::PrivateDnsNamespace').length;
     add('Route 53 private hosted zones (Cloud Map)', namespaces, 'zone-month', p.privateHostedZoneMonth);
+    add('Route 53 public hosted zones (Cloud Map)', t.ofType('AWS::ServiceDiscovery::PublicDnsNamespace').length, 'zone-month', p.privateHostedZoneMonth,
+      'a public DNS namespace is a Route 53 public hosted zone, at the same $0.50 a month (first 25 zones)');
+    add('Route 53 hosted zones', t.ofType('AWS::Route53::HostedZone').length, 'zone-month', p.privateHostedZoneMonth, '$0.50 a month per hosted zone, public or private (first 25 zones)');
+    if (requests > 0) {
+      // an HTTP API integration that names a Cloud Map service resolves it through Cloud Map's
+      // DiscoverInstances API ($1.00 per million calls); how often API Gateway calls it is not published
+      const discovering = t.ofType('AWS::ApiGatewayV2::Integration').filter(([, i]) => {
+        const target = t.target(i.IntegrationUri);
+        return target !== undefined && t.typeOf(target) === 'AWS::ServiceDiscovery::Service';
+      }).length;
+      add('Cloud Map discovery API calls', discovering, 'integration', undefined,
+        'API Gateway resolves the Cloud Map service of a private integration with DiscoverInstances ($1.00 per million calls); how often per request is not published');
+    }
     let registered = 0;
     for (const [id, svc] of services) {
       const registries = t.list(svc, 'ServiceRegistries');
@@ -524,7 +611,7 @@ export class CostEstimator {
     // ---- KMS customer managed keys (e.g. of an alarm topic)
     const keys = t.ofType('AWS::KMS::Key');
     add('KMS customer managed keys', keys.length, 'key-month', p.kmsKeyMonth,
-      keys.length ? 'automatic rotation adds $1/month for each of the first two yearly rotations' : undefined);
+      keys.length ? 'automatic rotation adds $1/month for each of the first two yearly rotations; requests ($0.03 per 10,000): an idle month\'s alarm notifications make a few dozen, negligible' : undefined);
     // ---- CloudFront: no idle charge; requests and data transfer by price class
     const distributions = t.ofType('AWS::CloudFront::Distribution');
     for (const [id, dist] of distributions) {
@@ -543,14 +630,105 @@ export class CostEstimator {
       }
     }
 
-    // ---- logs and data transfer
-    if (logGb !== undefined) add('CloudWatch Logs ingestion', logGb, 'GB', p.logsIngestGb);
+    // ---- Container Insights (a cluster setting), per cluster
+    const perfLogs: Array<{ gb: number }> = [];
+    const freeClusters: string[] = [];
+    for (const [clusterId, cluster] of t.ofType('AWS::ECS::Cluster')) {
+      const mode = insightsMode(t, cluster);
+      if (isUnknown(mode) || (mode !== undefined && !['enabled', 'enhanced', 'disabled'].includes(mode))) {
+        add(`Container Insights (${clusterId})`, 1, 'cluster-month', undefined,
+          isUnknown(mode) ? mode.message(clusterId) : `unknown containerInsights value '${mode}' (enabled, enhanced or disabled)`);
+        continue;
+      }
+      if (mode === undefined) {
+        warnings.push(`ClusterSettings of ${clusterId} do not set containerInsights: the account setting decides (AWS's default is disabled); priced as off`);
+      }
+      if (mode === undefined || mode === 'disabled') {
+        freeClusters.push(clusterId);
+        continue;
+      }
+      const clusterServices = serviceFacts.filter((svc) => svc.cluster === clusterId).map((svc) => insightsService(t, svc));
+      const usage = containerInsightsUsage(mode as InsightsMode, clusterServices);
+      const enhanced = mode === 'enhanced';
+      add(`Container Insights metrics (${enhanced ? 'enhanced' : 'standard'}, ${clusterId})`, usage.metrics, 'metric-month',
+        enhanced ? p.containerInsightsEnhancedMetricMonth : p.cloudwatchMetricMonth,
+        `${usage.breakdown}; billed as custom metrics, prorated by the hour, only while tasks run`
+        + (enhanced ? '; $0.07 a metric is the AWS Price List\'s figure (MetricStorage:CI-ECS), no AWS pricing page confirms it' : ''));
+      const gb = (usage.eventsPerMinute * 60 * H * PERFORMANCE_EVENT_BYTES) / BYTES_PER_GB;
+      add(`Container Insights performance log ingestion (${clusterId})`, gb, 'GB', p.logsIngestGb,
+        `${usage.eventsPerMinute} performance log events a minute (cluster, services, tasks${enhanced ? ', containers' : ''}) of about ${PERFORMANCE_EVENT_BYTES / 1024} KB`);
+      perfLogs.push({ gb });
+    }
+    for (const svc of serviceFacts) {
+      if (svc.cluster === undefined || t.typeOf(svc.cluster) !== 'AWS::ECS::Cluster') {
+        warnings.push(`service ${svc.id} runs in a cluster outside the template: the Container Insights of that cluster (if on) is not counted here`);
+      }
+    }
+
+    // ---- logs: ingestion by writer (stated idle volumes) and storage by retention
+    const flowLogGb = profile.flowLogGbPerMonth === undefined ? undefined : nonNegative(profile.flowLogGbPerMonth, 'flowLogGbPerMonth');
+    const uses = logGroupUses(t, serviceFacts, { flowLogGb, requests }, warnings);
+    const serviceUses = uses.filter((u) => u.writer === 'service');
+    const derivedServiceGb = serviceUses.reduce((sum, u) => sum + u.gbPerMonth, 0);
+    /** The services' volume of a log group: derived, or the profile's total shared in the same proportions (evenly when none is derived). */
+    const serviceGb = (u: LogGroupUse) => (logGb === undefined ? u.gbPerMonth
+      : derivedServiceGb > 0 ? logGb * (u.gbPerMonth / derivedServiceGb) : logGb / Math.max(1, serviceUses.length));
+    const serviceTotal = logGb ?? derivedServiceGb;
+    add('Service log ingestion', serviceTotal, 'GB', p.logsIngestGb, logGb !== undefined
+      ? `${serviceUses.length} log group(s), as given (logIngestionGbPerMonth)`
+      : `stated idle volume: one ${LOG_LINE_BYTES}-byte line per health check; ${serviceUses.map((u) => u.note).join('; ')}`);
+    const flowUses = uses.filter((u) => u.writer === 'flowLog');
+    add('VPC flow log ingestion', flowUses.reduce((sum, u) => sum + u.gbPerMonth, 0), 'GB', p.logsIngestGb,
+      `vended logs to CloudWatch Logs ($0.50/GB, first 10 TB); ${flowUses.map((u) => u.note).join('; ')}`);
+    for (const [id, fl] of t.ofType('AWS::EC2::FlowLog')) {
+      const dest = String(t.scalar(fl, 'LogDestinationType') ?? 'cloud-watch-logs');
+      if (dest !== 'cloud-watch-logs') add(`VPC flow log delivery to ${dest} (${id})`, 1, 'flow-log', undefined, `vended-log delivery to ${dest} and its storage are not in the price table`);
+    }
+    const accessUses = uses.filter((u) => u.writer === 'accessLog');
+    add('HTTP API access log ingestion', accessUses.reduce((sum, u) => sum + u.gbPerMonth, 0), 'GB', p.logsIngestGb, `${ACCESS_LOG_LINE_BYTES} bytes a request`);
+    // storage: what a month adds stays for the retention period (uncompressed: CloudWatch bills the
+    // compressed size, so this is an upper bound); a group that never expires is counted at a year
+    const stored = (gb: number, days: number | undefined) => (gb * Math.min(days ?? 365, 3653)) / (H / 24);
+    const storedGb = uses.reduce((sum, u) => sum + stored(u.writer === 'service' ? serviceGb(u) : u.gbPerMonth, u.retentionDays), 0)
+      + perfLogs.reduce((sum, l) => sum + stored(l.gb, 1), 0);
+    const neverExpire = uses.filter((u) => u.retentionDays === undefined && u.gbPerMonth > 0).length;
+    add('CloudWatch Logs storage', storedGb, 'GB-month', p.logsStoredGbMonth,
+      'a month\'s ingestion kept for each group\'s retention (Container Insights performance logs: 1 day), uncompressed (an upper bound)'
+      + (neverExpire ? `; ${neverExpire} group(s) without retention counted at a year` : ''));
+
+    // ---- data transfer
     // behind CloudFront the responses leave through it (priced above), not from the region
     if (requests > 0 && distributions.length === 0) add('Data transfer out', (requests * kb) / KB_PER_GB, 'GB', p.dataTransferOutGb);
 
+    // ---- every other resource: free with a reason, or an unpriced line
+    const free: FreeResource[] = [];
+    const counts = new Map<string, number>();
+    for (const id of Object.keys(t.resources)) {
+      const type = t.typeOf(id);
+      if (type !== undefined) counts.set(type, (counts.get(type) ?? 0) + 1);
+    }
+    if (freeClusters.length > 0) {
+      free.push({ type: 'AWS::ECS::Cluster', count: freeClusters.length, reason: 'no charge for a cluster; Container Insights off (its ClusterSettings, or not set: the account default)' });
+    }
+    const gatewayEndpoints = t.ofType('AWS::EC2::VPCEndpoint').filter(([, e]) => String(t.scalar(e, 'VpcEndpointType') ?? 'Gateway') === 'Gateway').length;
+    if (gatewayEndpoints > 0) free.push({ type: 'AWS::EC2::VPCEndpoint', count: gatewayEndpoints, reason: 'gateway endpoints (S3, DynamoDB) have no charge (https://aws.amazon.com/vpc/pricing/)' });
+    const otherEndpoints = t.ofType('AWS::EC2::VPCEndpoint').filter(([, e]) => !['Gateway', 'Interface'].includes(String(t.scalar(e, 'VpcEndpointType') ?? 'Gateway'))).length;
+    add('VPC endpoints (Gateway Load Balancer, resource, service network)', otherEndpoints, 'endpoint', undefined, 'not in the price table');
+    const otherLbs = t.ofType('AWS::ElasticLoadBalancingV2::LoadBalancer').filter(([, lb]) => (t.scalar(lb, 'Type') ?? 'application') !== 'application').length;
+    add('Network and gateway load balancers', otherLbs, 'load balancer', undefined, 'not in the price table (hours, capacity units and public IPv4)');
+    const otherApis = t.ofType('AWS::ApiGatewayV2::Api').filter(([, a]) => t.scalar(a, 'ProtocolType') !== 'HTTP').length;
+    add('API Gateway WebSocket APIs', otherApis, 'API', undefined, 'not in the price table (messages and connection minutes)');
+    for (const [type, n] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
+      if (type === 'AWS::ECS::Cluster' || PRICED_TYPES.has(type)) continue;
+      const why = freeReason(type);
+      if (why !== undefined) free.push({ type, count: n, reason: why });
+      else add(`Unpriced resource type ${type}`, n, 'resource', undefined, 'no price rule for this resource type: its cost is not in the total');
+    }
+
     const total = round(lines.filter((l) => l.priced).reduce((s, l) => s + (l.monthlyUsd ?? 0), 0), 2);
     finiteFigures('CostEstimator.estimate', Object.fromEntries([...lines.map((l) => [l.item, l.monthlyUsd ?? l.quantity]), ['totalMonthlyUsd', total]]),
-      { requestsPerMonth: requests, averageResponseKb: kb, natDataGbPerMonth: natGb, ...(logGb === undefined ? {} : { logIngestionGbPerMonth: logGb }), albMinimumLcus: minLcu });
+      { requestsPerMonth: requests, averageResponseKb: kb, natDataGbPerMonth: natGb, ...(logGb === undefined ? {} : { logIngestionGbPerMonth: logGb }),
+        ...(flowLogGb === undefined ? {} : { flowLogGbPerMonth: flowLogGb }), albMinimumLcus: minLcu });
     return {
       region,
       priceDate: p.date,
@@ -561,6 +739,7 @@ export class CostEstimator {
       natGatewayCount: natGateways,
       warnings: [...new Set(warnings)],
       leanSavings: regionPriced ? this.leanSavings(fargateTasks, ec2Instances, { albIps, albIpv4Free }) : [],
+      free,
     };
   }
 
@@ -819,4 +998,38 @@ function fargateMemory(value: unknown): number | undefined | 'unknown' {
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
+}
+
+/**
+ * The `containerInsights` value of a cluster's `ClusterSettings` (`enabled`, `enhanced`,
+ * `disabled`), undefined when not set, `Unknown` when the template does not say.
+ */
+function insightsMode(t: TemplateIndex, cluster: any): string | undefined | Unknown {
+  const settings = t.list(cluster, 'ClusterSettings');
+  if (isUnknown(settings)) return settings;
+  const setting = settings.find((s: any) => t.scalar(s, 'Name') === 'containerInsights');
+  if (setting === undefined) return undefined;
+  const value = t.scalar(setting, 'Value');
+  return isUnknown(value) ? value : String(value).toLowerCase();
+}
+
+/** A service as Container Insights counts it: family, tasks, capacity, OS, network mode, containers. */
+function insightsService(t: TemplateIndex, svc: { id: string; taskDefinition?: string; tasks: number; fargate: boolean }): InsightsService {
+  const td = svc.taskDefinition && t.has(svc.taskDefinition) ? t.props(svc.taskDefinition) : {};
+  const family = t.literal(td.Family);
+  const networkMode = String(t.literal(td.NetworkMode) ?? (svc.fargate ? 'awsvpc' : 'bridge'));
+  const defs = t.list(td, 'ContainerDefinitions');
+  const containers = (isUnknown(defs) ? [] : defs).filter((c: any) => c && typeof c === 'object').map((c: any, i: number) => {
+    const restart = t.scalar(c, 'RestartPolicy.Enabled');
+    return { name: String(t.literal(c.Name) ?? `container${i}`), healthCheck: c.HealthCheck !== undefined, restartPolicy: restart === true || restart === 'true' };
+  });
+  return {
+    id: svc.id,
+    family: typeof family === 'string' ? family : (svc.taskDefinition ?? svc.id),
+    tasks: Math.ceil(svc.tasks),
+    fargate: svc.fargate,
+    windows: /^WINDOWS/i.test(String(t.literal(t.get(td, 'RuntimePlatform.OperatingSystemFamily')) ?? 'LINUX')),
+    networkMetrics: networkMode === 'awsvpc' || networkMode === 'bridge',
+    containers: containers.length > 0 ? containers : [{ name: 'container0', healthCheck: false, restartPolicy: false }],
+  };
 }

@@ -68,6 +68,20 @@ export interface Prices {
    */
   readonly cloudwatchDashboardMonth?: number;
   /**
+   * CloudWatch custom metric, per metric-month (first 10,000): what standard Container Insights
+   * bills its metrics as (https://aws.amazon.com/cloudwatch/pricing/; prorated by the hour).
+   *
+   * @default - Container Insights (standard) is not priced
+   */
+  readonly cloudwatchMetricMonth?: number;
+  /**
+   * Container Insights with enhanced observability on ECS, per metric-month
+   * (`MetricStorage:CI-ECS`).
+   *
+   * @default - Container Insights with enhanced observability is not priced
+   */
+  readonly containerInsightsEnhancedMetricMonth?: number;
+  /**
    * AWS KMS customer managed key, per key-month (an encrypted SNS topic that CloudWatch
    * alarms publish to needs one: the AWS managed `alias/aws/sns` key does not let CloudWatch
    * use it). Automatic rotation adds $1 a month for each of the first two rotations (a year
@@ -86,7 +100,7 @@ export interface Prices {
 }
 
 /** The optional prices: absent means "not priced", never zero. */
-const OPTIONAL_PRICES = new Set(['cloudwatchAlarmMetricMonth', 'cloudwatchHighResolutionAlarmMetricMonth', 'cloudwatchCompositeAlarmMonth', 'cloudwatchDashboardMonth', 'kmsKeyMonth', 'fargateSpotVcpuHour', 'fargateSpotGbHour']);
+const OPTIONAL_PRICES = new Set(['cloudwatchMetricMonth', 'containerInsightsEnhancedMetricMonth', 'cloudwatchAlarmMetricMonth', 'cloudwatchHighResolutionAlarmMetricMonth', 'cloudwatchCompositeAlarmMonth', 'cloudwatchDashboardMonth', 'kmsKeyMonth', 'fargateSpotVcpuHour', 'fargateSpotGbHour']);
 
 /**
  * CloudFront pay-as-you-go prices of one price class. A class spans several edge regions
@@ -135,11 +149,13 @@ export class PriceTable {
       fargateVcpuHour: 0.04048,
       fargateGbHour: 0.004445,
       fargateArm64Factor: 0.8,
-      // Fargate Spot, Linux x86, us-east-1, as listed on https://aws.amazon.com/fargate/pricing/
-      // ("Spot" tab) for the table's date: 70% below on-demand. Spot prices change with supply
-      // and demand; override them with withOverrides() for another date.
-      fargateSpotVcpuHour: 0.012144,
-      fargateSpotGbHour: 0.0013335,
+      // Fargate Spot, Linux x86, us-east-1 (https://aws.amazon.com/fargate/pricing/, "Spot" tab):
+      // observed between $0.0121 and $0.0134 per vCPU-hour and $0.00133 and $0.00147 per GB-hour
+      // (about 67-70% below on-demand; AWS publishes no fixed Spot price, it moves with supply
+      // and demand). The table takes the conservative end, the top of the range; override
+      // them with withOverrides() for the price of your month.
+      fargateSpotVcpuHour: 0.0134,
+      fargateSpotGbHour: 0.00147,
       ec2InstanceHour: {
         'c5.xlarge': 0.17,
         // list prices of the types Portcullis defaults to (not in the seed table)
@@ -167,6 +183,11 @@ export class PriceTable {
       cloudwatchHighResolutionAlarmMetricMonth: 0.3,
       cloudwatchCompositeAlarmMonth: 0.5,
       cloudwatchDashboardMonth: 3.0,
+      // Container Insights (standard) is billed as custom metrics: $0.30 per metric-month (first
+      // 10,000). Enhanced observability on ECS: $0.07 per metric-month, the AWS Price List's
+      // figure (MetricStorage:CI-ECS, read twice, December 2026); no AWS pricing page confirms it.
+      cloudwatchMetricMonth: 0.3,
+      containerInsightsEnhancedMetricMonth: 0.07,
       // AWS KMS, https://aws.amazon.com/kms/pricing/ (November 2026): $1.00 per customer managed key a month.
       kmsKeyMonth: 1.0,
       cloudFront: CLOUDFRONT_PRICES,
@@ -260,6 +281,8 @@ export interface PriceOverrides {
   readonly cloudwatchHighResolutionAlarmMetricMonth?: number;
   readonly cloudwatchCompositeAlarmMonth?: number;
   readonly cloudwatchDashboardMonth?: number;
+  readonly cloudwatchMetricMonth?: number;
+  readonly containerInsightsEnhancedMetricMonth?: number;
   readonly kmsKeyMonth?: number;
   /** CloudFront prices of the price classes to replace (the others stay). */
   readonly cloudFront?: { [priceClass: string]: CloudFrontPrices };

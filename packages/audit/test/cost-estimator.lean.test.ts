@@ -8,7 +8,8 @@ import { CostEstimator, PriceTable } from '../src';
 
 const H = 730;
 const OD = { vcpu: 0.04048, gb: 0.004445 };
-const SPOT = { vcpu: 0.012144, gb: 0.0013335 };
+/** The table's Fargate Spot prices: the conservative (top) end of the observed range. */
+const SPOT = { vcpu: 0.0134, gb: 0.00147 };
 /** Monthly price of one 0.25 vCPU / 0.5 GB task. */
 const task = (p: { vcpu: number; gb: number }, factor = 1) => H * (0.25 * p.vcpu + 0.5 * p.gb) * factor;
 

@@ -92,7 +92,10 @@ test('unknown instance types and regions are explicit "not priced" lines, never 
   expect(ec2Line.monthlyUsd).toBeUndefined();
   expect(ec2Line.note).toMatch(/not priced/);
   expect(e.notPriced).toEqual(['EC2 x9z.huge']);
-  expect(e.totalMonthlyUsd).toBeCloseTo(32.85 + 0.045, 2);
+  // NAT gateway hours and data, and the 2 instances' root volumes the template does not size (the AMI's 8 GB each)
+  expect(e.lines.find((l) => l.item === 'EBS gp3')).toMatchObject({ quantity: 16, monthlyUsd: 1.28 });
+  expect(e.lines.find((l) => l.item === 'EBS gp3')!.note).toMatch(/Lt: a volume the template does not size is counted at the AMI's 8 GB/);
+  expect(e.totalMonthlyUsd).toBeCloseTo(32.85 + 0.05 + 1.28, 2);
 
   const other = CostEstimator.estimateTemplate(template, { region: 'eu-west-1' });
   expect(other.lines.every((l) => !l.priced)).toBe(true);
@@ -130,7 +133,8 @@ test('interface endpoints x AZs, Cloud Map, task public IPs, arm64 Fargate, log 
   expect(m('Cloud Map instances')).toBeCloseTo(0.3, 2);
   expect(m('Public IPv4')).toBeCloseTo(3 * 3.65, 2);
   expect(m('Fargate vCPU (arm64)')).toBeCloseTo(3 * 730 * 0.04048 * 0.8, 1);
-  expect(m('CloudWatch Logs ingestion')).toBe(5);
+  expect(m('Service log ingestion')).toBe(5);
+  expect(m('Interface endpoint data')).toBe(0.01); // the month's 1 GB of egress data through the endpoints (no NAT)
   expect(m('Data transfer out')).toBeCloseTo((1e6 * 1024) / (1024 * 1024) * 0.09, 1);
 });
 
@@ -148,8 +152,9 @@ test('prices are overridable and validated', () => {
 describe('fails closed: bad profiles, prices and task sizes', () => {
   const fargate = (cpu: any, memory: any) => ({
     Resources: {
+      Cluster: { Type: 'AWS::ECS::Cluster', Properties: { ClusterSettings: [{ Name: 'containerInsights', Value: 'disabled' }] } },
       TaskDef: { Type: 'AWS::ECS::TaskDefinition', Properties: { Cpu: cpu, Memory: memory, RequiresCompatibilities: ['FARGATE'] } },
-      Service: { Type: 'AWS::ECS::Service', Properties: { TaskDefinition: { Ref: 'TaskDef' }, DesiredCount: 1, LaunchType: 'FARGATE' } },
+      Service: { Type: 'AWS::ECS::Service', Properties: { Cluster: { Ref: 'Cluster' }, TaskDefinition: { Ref: 'TaskDef' }, DesiredCount: 1, LaunchType: 'FARGATE' } },
     },
   });
   const line = (e: any, item: string) => e.lines.find((l: any) => l.item.startsWith(item));

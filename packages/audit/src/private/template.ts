@@ -65,6 +65,12 @@ export class TemplateIndex {
     this.parameters = isPlainObject(parameters) ? parameters : {};
   }
 
+  /** The `Default` of a parameter (undefined when the parameter or its default is absent). */
+  public parameterDefault(name: string): unknown {
+    const param = own(this.parameters, name);
+    return isPlainObject(param) ? param.Default : undefined;
+  }
+
   /** Whether `id` is a resource of the template (own key, an object). */
   public has(id: string): boolean {
     return isPlainObject(own(this.resources, id));
