@@ -9,6 +9,7 @@ import { EgressKind, INetwork } from '@portcullis/network';
 import { Construct, IDependable } from 'constructs';
 import { ClusterCapacity, IApiCluster } from './api-cluster';
 import { resolveNetwork, taskExecutionRole, validateClusterName } from './private/cluster-common';
+import { containerInsightsMode } from './private/container-insights';
 import { wholeNumber } from './private/service-validation';
 
 /** ECS service quota: container instances per cluster. */
@@ -27,11 +28,21 @@ export interface Ec2ClusterProps {
    */
   readonly clusterName?: string;
   /**
-   * Container Insights.
+   * Container Insights on or off (standard when on). `containerInsightsMode` also chooses
+   * enhanced observability.
    *
    * @default true - as in the seed patterns
    */
   readonly containerInsights?: boolean;
+  /**
+   * Container Insights: `ENABLED` (standard: metrics by cluster, service and task family, about
+   * $11/month for one EC2 service), `ENHANCED` (also per task and container, $0.07 a metric)
+   * or `DISABLED` (the free `AWS/ECS` service metrics only). See the README's "Container
+   * Insights: what each mode costs and shows". Changing it updates the cluster in place.
+   *
+   * @default - `containerInsights` (ENABLED, as in the seed patterns, unless it is false)
+   */
+  readonly containerInsightsMode?: ecs.ContainerInsights;
   /**
    * Instance type of the container instances. Each awsvpc task takes one network interface,
    * so the type's ENI limit caps tasks per instance (t3.medium: 3 ENIs, 2 tasks).
@@ -96,6 +107,8 @@ export class Ec2Cluster extends Construct implements IApiCluster {
   public readonly network: INetwork;
   public readonly executionRole: iam.IRole;
   public readonly capacity: ClusterCapacity = ClusterCapacity.EC2;
+  /** The cluster's Container Insights mode. */
+  public readonly containerInsightsMode: ecs.ContainerInsights;
   public readonly capacityProviderName?: string;
   public readonly cpuArchitecture?: ecs.CpuArchitecture;
   /** The instance type of the container instances. */
@@ -122,6 +135,7 @@ export class Ec2Cluster extends Construct implements IApiCluster {
     this.network = resolveNetwork(this, 'Ec2Cluster', props.network, props.vpc);
     this.vpc = this.network.vpc;
     validateClusterName(props.clusterName);
+    this.containerInsightsMode = containerInsightsMode('Ec2Cluster', props.containerInsights, props.containerInsightsMode);
     const minCapacity = props.minCapacity ?? 0;
     const maxCapacity = props.maxCapacity ?? 100;
     // At most 5,000 container instances per cluster (ECS service quota).
@@ -162,7 +176,7 @@ export class Ec2Cluster extends Construct implements IApiCluster {
     const cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: this.vpc,
       clusterName: props.clusterName,
-      containerInsightsV2: (props.containerInsights ?? true) ? ecs.ContainerInsights.ENABLED : ecs.ContainerInsights.DISABLED,
+      containerInsightsV2: this.containerInsightsMode,
     });
     this.cluster = cluster;
     this.executionRole = taskExecutionRole(this);

@@ -5,6 +5,7 @@ import { INetwork } from '@portcullis/network';
 import { Construct, IDependable } from 'constructs';
 import { ClusterCapacity, IApiCluster } from './api-cluster';
 import { resolveNetwork, taskExecutionRole, validateClusterName } from './private/cluster-common';
+import { containerInsightsMode } from './private/container-insights';
 
 /** Properties of a {@link FargateCluster}: give it a `network` or a `vpc`. */
 export interface FargateClusterProps {
@@ -22,15 +23,25 @@ export interface FargateClusterProps {
    */
   readonly clusterName?: string;
   /**
-   * Container Insights (per-task CPU, memory and network metrics; about $0.30 per metric-month).
+   * Container Insights on or off (standard when on). `containerInsightsMode` also chooses
+   * enhanced observability.
    *
    * @default true - as in the seed patterns
    */
   readonly containerInsights?: boolean;
+  /**
+   * Container Insights: `ENABLED` (standard: metrics by cluster, service and task family, about
+   * $11/month for one Fargate service), `ENHANCED` (also per task and container, $0.07 a metric)
+   * or `DISABLED` (the free `AWS/ECS` service metrics only). See the README's "Container
+   * Insights: what each mode costs and shows". Changing it updates the cluster in place.
+   *
+   * @default - `containerInsights` (ENABLED, as in the seed patterns, unless it is false)
+   */
+  readonly containerInsightsMode?: ecs.ContainerInsights;
 }
 
 /**
- * An ECS cluster for Fargate tasks: Container Insights on, the FARGATE and FARGATE_SPOT
+ * An ECS cluster for Fargate tasks: Container Insights on (standard), the FARGATE and FARGATE_SPOT
  * capacity providers available, and a task execution role protected against the confused
  * deputy (trusted by `ecs-tasks.amazonaws.com` only for this account's ECS resources).
  */
@@ -44,6 +55,8 @@ export class FargateCluster extends Construct implements IApiCluster {
   /** The task execution role (pulls images, writes logs, reads secrets) for the cluster's services. */
   public readonly executionRole: iam.IRole;
   public readonly capacity: ClusterCapacity = ClusterCapacity.FARGATE;
+  /** The cluster's Container Insights mode. */
+  public readonly containerInsightsMode: ecs.ContainerInsights;
   /** The ECS cluster with its capacity-provider association: services are deleted before them. */
   public readonly serviceDependencies?: IDependable[];
 
@@ -52,11 +65,12 @@ export class FargateCluster extends Construct implements IApiCluster {
     this.network = resolveNetwork(this, 'FargateCluster', props.network, props.vpc);
     this.vpc = this.network.vpc;
     validateClusterName(props.clusterName);
+    this.containerInsightsMode = containerInsightsMode('FargateCluster', props.containerInsights, props.containerInsightsMode);
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: this.vpc,
       clusterName: props.clusterName,
-      containerInsightsV2: (props.containerInsights ?? true) ? ecs.ContainerInsights.ENABLED : ecs.ContainerInsights.DISABLED,
+      containerInsightsV2: this.containerInsightsMode,
       enableFargateCapacityProviders: true,
     });
     this.serviceDependencies = [this.cluster];

@@ -13,6 +13,17 @@ function build(props: Partial<Ec2ClusterProps> = {}) {
   return { stack, network, cluster, template: Template.fromStack(stack) };
 }
 
+test('containerInsightsMode: DISABLED and ENHANCED are written to the cluster; disagreeing with containerInsights is refused', () => {
+  expect(build().cluster.containerInsightsMode).toBe(ecs.ContainerInsights.ENABLED);
+  for (const [mode, value] of [[ecs.ContainerInsights.DISABLED, 'disabled'], [ecs.ContainerInsights.ENHANCED, 'enhanced']] as const) {
+    const { cluster, template } = build({ containerInsightsMode: mode });
+    expect(cluster.containerInsightsMode).toBe(mode);
+    template.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: value }] });
+  }
+  expect(() => build({ containerInsights: true, containerInsightsMode: ecs.ContainerInsights.DISABLED }))
+    .toThrow(/Ec2Cluster: `containerInsights` is true but `containerInsightsMode` is disabled: give only `containerInsightsMode`/);
+});
+
 describe('defaults (seed EC2 cluster)', () => {
   const { cluster, template } = build();
 

@@ -1,9 +1,13 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Network } from '@portcullis/network';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { CostEstimator } from '@portcullis/audit';
+import { Egress, Network } from '@portcullis/network';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { FargateCluster } from '../src';
+import { ApiService, FargateCluster, FargateClusterProps } from '../src';
 
 function build() {
   const stack = new Stack(new App(), 'Test');
@@ -60,6 +64,48 @@ test('containerInsights: false and a cluster name', () => {
   Template.fromStack(stack).hasResourceProperties('AWS::ECS::Cluster', {
     ClusterName: 'api',
     ClusterSettings: [{ Name: 'containerInsights', Value: 'disabled' }],
+  });
+});
+
+describe('Container Insights: containerInsightsMode (standard by default, as in the seeds)', () => {
+  const settings = (props: Partial<FargateClusterProps>) => {
+    const stack = new Stack(new App(), 'Test');
+    const cluster = new FargateCluster(stack, 'Cluster', { network: new Network(stack, 'Network'), ...props });
+    const [resource] = Object.values<any>(Template.fromStack(stack).findResources('AWS::ECS::Cluster'));
+    return { mode: cluster.containerInsightsMode, settings: resource.Properties.ClusterSettings };
+  };
+
+  test.each([
+    [{}, ecs.ContainerInsights.ENABLED, 'enabled'],
+    [{ containerInsights: true }, ecs.ContainerInsights.ENABLED, 'enabled'],
+    [{ containerInsights: false }, ecs.ContainerInsights.DISABLED, 'disabled'],
+    [{ containerInsightsMode: ecs.ContainerInsights.ENHANCED }, ecs.ContainerInsights.ENHANCED, 'enhanced'],
+    [{ containerInsightsMode: ecs.ContainerInsights.DISABLED }, ecs.ContainerInsights.DISABLED, 'disabled'],
+    [{ containerInsights: true, containerInsightsMode: ecs.ContainerInsights.ENHANCED }, ecs.ContainerInsights.ENHANCED, 'enhanced'],
+  ])('%j: %s, ClusterSettings containerInsights %s', (props, mode, value) => {
+    expect(settings(props)).toEqual({ mode, settings: [{ Name: 'containerInsights', Value: value }] });
+  });
+
+  test('containerInsights and containerInsightsMode that disagree are refused, naming both', () => {
+    expect(() => settings({ containerInsights: false, containerInsightsMode: ecs.ContainerInsights.ENABLED }))
+      .toThrow(/FargateCluster: `containerInsights` is false but `containerInsightsMode` is enabled: give only `containerInsightsMode`/);
+    expect(() => settings({ containerInsightsMode: 'sometimes' as ecs.ContainerInsights }))
+      .toThrow(/`containerInsightsMode` must be one of enabled, disabled, enhanced \(ecs.ContainerInsights\), got "sometimes"/);
+  });
+
+  test('the README\'s price table is the audit\'s: standard $11.27, enhanced $12.50, off $0 for one service of two 0.25 vCPU tasks', () => {
+    const cost = (mode: ecs.ContainerInsights) => {
+      const stack = new Stack(new App(), 'Test');
+      const cluster = new FargateCluster(stack, 'Cluster', { network: new Network(stack, 'Network', { egress: Egress.natInstance() }), containerInsightsMode: mode });
+      new ApiService(stack, 'Api', { cluster });
+      const lines = CostEstimator.estimateTemplate(Template.fromStack(stack).toJSON()).lines.filter((l) => l.item.startsWith('Container Insights'));
+      return { metrics: lines.find((l) => l.unit === 'metric-month')?.quantity ?? 0, usd: lines.reduce((sum, l) => sum + l.monthlyUsd!, 0).toFixed(2) };
+    };
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    for (const [mode, name] of [[ecs.ContainerInsights.DISABLED, 'DISABLED'], [ecs.ContainerInsights.ENABLED, 'ENABLED'], [ecs.ContainerInsights.ENHANCED, 'ENHANCED']] as const) {
+      const { metrics, usd } = cost(mode);
+      expect(readme).toMatch(new RegExp(`\\| \`${name}\`[^|]*\\| ${metrics} \\| \\$${usd.replace('.', '\\.')} \\|`));
+    }
   });
 });
 

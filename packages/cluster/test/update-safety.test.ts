@@ -40,7 +40,7 @@ function synth(ec2Capacity: boolean, cluster: Partial<Ec2ClusterProps> = {}, ser
   const network = new Network(stack, 'Network');
   const apiCluster = ec2Capacity
     ? new Ec2Cluster(stack, 'Cluster', { network, ...cluster })
-    : new FargateCluster(stack, 'Cluster', { network });
+    : new FargateCluster(stack, 'Cluster', { network, containerInsightsMode: cluster.containerInsightsMode });
   const api = new ApiService(stack, 'Service', { cluster: apiCluster, ...service });
   if (alb) {
     const vpc = network.vpc;
@@ -129,6 +129,10 @@ const CASES: Case[] = [
     replaces: ['AWS::ECS::Service REPLACE', TASK_DEFINITION],
   },
   { change: '`runtimePlatform` X86_64 → ARM64 (Graviton)', service: { runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64 } }, replaces: [TASK_DEFINITION] },
+  // Container Insights is a ClusterSettings value, updated in place (the cluster keeps its name and ARN)
+  { change: '`containerInsightsMode` `ENABLED` → `DISABLED`', cluster: { containerInsightsMode: ecs.ContainerInsights.DISABLED }, replaces: [] },
+  { change: '`containerInsightsMode` `ENABLED` → `ENHANCED`', cluster: { containerInsightsMode: ecs.ContainerInsights.ENHANCED }, replaces: [] },
+  { change: 'EC2: `containerInsightsMode` `ENABLED` → `DISABLED`', ec2: true, cluster: { containerInsightsMode: ecs.ContainerInsights.DISABLED }, replaces: [] },
   { change: 'EC2: a new ECS AMI in the public SSM parameter', ec2: true, deployTime: resolvedAmi('ami-0123456789abcdef0'), replaces: [] },
   { change: 'EC2: `instanceType` t3.medium → m7i.large', ec2: true, cluster: { instanceType: new ec2.InstanceType('m7i.large') }, replaces: [] },
   { change: 'EC2: `spot` on', ec2: true, cluster: { spot: true }, replaces: [] },
