@@ -26,5 +26,39 @@ fi
 # In an existing venv, pip keeps what is already installed at the same version.
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r python/requirements-test.txt "${wheels[@]}"
 tests=(packages/*/test/python)
-echo "test-python: pytest over ${tests[*]}"
-"$venv/bin/python" -m pytest -q -p no:cacheprovider --import-mode=importlib "${tests[@]}"
+# Two pytest processes (PYTEST_JOBS): each test drives a jsii kernel (a Node process that does the
+# synthesis), so one pytest keeps about one core busy; CI has two. The package folders go to the
+# shards by their number of tests, largest first, each to the shard with the fewest so far. Each
+# shard's output is printed whole when it ends; any failed shard fails the run.
+jobs=${PYTEST_JOBS:-2}
+logs=$(mktemp -d -t test-python-XXXXXX)
+declare -a shard_tests shard_count
+for ((shard = 0; shard < jobs; shard++)); do shard_tests[$shard]=''; shard_count[$shard]=0; done
+while read -r count dir; do
+  least=0
+  for ((shard = 1; shard < jobs; shard++)); do
+    if [ "${shard_count[$shard]}" -lt "${shard_count[$least]}" ]; then least=$shard; fi
+  done
+  shard_tests[$least]+="$dir "
+  shard_count[$least]=$(( ${shard_count[$least]} + count ))
+done < <(for dir in "${tests[@]}"; do echo "$(cat "$dir"/test_*.py | grep -c '^def test') $dir"; done | sort -rn)
+pids=()
+for ((shard = 0; shard < jobs; shard++)); do
+  read -r -a mine <<<"${shard_tests[$shard]}"
+  [ "${#mine[@]}" -eq 0 ] && continue
+  echo "test-python: pytest $((shard + 1))/$jobs over ${mine[*]}"
+  "$venv/bin/python" -m pytest -q -p no:cacheprovider --import-mode=importlib "${mine[@]}" >"$logs/$shard.log" 2>&1 &
+  pids+=("$!:$shard")
+done
+failed=0
+for entry in "${pids[@]}"; do
+  pid=${entry%%:*} shard=${entry##*:}
+  if ! wait "$pid"; then failed=1; fi
+  echo "--- test-python: pytest $((shard + 1))/$jobs"
+  cat "$logs/$shard.log"
+done
+rm -rf "$logs"
+if [ "$failed" -ne 0 ]; then
+  echo "test-python: a pytest run failed (its output is above)" >&2
+  exit 1
+fi

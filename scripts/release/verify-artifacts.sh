@@ -18,17 +18,30 @@ monitoring_constructs=$(node -p "require('./packages/monitoring/package.json').d
 
 tmp=$(mktemp -d -t portcullis-consumer-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-echo "verify-artifacts: npm consumer in $tmp (no access to the workspace)"
+# The npm consumer and the Python consumer are independent (each mostly installs, then
+# synthesizes in one process): they run side by side, the npm one's output printed when it ends.
+echo "verify-artifacts: npm consumer in $tmp (no access to the workspace), alongside the Python consumer"
 mkdir -p "$tmp/npm"
 cp scripts/release/consumer.js "$tmp/npm/"
 (cd "$tmp/npm" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error \
   "$out"/*/js/*.tgz "aws-cdk-lib@$cdk_lib" "constructs@$constructs" "cdk-monitoring-constructs@$monitoring_constructs" >/dev/null && node consumer.js \
-  && npx --no-install portcullis-audit --help >/dev/null && echo "npm consumer: npx portcullis-audit --help works from the installed tarball")
+  && npx --no-install portcullis-audit --help >/dev/null && echo "npm consumer: npx portcullis-audit --help works from the installed tarball") \
+  >"$tmp/npm.log" 2>&1 &
+npm_consumer=$!
 
 echo "verify-artifacts: Python consumer in a fresh venv"
 python3 -m venv "$tmp/venv"
 "$tmp/venv/bin/pip" install --quiet --disable-pip-version-check "$out"/*/python/*.whl "aws-cdk-lib==$cdk_lib" "constructs==$constructs"
 (cd "$tmp" && "$tmp/venv/bin/python" "$repo/scripts/release/consumer.py")
+
+npm_status=0
+wait "$npm_consumer" || npm_status=$?
+echo "--- verify-artifacts: npm consumer"
+cat "$tmp/npm.log"
+if [ "$npm_status" -ne 0 ]; then
+  echo "verify-artifacts: the npm consumer failed (exit $npm_status; its output is above)" >&2
+  exit 1
+fi
 
 # The release build left the same wheels in packages/*/dist/python: the Python tests add only
 # pytest to this venv instead of installing aws-cdk-lib and the wheels into a second one.
