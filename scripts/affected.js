@@ -22,7 +22,8 @@
 //              Artifacts are built at 0.0.0: the release dry run at the release versions, and its
 //              metadata checks, run in `npm test` (pushes to main, nightly).
 //   diff       update safety of the affected apps against the base (scripts/diff-apps.sh).
-// A step with nothing affected says so and passes.
+// A step with nothing affected says so and passes. A change to a file outside the projects that a
+// step reads (STEP_INPUTS: its script, its pins) runs that step for every app or package.
 'use strict';
 const { execFileSync, spawnSync } = require('child_process');
 const fs = require('fs');
@@ -33,6 +34,15 @@ const root = path.resolve(__dirname, '..');
 const STEPS = ['lint', 'validate', 'artifacts', 'diff'];
 /** Paths that belong to no nx project, linted on every run. */
 const REPO_FILES = ['scripts', 'projenrc', '.projenrc.ts', 'bench'];
+/**
+ * Files outside the projects that a step reads (nx does not know them): when the change touches
+ * one, the step runs for every app (validate, diff) or every package (artifacts).
+ */
+const STEP_INPUTS = {
+  validate: ['scripts/validate-templates.sh', '.cfnlintrc.yaml', 'python/requirements-cfn-lint.txt', 'python/requirements-checkov.txt'],
+  artifacts: ['scripts/affected.js', 'python/requirements-test.txt', 'scripts/release/consumer.js', 'scripts/release/consumer.py'],
+  diff: ['scripts/diff-apps.sh'],
+};
 
 /** Stops the script with exit code `code` (main reports it; `finally` blocks still clean up). */
 function fail(message, code = 2) {
@@ -89,6 +99,22 @@ function affectedProjects() {
   return names.map((n) => ({ name: n, ...all.get(n) })).sort((a, b) => a.dir.localeCompare(b.dir));
 }
 
+/** The files the change touches, as nx sees them: from the merge base of NX_BASE and the head to NX_HEAD, or to the working tree. */
+function changedFiles() {
+  const git = (...a) => execFileSync('git', a, { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
+  const head = process.env.NX_HEAD;
+  const base = git('merge-base', process.env.NX_BASE ?? defaultBase(), head ?? 'HEAD')[0];
+  return head ? git('diff', '--name-only', base, head) : [...git('diff', '--name-only', base), ...git('ls-files', '--others', '--exclude-standard')];
+}
+
+/** The affected projects of a step: every project that `select` keeps, when the change touches one of the step's inputs. */
+function forStep(step, affected, select) {
+  const touched = changedFiles().filter((f) => STEP_INPUTS[step].includes(f));
+  if (touched.length === 0) return affected.filter(select);
+  console.log(`affected: ${touched.join(', ')} changed: ${step} runs for every ${step === 'artifacts' ? 'package' : 'app'}`);
+  return [...workspaces()].map(([name, w]) => ({ name, ...w })).filter(select);
+}
+
 const isPackage = (p) => p.dir.startsWith('packages/');
 const isApp = (p) => p.dir.startsWith('apps/') && fs.existsSync(path.join(root, p.dir, 'cdk.json'));
 
@@ -99,13 +125,13 @@ function lint(affected) {
 }
 
 function validate(affected) {
-  const apps = affected.filter(isApp).map((p) => p.folder);
+  const apps = forStep('validate', affected, isApp).map((p) => p.folder);
   if (apps.length === 0) return console.log('affected: no app affected: no template to validate');
   run('bash', ['scripts/validate-templates.sh', ...apps]);
 }
 
 function diff(affected) {
-  const apps = affected.filter(isApp).map((p) => p.folder);
+  const apps = forStep('diff', affected, isApp).map((p) => p.folder);
   if (apps.length === 0) return console.log('affected: no app affected: nothing to compare');
   run('bash', ['scripts/diff-apps.sh', ...(process.env.NX_BASE ? [process.env.NX_BASE] : [])], { env: { ...process.env, DIFF_APPS: apps.join(' ') } });
 }
@@ -125,7 +151,7 @@ function closure(packages) {
 }
 
 function artifacts(affected) {
-  const packages = affected.filter(isPackage);
+  const packages = forStep('artifacts', affected, isPackage);
   if (packages.length === 0) return console.log('affected: no package affected: no artifact to check');
   const needed = closure(packages);
   const below = needed.filter((p) => !packages.some((q) => q.name === p.name)).map((p) => p.name);
@@ -195,7 +221,7 @@ function main() {
   run('npx', ['projen', 'affected:steps'], { env });
 }
 
-module.exports = { affectedProjects, artifacts, closure, workspaces };
+module.exports = { affectedProjects, artifacts, changedFiles, closure, forStep, workspaces };
 if (require.main === module) {
   try {
     main();
