@@ -23,7 +23,8 @@
 //              metadata checks, run in `npm test` (pushes to main, nightly).
 //   diff       update safety of the affected apps against the base (scripts/diff-apps.sh).
 // A step with nothing affected says so and passes. A change to a file outside the projects that a
-// step reads (STEP_INPUTS: its script, its pins) runs that step for every app or package.
+// step reads (STEP_INPUTS: its script, its config, its pins) runs that step for every project,
+// app or package.
 'use strict';
 const { execFileSync, spawnSync } = require('child_process');
 const fs = require('fs');
@@ -39,6 +40,7 @@ const REPO_FILES = ['scripts', 'projenrc', '.projenrc.ts', 'bench'];
  * one, the step runs for every app (validate, diff) or every package (artifacts).
  */
 const STEP_INPUTS = {
+  lint: ['eslint.config.mjs', 'tsconfig.eslint.json', 'tsconfig.base.json'],
   validate: ['scripts/validate-templates.sh', '.cfnlintrc.yaml', 'python/requirements-cfn-lint.txt', 'python/requirements-checkov.txt'],
   artifacts: ['scripts/affected.js', 'python/requirements-test.txt', 'scripts/release/consumer.js', 'scripts/release/consumer.py'],
   diff: ['scripts/diff-apps.sh'],
@@ -111,7 +113,7 @@ function changedFiles() {
 function forStep(step, affected, select) {
   const touched = changedFiles().filter((f) => STEP_INPUTS[step].includes(f));
   if (touched.length === 0) return affected.filter(select);
-  console.log(`affected: ${touched.join(', ')} changed: ${step} runs for every ${step === 'artifacts' ? 'package' : 'app'}`);
+  console.log(`affected: ${touched.join(', ')} changed: ${step} runs for every ${{ artifacts: 'package', lint: 'project' }[step] ?? 'app'}`);
   return [...workspaces()].map(([name, w]) => ({ name, ...w })).filter(select);
 }
 
@@ -119,7 +121,7 @@ const isPackage = (p) => p.dir.startsWith('packages/');
 const isApp = (p) => p.dir.startsWith('apps/') && fs.existsSync(path.join(root, p.dir, 'cdk.json'));
 
 function lint(affected) {
-  const dirs = affected.map((p) => p.dir);
+  const dirs = forStep('lint', affected, () => true).map((p) => p.dir);
   console.log(`affected: lint ${dirs.length ? dirs.join(' ') : '(no project affected)'} and ${REPO_FILES.join(' ')}`);
   run('npx', ['eslint', '--max-warnings', '0', ...dirs, ...REPO_FILES]);
 }
