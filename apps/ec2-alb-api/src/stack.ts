@@ -1,7 +1,7 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import {
   ALB_TARGET_GROUP_PORT, acknowledgeAlb, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
-  addReferenceOutputs, albAddressContext, albHealthCheckContext, domainContext, ec2CapacityContext, monitoringContext, ReferenceContext, serviceContext,
+  addReferenceOutputs, clusterContext, albAddressContext, albHealthCheckContext, domainContext, ec2CapacityContext, monitoringContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { AlbIngress } from '@portcullis/alb-ingress';
 import { ApiService, Deployment, Ec2Cluster } from '@portcullis/cluster';
@@ -29,7 +29,7 @@ export class Ec2AlbApiStack extends Stack {
     // Without NAT, container instances also need the ECS, ECS agent and telemetry endpoints.
     const egress = props.egress?.kind === EgressKind.NONE ? Egress.none({ ec2Capacity: true }) : props.egress;
     this.network = new Network(this, 'Network', { egress, availabilityZones: props.availabilityZones, ipv6: props.ipv6 });
-    this.cluster = new Ec2Cluster(this, 'Cluster', { network: this.network, ...ec2CapacityContext(props) });
+    this.cluster = new Ec2Cluster(this, 'Cluster', { network: this.network, ...ec2CapacityContext(props), ...clusterContext(this, props) });
     this.service = new ApiService(this, 'Api', { cluster: this.cluster, ...serviceContext(props, { deployment: Deployment.canary() }) });
     this.ingress = new AlbIngress(this, 'Ingress', {
       network: this.network, service: this.service, healthCheck: albHealthCheckContext(props), targetGroupPort: ALB_TARGET_GROUP_PORT, ...domainContext(this, props), ...albAddressContext(props),

@@ -1,7 +1,7 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import {
   ALB_TARGET_GROUP_PORT, acknowledgeAlb, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
-  addReferenceOutputs, albAddressContext, albHealthCheckContext, domainContext, fargateCapacityContext, monitoringContext, ReferenceContext, serviceContext,
+  addReferenceOutputs, clusterContext, albAddressContext, albHealthCheckContext, domainContext, fargateCapacityContext, monitoringContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { AlbIngress } from '@portcullis/alb-ingress';
 import { ApiService, Deployment, FargateCluster } from '@portcullis/cluster';
@@ -27,7 +27,7 @@ export class FargateAlbApiStack extends Stack {
   constructor(scope: Construct, id: string, props: FargateAlbApiProps = {}) {
     super(scope, id, props);
     this.network = new Network(this, 'Network', { egress: props.egress, availabilityZones: props.availabilityZones, ipv6: props.ipv6 });
-    this.cluster = new FargateCluster(this, 'Cluster', { network: this.network });
+    this.cluster = new FargateCluster(this, 'Cluster', { network: this.network, ...clusterContext(this, props) });
     this.service = new ApiService(this, 'Api', {
       cluster: this.cluster, ...serviceContext(props, { deployment: Deployment.canary() }), ...fargateCapacityContext(props),
     });

@@ -2,7 +2,7 @@ import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import {
   acknowledgeApiGateway, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
-  addReferenceOutputs, checkHealthCheckPath, domainContext, fargateCapacityContext, HEALTH_CHECK_OFF, monitoringContext, ReferenceContext, serviceContext,
+  addReferenceOutputs, clusterContext, checkHealthCheckPath, domainContext, fargateCapacityContext, HEALTH_CHECK_OFF, monitoringContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { ApiGatewayIngress } from '@portcullis/apigw-ingress';
 import { ApiService, FargateCluster } from '@portcullis/cluster';
@@ -31,7 +31,7 @@ export class FargateApigwApiStack extends Stack {
       throw new Error('Context `domainName` needs `certificateArn` (an ACM certificate for it in this region) on the API Gateway app');
     }
     this.network = new Network(this, 'Network', { egress: props.egress, availabilityZones: props.availabilityZones, ipv6: props.ipv6 });
-    this.cluster = new FargateCluster(this, 'Cluster', { network: this.network });
+    this.cluster = new FargateCluster(this, 'Cluster', { network: this.network, ...clusterContext(this, props) });
     const containerPort = props.containerPort ?? 80;
     const healthCheckPath = props.healthCheckPath ?? '/';
     checkHealthCheckPath(healthCheckPath);

@@ -1,7 +1,7 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import {
   ALB_TARGET_GROUP_PORT, acknowledgeCloudFront, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
-  addReferenceOutputs, albHealthCheckContext, domainContext, fargateCapacityContext, monitoringContext, ReferenceContext, serviceContext,
+  addReferenceOutputs, clusterContext, albHealthCheckContext, domainContext, fargateCapacityContext, monitoringContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { CloudFrontIngress } from '@portcullis/cloudfront-ingress';
 import { ApiService, Deployment, FargateCluster } from '@portcullis/cluster';
@@ -31,7 +31,7 @@ export class FargateCloudFrontApiStack extends Stack {
     // egress-only gateway. The ALB stays IPv4: it is internal (no public address to save) and
     // CloudFront reaches it over the VPC origin's private IPv4 path; viewers get IPv6 at the edge.
     this.network = new Network(this, 'Network', { egress: props.egress, availabilityZones: props.availabilityZones, ipv6: props.ipv6 });
-    this.cluster = new FargateCluster(this, 'Cluster', { network: this.network });
+    this.cluster = new FargateCluster(this, 'Cluster', { network: this.network, ...clusterContext(this, props) });
     this.service = new ApiService(this, 'Api', {
       cluster: this.cluster, ...serviceContext(props, { deployment: Deployment.canary() }), ...fargateCapacityContext(props),
     });

@@ -1,5 +1,6 @@
 import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { ApiService, ClusterCapacity, Ec2Cluster, FargateCluster } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
 import { IConstruct } from 'constructs';
@@ -59,6 +60,13 @@ export function acknowledgeNetwork(network: Network): void {
 export function acknowledgeCluster(cluster: FargateCluster | Ec2Cluster): void {
   ack(cluster.executionRole, EXECUTION_POLICY, 'The seed\'s task execution policy, maintained by AWS for ECR and CloudWatch Logs');
   ack(cluster.executionRole, INLINE, INLINE_REASON);
+  if (cluster.containerInsightsMode === ecs.ContainerInsights.DISABLED) {
+    // the lean preset (or -c containerInsights=disabled): a priced choice, README "Idle cost"
+    const reason = 'Container Insights off by choice (the lean preset or -c containerInsights=disabled): about $11/month on one service, '
+      + 'most of the lean floor; ApiMonitoring watches running tasks and failed deployments from free sources (AWS/ECS metrics, healthy hosts, ECS service events)';
+    ack(cluster.cluster, 'AwsSolutions-ECS4', reason);
+    skipCheckov(cluster.cluster, 'CKV_AWS_65', reason);
+  }
   if (cluster instanceof Ec2Cluster) {
     ack(cluster.instanceRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role]',
       'The ECS agent\'s policy, maintained by AWS (seed)');

@@ -1,4 +1,5 @@
 import { App } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Deployment } from '@portcullis/cluster';
 import { Egress, EgressKind } from '@portcullis/network';
 
@@ -40,6 +41,12 @@ export interface ReferenceContext {
    * false in the lean preset (see `isLeanPreset`); the alarms stay either way.
    */
   readonly dashboard?: boolean;
+  /**
+   * Container Insights of the cluster: `enabled` (standard, the default, as in the seeds),
+   * `enhanced` or `disabled` (the lean preset's default: `ApiMonitoring` then watches the
+   * running tasks from free sources). See @portcullis/cluster's "Container Insights".
+   */
+  readonly containerInsights?: ecs.ContainerInsights;
 }
 
 /** The values of the `capacity` context key. */
@@ -47,13 +54,15 @@ export type CapacityName = 'onDemand' | 'spot' | 'mixed';
 /** The values of the `architecture` context key. */
 export type ArchitectureName = 'x86_64' | 'arm64';
 const CAPACITIES: CapacityName[] = ['onDemand', 'spot', 'mixed'];
+/** The values of the `containerInsights` context key: `ecs.ContainerInsights`'s. */
+const INSIGHTS: string[] = [ecs.ContainerInsights.ENABLED, ecs.ContainerInsights.ENHANCED, ecs.ContainerInsights.DISABLED];
 const ARCHITECTURES: ArchitectureName[] = ['x86_64', 'arm64'];
 
 /** Context keys, as documented in each app's README. */
 export const CONTEXT_KEYS = [
   'image', 'containerPort', 'desiredCount', 'egress', 'availabilityZones',
   'domainName', 'hostedZoneId', 'hostedZoneName', 'certificateArn', 'healthCheckPath', 'deployment', 'alarmEmail',
-  'capacity', 'architecture', 'ipv6', 'dashboard',
+  'capacity', 'architecture', 'ipv6', 'dashboard', 'containerInsights',
 ];
 
 /** The image the apps run when `image` is not given: the seeds' nginx, on ECR Public. */
@@ -112,6 +121,7 @@ export function readReferenceContext(app: App): ReferenceContext {
     architecture: oneOf('architecture', get('architecture'), ARCHITECTURES, 'arm64'),
     ipv6: flag('ipv6', get('ipv6')),
     dashboard: flag('dashboard', get('dashboard')),
+    containerInsights: oneOf('containerInsights', get('containerInsights'), INSIGHTS, 'disabled') as ecs.ContainerInsights | undefined,
   };
   checkImageReachable(ctx);
   return ctx;
@@ -134,7 +144,8 @@ export const LEAN_PRESET_CONTEXT: Readonly<Record<string, string>> = { egress: '
  * Whether the context is the lean preset: `capacity=spot`, `architecture=arm64` and
  * `ipv6=true` together (the apps' cost floor; README "Idle cost", lean row). On top of what
  * each of the three does, the preset leaves out the CloudWatch dashboard (unless
- * `-c dashboard=true`; the alarms stay) and, on the EC2 app, runs t4g.small instances.
+ * `-c dashboard=true`; the alarms stay), turns Container Insights off (unless
+ * `-c containerInsights=enabled`) and, on the EC2 app, runs t4g.small instances.
  */
 export function isLeanPreset(ctx: ReferenceContext): boolean {
   return ctx.capacity === 'spot' && ctx.architecture === 'arm64' && ctx.ipv6 === true;

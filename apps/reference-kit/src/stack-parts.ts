@@ -101,6 +101,22 @@ export function monitoringContext(scope: Construct, ctx: ReferenceContext): { al
 }
 
 /**
+ * The cluster's Container Insights from the context: `-c containerInsights=enabled|enhanced|disabled`;
+ * by default standard (`ENABLED`, as in the seeds), except in the lean preset, where it is off:
+ * $11.27 a month on one Fargate service (37 metrics and their performance logs), most of the
+ * lean floor. `ApiMonitoring` then watches the running tasks from free sources. The lean
+ * preset says so at synth (an info message).
+ */
+export function clusterContext(scope: Construct, ctx: ReferenceContext): { containerInsightsMode: ecs.ContainerInsights } {
+  const lean = isLeanPreset(ctx);
+  if (lean && ctx.containerInsights === undefined) {
+    Annotations.of(scope).addInfo('Lean preset (capacity=spot, architecture=arm64, ipv6=true): Container Insights off (about $11/month on one service); '
+      + 'ApiMonitoring watches the running tasks from free sources. Add -c containerInsights=enabled to keep it.');
+  }
+  return { containerInsightsMode: ctx.containerInsights ?? (lean ? ecs.ContainerInsights.DISABLED : ecs.ContainerInsights.ENABLED) };
+}
+
+/**
  * The ALB's address type from the context: with `ipv6`, `dualstack-without-public-ipv4`
  * (IPv6 clients only, no public IPv4 address to pay for); otherwise the default (IPv4).
  */

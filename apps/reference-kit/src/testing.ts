@@ -282,17 +282,46 @@ export function describeMonitoring<S extends AppStackUnderTest>(subject: AppUnde
  * `estimate` is `@portcullis/audit`'s `CostEstimator.estimateTemplate` (the apps depend on the audit; this kit does not).
  */
 export function describeLeanPreset<S extends AppStackUnderTest>(subject: AppUnderTest<S>, lean: {
+  /** The issue's ceiling for the lean preset (issue 23: every line priced). */
   readonly targetUsd: number;
-  readonly estimate: (template: unknown) => { readonly totalMonthlyUsd: number; readonly notPriced: readonly string[] };
+  /** The lean preset's idle estimate, to the cent (the README's lean row). */
+  readonly leanUsd: number;
+  /** The default stack's idle estimate, to the cent (the README's default row). */
+  readonly defaultUsd: number;
+  readonly estimate: (template: unknown) => { readonly totalMonthlyUsd: number; readonly notPriced: readonly string[]; readonly lines: ReadonlyArray<{ readonly item: string }> };
 }): void {
-  describe(`lean preset: idle cost within $${lean.targetUsd}/month, no dashboard, every alarm`, () => {
+  describe(`lean preset: idle cost within $${lean.targetUsd}/month, no dashboard, no Container Insights, every alarm`, () => {
     const defaults = synthWith(subject, {}, 'Default');
     const leanStack = synthWith(subject, LEAN_PRESET_CONTEXT, 'Lean');
+    const insightsLines = (e: ReturnType<typeof lean.estimate>) => e.lines.map((l) => l.item).filter((i) => i.startsWith('Container Insights'));
 
-    test(`the audit's idle estimate of the lean template is at most $${lean.targetUsd}/month, every line priced`, () => {
+    test(`the audit's idle estimate of the lean template is $${lean.leanUsd.toFixed(2)} (at most $${lean.targetUsd}/month), every line priced`, () => {
       const estimate = lean.estimate(leanStack.json);
       expect(estimate.notPriced).toEqual([]);
+      expect(estimate.totalMonthlyUsd).toBe(lean.leanUsd);
       expect(estimate.totalMonthlyUsd).toBeLessThanOrEqual(lean.targetUsd);
+    });
+
+    test(`the default template: $${lean.defaultUsd.toFixed(2)}, every line priced, Container Insights (standard) among the lines`, () => {
+      const estimate = lean.estimate(defaults.json);
+      expect(estimate.notPriced).toEqual([]);
+      expect(estimate.totalMonthlyUsd).toBe(lean.defaultUsd);
+      expect(insightsLines(estimate)).toEqual([expect.stringMatching(/^Container Insights metrics \(standard, /), expect.stringMatching(/^Container Insights performance log ingestion/)]);
+    });
+
+    test('Container Insights: on (standard) by default, off in the lean preset (said at synth), -c containerInsights=enabled|enhanced keeps it, and the estimate follows', () => {
+      const setting = (json: any) => Object.values<any>(json.Resources).find((r) => r.Type === 'AWS::ECS::Cluster').Properties.ClusterSettings;
+      expect(setting(defaults.json)).toEqual([{ Name: 'containerInsights', Value: 'enabled' }]);
+      expect(setting(leanStack.json)).toEqual([{ Name: 'containerInsights', Value: 'disabled' }]);
+      expect(insightsLines(lean.estimate(leanStack.json))).toEqual([]);
+      const infos = leanStack.stack.node.metadata.filter((m) => m.type === 'aws:cdk:info').map((m) => String(m.data));
+      expect(infos.join('\n')).toMatch(/Lean preset .*Container Insights off.*-c containerInsights=enabled/);
+      const kept = synthWith(subject, { ...LEAN_PRESET_CONTEXT, containerInsights: 'enabled' }, 'Lean');
+      expect(setting(kept.json)).toEqual([{ Name: 'containerInsights', Value: 'enabled' }]);
+      expect(insightsLines(lean.estimate(kept.json))).toHaveLength(2);
+      expect(setting(synthWith(subject, { containerInsights: 'enhanced' }).json)).toEqual([{ Name: 'containerInsights', Value: 'enhanced' }]);
+      expect(() => readReferenceContext(new App({ context: { containerInsights: 'on' } })))
+        .toThrow(/Context `containerInsights` must be one of enabled, enhanced, disabled, got 'on': e\.g\. -c containerInsights=disabled/);
     });
 
     test('no dashboard (nor its output); ApiMonitoring keeps every alarm, each notifying the topic', () => {
