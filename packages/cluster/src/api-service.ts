@@ -24,6 +24,7 @@ import {
 import { checkPullableWithoutInternet } from './private/image-source';
 import { scratchPaths, validateWritablePaths } from './private/writable-paths';
 import { secretSource } from './private/secret-source';
+import { hasInterfaceEndpoint, inAnotherStack, serviceExecutionRole } from './private/service-stack';
 
 /** Target-tracking autoscaling of an {@link ApiService}. */
 export interface ApiServiceAutoScaling {
@@ -231,6 +232,10 @@ export interface ApiServiceProps {
 }
 
 const DEFAULT_IMAGE = 'public.ecr.aws/docker/library/nginx:latest';
+/** The `InterfaceVpcEndpointAwsService` member of each endpoint a service may need, by construct id. */
+const INTERFACE_SERVICE_NAMES: Record<string, string> = {
+  SsmMessagesEndpoint: 'SSM_MESSAGES', SecretsManagerEndpoint: 'SECRETS_MANAGER', SsmEndpoint: 'SSM',
+};
 const CONTAINER_NAME = 'api';
 
 /**
@@ -258,6 +263,13 @@ export class ApiService extends Construct implements ec2.IConnectable {
   public readonly logGroup: logs.ILogGroup;
   /** The task role: empty, for you to grant to. */
   public readonly taskRole: iam.IRole;
+  /**
+   * The task execution role (pulls the image, writes the log group, reads the secrets): the
+   * cluster's `executionRole` when the cluster created it in this service's stack, else a
+   * role of this service's own, in this service's stack (see the README's "Services in
+   * stacks of their own").
+   */
+  public readonly executionRole: iam.IRole;
   /** The cluster. */
   public readonly cluster: IApiCluster;
   /** Whether the tasks have public IPs (only on a network without private subnets). */
@@ -283,6 +295,7 @@ export class ApiService extends Construct implements ec2.IConnectable {
     const settings = this.validate(props);
     const placement = this.placement(props, settings);
     this.assignPublicIp = placement.assignPublicIp;
+    this.executionRole = serviceExecutionRole(this, props.cluster.executionRole);
     const task = this.createTaskDefinition(props, settings);
     this.taskRole = task.taskRole;
     this.taskDefinition = task.taskDefinition;
@@ -414,10 +427,10 @@ export class ApiService extends Construct implements ec2.IConnectable {
     const runtimePlatform = { cpuArchitecture, operatingSystemFamily: props.runtimePlatform?.operatingSystemFamily ?? ecs.OperatingSystemFamily.LINUX };
     const taskDefinition = fargate
       ? new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
-        family, cpu, memoryLimitMiB: memory, executionRole: props.cluster.executionRole, taskRole, runtimePlatform,
+        family, cpu, memoryLimitMiB: memory, executionRole: this.executionRole, taskRole, runtimePlatform,
       })
       : new ecs.Ec2TaskDefinition(this, 'TaskDefinition', {
-        family, networkMode: ecs.NetworkMode.AWS_VPC, executionRole: props.cluster.executionRole, taskRole,
+        family, networkMode: ecs.NetworkMode.AWS_VPC, executionRole: this.executionRole, taskRole,
       });
     if (!fargate) {
       const cfn = taskDefinition.node.defaultChild as ecs.CfnTaskDefinition;
@@ -465,7 +478,7 @@ export class ApiService extends Construct implements ec2.IConnectable {
         },
       }),
     });
-    logGroup.grantWrite(props.cluster.executionRole);
+    logGroup.grantWrite(this.executionRole);
     validateImageName(container.imageName);
     if (settings.isolated) checkPullableWithoutInternet(this, image, container.imageName, props.image === undefined);
     return { logGroup, container };
@@ -520,7 +533,16 @@ export class ApiService extends Construct implements ec2.IConnectable {
     }
     if (needed.size === 0) return;
     const network = this.cluster.network;
-    if (network instanceof Network) {
+    if (network instanceof Network && inAnotherStack(this, network)) {
+      // A service joining a platform from its own stack never changes the platform's stack:
+      // the endpoint must already be there.
+      for (const [service, { id, service: endpoint, why }] of needed) {
+        if (hasInterfaceEndpoint(network.vpc, endpoint)) continue;
+        throw new Error(`${why} on a network without internet egress needs an \`${service}\` interface endpoint in its VPC, and the network is in another stack ` +
+          `(${Stack.of(network).stackName}), which a service never changes: add \`ec2.InterfaceVpcEndpointAwsService.${INTERFACE_SERVICE_NAMES[id]}\` to the Network's ` +
+          '`interfaceEndpoints` in the platform\'s stack and deploy it first');
+      }
+    } else if (network instanceof Network) {
       for (const { id, service } of needed.values()) network.addInterfaceEndpoint(id, service);
     } else {
       for (const [service, { why }] of needed) {
