@@ -4,3 +4,4 @@ export * from './ec2-cluster';
 export * from './api-service';
 export * from './deployment';
 export * from './capacity';
+export * from './api-ingress';
