@@ -7,12 +7,13 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { ApiService } from '@portcullis/cluster';
+import { ApiService, IApiIngress, IngressMonitoring } from '@portcullis/cluster';
 import { INetwork } from '@portcullis/network';
 import { arn, domainInZone, domainName as checkDomainName, duration, urlPath, wholeNumber } from '@portcullis/network/lib/private/validate';
 import { Construct, IConstruct } from 'constructs';
 import { LoadBalancerSecurityGroup } from './load-balancer-security-group';
 import { logAccessLogs } from './private/access-logs';
+import { albMonitoring } from './private/monitoring';
 import { DEFAULT_SERVICE_RULE_PRIORITY, loadBalancerRollbackAlarm, openTestListener, TrafficShift, validateTestListener } from './private/traffic-shift';
 import { validateAddressFamilies, validateIpAddressType } from './private/ip-address-type';
 import { MAX_TARGET_GROUPS_PER_SERVICE, validateAllowedCidrs, validateHealthyHttpCodes, validateRuleConditions } from './private/validation';
@@ -247,7 +248,7 @@ const SEED_HEALTH_CHECK = { path: '/', interval: 6, timeout: 5, healthy: 2, unhe
  * the listener), with least-privilege security groups (listener ports in, container port
  * out), `drop_invalid_header_fields`, and HTTPS one prop away.
  */
-export class AlbIngress extends Construct implements ec2.IConnectable {
+export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngress {
   /** The load balancer. */
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   /** The listener serving traffic: HTTPS when there is a certificate, else HTTP. */
@@ -516,6 +517,23 @@ export class AlbIngress extends Construct implements ec2.IConnectable {
   public rollbackAlarmsFor(service: ApiService): cloudwatch.IAlarm[] {
     const alarms = this.attachmentsOf(service).flatMap((a) => a.alarms);
     return this.loadBalancerRollbackAlarm ? [...alarms, this.loadBalancerRollbackAlarm] : alarms;
+  }
+
+  /**
+   * What a monitoring construct (`ApiMonitoring` of `@portcullis/monitoring`) watches of this
+   * load balancer in front of `service` (the {@link IApiIngress} contract): the target 5xx
+   * rate (`target5xxRatePercent`), unhealthy targets and p99 target response time
+   * (`p99ResponseTime`) of every target group of the service (each attachment's, and its
+   * alternate when the deployment shifts traffic), the load balancer's own 5xx rate
+   * (`loadBalancer5xxRatePercent`), no healthy target in those groups (not for a service with
+   * `desiredCount: 0` and no autoscaling), and the 5xx error rate of each CloudFront
+   * distribution in front of the load balancer (`cloudFront5xxErrorRatePercent`: an alarm
+   * when `scope`'s stack is in us-east-1, under a condition when it is environment-agnostic,
+   * a graph and a warning elsewhere). Throws if the service is not attached to this ingress.
+   */
+  public monitoringFor(scope: Construct, service: ApiService): IngressMonitoring {
+    const groups = this.attachmentsOf(service).flatMap((a) => (a.alternateTargetGroup ? [a.targetGroup, a.alternateTargetGroup] : [a.targetGroup]));
+    return albMonitoring(scope, this.loadBalancer, service, groups);
   }
 
   /**

@@ -9,11 +9,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
-import { ApiService } from '@portcullis/cluster';
+import { ApiService, IApiIngress, IngressMonitoring } from '@portcullis/cluster';
 import { INetwork } from '@portcullis/network';
 import { Construct } from 'constructs';
 import { HttpApiAccessLog } from './http-api-access-log';
 import { validateIngressValues, validatePath } from './private/ingress-validation';
+import { httpApiMonitoring } from './private/monitoring';
 import { checkRollingDeployment, stageRollbackAlarm } from './private/stage-rollback-alarm';
 
 /**
@@ -123,7 +124,7 @@ export interface ApiGatewayIngressProps {
  * VPC link in the **private** subnets, tasks without public IPs, and security groups open on
  * the container port only.
  */
-export class ApiGatewayIngress extends Construct implements ec2.IConnectable {
+export class ApiGatewayIngress extends Construct implements ec2.IConnectable, IApiIngress {
   /** The HTTP API. */
   public readonly api: apigwv2.HttpApi;
   /** The `$default` stage. */
@@ -280,7 +281,7 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable {
   /**
    * The route this ingress sends `service` on: `'$default'` for the ingress's `service`, the
    * path prefix (e.g. `'/orders'`) for one added with `addService`. Throws, naming `service`,
-   * if the ingress does not route to it (as `AlbIngress.targetGroupFor` does).
+   * if the ingress does not route to it.
    */
   public routeFor(service: ApiService): string {
     const route = this.routes.get(service);
@@ -288,6 +289,18 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable {
       throw new Error(`\`service\` '${service.node.path}' is not routed by the ApiGatewayIngress '${this.node.path}': pass it as the ingress's \`service\` or with \`addService\` first, or pass the ingress that routes to it`);
     }
     return route;
+  }
+
+  /**
+   * What a monitoring construct (`ApiMonitoring` of `@portcullis/monitoring`) watches of this
+   * HTTP API in front of `service` (the {@link IApiIngress} contract): the 5xx rate of the
+   * API's requests (`httpApi5xxRatePercent`) and its p99 integration latency
+   * (`p99IntegrationLatency`). Throws, naming `service`, if the ingress does not route to it
+   * (as {@link routeFor}).
+   */
+  public monitoringFor(_scope: Construct, service: ApiService): IngressMonitoring {
+    this.routeFor(service);
+    return httpApiMonitoring(this.api);
   }
 
   /** Adds the stage's 5xx-rate alarm (created once) to the service's ECS deployment alarms. */

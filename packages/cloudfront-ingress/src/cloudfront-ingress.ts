@@ -9,7 +9,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AlbHealthCheck, AlbIngress } from '@portcullis/alb-ingress';
-import { ApiService } from '@portcullis/cluster';
+import { ApiService, IApiIngress, IngressMonitoring } from '@portcullis/cluster';
 import { INetwork } from '@portcullis/network';
 import { arn, domainInZone, domainName as checkDomainName, duration } from '@portcullis/network/lib/private/validate';
 import { Construct } from 'constructs';
@@ -119,7 +119,7 @@ const READ_TIMEOUT = { min: 1, max: 180, defaultQuota: 60, default: 30 };
  * Host, query strings and cookies forwarded (managed `AllViewerExceptHostHeader`),
  * compression, HTTP/2 and HTTP/3, IPv6.
  */
-export class CloudFrontIngress extends Construct {
+export class CloudFrontIngress extends Construct implements IApiIngress {
   /**
    * The name of the security group CloudFront creates in a VPC for the network interfaces of
    * its VPC origins: the only source the internal load balancer accepts.
@@ -225,6 +225,18 @@ export class CloudFrontIngress extends Construct {
    */
   public metric5xxErrorRate(): cloudwatch.Metric {
     return CloudFrontErrorRateAlarm.metric5xxErrorRate(this.distribution.distributionId);
+  }
+
+  /**
+   * What a monitoring construct (`ApiMonitoring` of `@portcullis/monitoring`) watches of this
+   * ingress in front of `service` (the `IApiIngress` contract): what its {@link alb} gives
+   * (`AlbIngress.monitoringFor`, which also sees this distribution in front of the load
+   * balancer: its 5xx error rate, `cloudFront5xxErrorRatePercent`), named as this ingress in
+   * messages. Passing the ingress or its `alb` to `ApiMonitoring` watches the same. Throws if
+   * the service is not attached to the load balancer.
+   */
+  public monitoringFor(scope: Construct, service: ApiService): IngressMonitoring {
+    return { ...this.alb.monitoringFor(scope, service), name: 'a CloudFrontIngress' };
   }
 
   /**
