@@ -1,18 +1,15 @@
-import { Annotations, Aws, CfnCondition, Fn, Stack, Token, Duration } from 'aws-cdk-lib';
+import { Annotations, CfnCondition, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AlbIngress } from '@portcullis/alb-ingress';
-import { ApiGatewayIngress } from '@portcullis/apigw-ingress';
-import { ApiService } from '@portcullis/cluster';
+import { ApiService, IApiIngress, IngressMonitoring } from '@portcullis/cluster';
 import { INetwork, Network } from '@portcullis/network';
 import { duration, finiteNumber } from '@portcullis/network/lib/private/validate';
 import { MonitoringFacade } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
-import { containerInsightsOf, distributionsInFrontOf, natGatewaysOf, targetGroupsOf } from './private/discovery';
-import { describeDuration, thresholdIn } from './private/thresholds';
+import { containerInsightsOf, natGatewaysOf } from './private/discovery';
+import { describe, resolveIngressAlarms } from './private/ingress-thresholds';
 import { SingleDashboardFactory } from './private/single-dashboard';
 
 /** Properties of an {@link ApiMonitoring}. */
@@ -20,13 +17,15 @@ export interface ApiMonitoringProps {
   /** The service to watch: CPU, memory and running tasks. */
   readonly service: ApiService;
   /**
-   * The ingress in front of `service`: an `AlbIngress` (target 5xx rate, unhealthy targets,
-   * p99 target response time of the service's target group; the load balancer's own 5xx rate
-   * and no healthy target in the service's target groups; the 5xx error rate of a CloudFront
-   * distribution in front of it, as `CloudFrontIngress.alb` has) or an `ApiGatewayIngress`
-   * (5xx rate and p99 integration latency of the HTTP API). It must route to `service`.
+   * The ingress in front of `service`, any {@link IApiIngress} (of `@portcullis/cluster`): it
+   * says what to watch of it. An `AlbIngress` (target 5xx rate, unhealthy targets, p99 target
+   * response time of the service's target groups; the load balancer's own 5xx rate and no
+   * healthy target in those groups; the 5xx error rate of a CloudFront distribution in front
+   * of it, as `CloudFrontIngress.alb` has), a `CloudFrontIngress` (the same as its `alb`), an
+   * `ApiGatewayIngress` (5xx rate and p99 integration latency of the HTTP API), or an ingress
+   * of your own. It must route to `service`.
    */
-  readonly ingress: AlbIngress | ApiGatewayIngress;
+  readonly ingress: IApiIngress;
   /**
    * The network whose egress to watch: `ErrorPortAllocation` and the dropped-packet rate of
    * each NAT gateway, the status check of a NAT instance (`Egress.natInstance()`).
@@ -146,6 +145,8 @@ interface AlarmOptions {
   readonly missing?: cloudwatch.TreatMissingData;
   /** A CloudFormation condition the alarm is created under (an environment-agnostic stack's us-east-1-only alarm). */
   readonly condition?: CfnCondition;
+  /** How the dashboard names the alarm it leaves out of the alarm status widget for its condition. */
+  readonly conditionNote?: string;
 }
 
 /**
@@ -155,19 +156,20 @@ interface AlarmOptions {
  * - the service: average CPU and memory utilization above 85 % for 5 minutes; fewer running
  *   tasks than desired for 5 minutes (Container Insights' `RunningTaskCount` and
  *   `DesiredTaskCount`);
- * - an ALB: target 5xx rate (percent of `RequestCount`), unhealthy targets, p99 target
- *   response time of the service's target group; the load balancer's own 5xx rate (the
- *   502/503/504 it answers when no target can: an empty target group, crashing tasks) and no
- *   healthy target in the service's target groups;
- * - a CloudFront distribution in front of the ALB (`CloudFrontIngress`): its 5xx error rate;
- * - an HTTP API: 5xx rate (percent of `Count`) and p99 integration latency;
+ * - the ingress, what it says to watch ({@link IApiIngress.monitoringFor}): behind an ALB,
+ *   target 5xx rate (percent of `RequestCount`), unhealthy targets, p99 target response time
+ *   of the service's target group; the load balancer's own 5xx rate (the 502/503/504 it
+ *   answers when no target can: an empty target group, crashing tasks) and no healthy target
+ *   in the service's target groups; a CloudFront distribution in front of the ALB
+ *   (`CloudFrontIngress`): its 5xx error rate; behind an HTTP API, 5xx rate (percent of
+ *   `Count`) and p99 integration latency;
  * - egress: each NAT gateway's `ErrorPortAllocation` > 0 and dropped packets above 0.01 % of
  *   its packets; a NAT instance's EC2 status check.
  *
  * Alarms evaluate one-minute datapoints, treat missing data (no traffic) as not breaching
  * unless said otherwise, and have names CloudFormation generates. The dashboard is built with
  * cdk-monitoring-constructs (its service, load balancer and HTTP API widgets) plus one graph
- * per alarm with its threshold.
+ * per alarm with its threshold, and the ingress's own widgets.
  *
  * @example
  * const monitoring = new ApiMonitoring(this, 'Monitoring', { service, ingress });
@@ -190,43 +192,38 @@ export class ApiMonitoring extends Construct {
   public readonly facade?: MonitoringFacade;
 
   private readonly alarmTopic?: sns.ITopic;
-  /** Alarms under a condition: the alarm status widget cannot name them (an unconditional reference to them would fail the deploy). */
-  private readonly conditionalAlarms = new Set<cloudwatch.Alarm>();
-  /** Metrics graphed without an alarm (CloudFront's, in a stack outside us-east-1). */
-  private readonly graphOnly: Array<{ title: string; metric: cloudwatch.IMetric }> = [];
+  /**
+   * Alarms under a condition, with how the dashboard names them: the alarm status widget
+   * cannot list them (an unconditional reference to them would fail the deploy).
+   */
+  private readonly conditionalAlarms = new Map<cloudwatch.Alarm, string>();
 
   constructor(scope: Construct, id: string, props: ApiMonitoringProps) {
     super(scope, id);
     const { service, ingress } = props;
-    const alb = ingress instanceof AlbIngress ? ingress : undefined;
-    const httpApi = ingress instanceof ApiGatewayIngress ? ingress : undefined;
-    if (!alb && !httpApi) {
-      throw new Error(`\`ingress\` must be an AlbIngress or an ApiGatewayIngress, got ${describe(ingress)}: pass the ingress in front of \`service\``);
+    if (!ingress || typeof (ingress as Partial<IApiIngress>).monitoringFor !== 'function') {
+      throw new Error(`\`ingress\` must be an IApiIngress (an AlbIngress, an ApiGatewayIngress, a CloudFrontIngress or an ingress of your own), got ${describe(ingress)}: pass the ingress in front of \`service\``);
     }
-    // the contract of both ingresses: the service is behind it (each throws naming `service` otherwise)
-    const targetGroups = alb?.targetGroupsFor(service) ?? [];
-    const targetGroup = targetGroups[0];
-    httpApi?.routeFor(service);
-    const distributions = alb ? distributionsInFrontOf(alb.loadBalancer) : [];
-    validate(props, alb !== undefined, distributions.length > 0);
+    // the contract: the ingress throws, naming `service`, when the service is not behind it
+    const watched = ingress.monitoringFor(this, service);
+    validate(props);
+    const ingressAlarms = resolveIngressAlarms(ingress, watched, props);
     this.alarmTopic = props.alarmTopic;
     const network = props.network ?? service.cluster.network;
 
     // ---- alarms
     this.serviceAlarms(service, props);
-    // With canary, linear or blue/green, ECS moves the production traffic to the alternate
-    // target group at each deployment (and back at the next): watch both, or the alarms go
-    // quiet after the first deployment.
-    // Every group of the service on this load balancer: a service routed twice (two addService
-    // calls) is in two groups, each with its alternate when traffic shifts.
-    if (alb && targetGroup) {
-      const found = targetGroupsOf(service.service, alb);
-      const groups = found.length > 0 ? found : [...targetGroups, ...alb.alternateTargetGroupsFor(service)];
-      this.albAlarms(groups, props);
-      this.loadBalancerAlarms(alb, groups, service, props);
-      distributions.forEach((d, i) => this.cloudFrontAlarm(distributions.length > 1 ? `CloudFront${i + 1}` : 'CloudFront', d.ref, props));
+    for (const { spec, threshold, description } of ingressAlarms) {
+      this.alarm(spec.id, spec.metric, threshold, {
+        evaluation: { evaluationPeriods: spec.evaluationPeriods, datapointsToAlarm: spec.datapointsToAlarm },
+        comparison: spec.comparisonOperator,
+        missing: spec.treatMissingData,
+        condition: spec.condition,
+        conditionNote: spec.conditionNote ?? spec.id,
+      }, description);
     }
-    if (httpApi) this.httpApiAlarms(httpApi, props);
+    for (const w of watched.warnings ?? []) Annotations.of(this).addWarningV2(`@portcullis/monitoring:${w.id}`, w.message);
+    for (const note of watched.notes ?? []) Annotations.of(this).addInfo(note);
     const natGateways = natGatewaysOf(network, network.vpc);
     natGateways.forEach((nat, i) => this.natAlarms(i + 1, nat.ref));
     const natInstance = network instanceof Network ? network.natInstance : undefined;
@@ -238,36 +235,35 @@ export class ApiMonitoring extends Construct {
 
     // ---- the dashboard: cdk-monitoring-constructs' widgets, then one graph per alarm
     if (props.createDashboard !== false) {
-      ({ dashboard: this.dashboard, facade: this.facade } = this.drawDashboard(service, alb, targetGroup, httpApi, distributions.length > 0, natGateways.length > 0 || natInstance !== undefined));
+      ({ dashboard: this.dashboard, facade: this.facade } = this.drawDashboard(service, watched, natGateways.length > 0 || natInstance !== undefined));
     }
   }
 
-  /** One dashboard: cdk-monitoring-constructs' service, load balancer and HTTP API widgets, then one graph per alarm. */
-  private drawDashboard(service: ApiService, alb: AlbIngress | undefined, targetGroup: elbv2.ApplicationTargetGroup | undefined,
-    httpApi: ApiGatewayIngress | undefined, cloudFront: boolean, hasEgress: boolean): { dashboard: cloudwatch.Dashboard; facade: MonitoringFacade } {
+  /** One dashboard: cdk-monitoring-constructs' service, load balancer and HTTP API widgets, then one graph per alarm, then the ingress's widgets. */
+  private drawDashboard(service: ApiService, ingress: IngressMonitoring, hasEgress: boolean): { dashboard: cloudwatch.Dashboard; facade: MonitoringFacade } {
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
     const facade = new MonitoringFacade(this, 'Facade', {
       dashboardFactory: new SingleDashboardFactory(dashboard),
       alarmFactoryDefaults: { alarmNamePrefix: 'Portcullis', actionsEnabled: true },
     });
-    const front = alb ? `${cloudFront ? 'CloudFront and ' : ''}an Application Load Balancer` : 'an HTTP API';
-    facade.addLargeHeader(`API ${service.node.path} behind ${front}`);
+    facade.addLargeHeader(`API ${service.node.path} behind ${ingress.title}`);
+    const leftOut = [...new Set(this.conditionalAlarms.values())];
     facade.addWidget(new cloudwatch.AlarmStatusWidget({
-      title: this.conditionalAlarms.size > 0 ? 'Alarms (the CloudFront alarm, us-east-1 only, is not listed here)' : 'Alarms',
+      title: leftOut.length > 0 ? `Alarms (${leftOut.join('; ')}, ${leftOut.length > 1 ? 'are' : 'is'} not listed here)` : 'Alarms',
       alarms: this.alarms.filter((a) => !this.conditionalAlarms.has(a)),
       width: 24,
       height: 4,
     }));
     const ecsService = service.service;
-    if (alb && targetGroup) {
-      const lb = { applicationLoadBalancer: alb.loadBalancer, applicationTargetGroup: targetGroup, humanReadableName: 'Service and target group' };
+    if (ingress.applicationLoadBalancer && ingress.applicationTargetGroup) {
+      const lb = { applicationLoadBalancer: ingress.applicationLoadBalancer, applicationTargetGroup: ingress.applicationTargetGroup, humanReadableName: 'Service and target group' };
       if (ecsService instanceof ecs.FargateService) facade.monitorFargateApplicationLoadBalancer({ fargateService: ecsService, ...lb });
       else if (ecsService instanceof ecs.Ec2Service) facade.monitorEc2ApplicationLoadBalancer({ ec2Service: ecsService, ...lb });
     } else {
       if (ecsService instanceof ecs.FargateService) facade.monitorSimpleFargateService({ fargateService: ecsService, humanReadableName: 'Service' });
       else if (ecsService instanceof ecs.Ec2Service) facade.monitorSimpleEc2Service({ ec2Service: ecsService, humanReadableName: 'Service' });
     }
-    if (httpApi) facade.monitorApiGatewayV2HttpApi({ api: httpApi.api, humanReadableName: 'HTTP API' });
+    if (ingress.httpApi) facade.monitorApiGatewayV2HttpApi({ api: ingress.httpApi, humanReadableName: 'HTTP API' });
     facade.addMediumHeader(hasEgress ? 'Alarms (each with its threshold), NAT egress last' : 'Alarms (each with its threshold)');
     for (const alarm of this.alarms) {
       facade.addWidget(new cloudwatch.GraphWidget({
@@ -278,9 +274,7 @@ export class ApiMonitoring extends Construct {
         height: 6,
       }));
     }
-    for (const { title, metric } of this.graphOnly) {
-      facade.addWidget(new cloudwatch.GraphWidget({ title, left: [metric], width: 8, height: 6 }));
-    }
+    for (const widget of ingress.widgets ?? []) facade.addWidget(widget);
     return { dashboard, facade };
   }
 
@@ -314,141 +308,6 @@ export class ApiMonitoring extends Construct {
     });
     this.alarm('RunningTasks', missing, 0, { evaluation: SUSTAINED },
       `Service ${service.node.path}: fewer tasks running than desired for 5 minutes. Look at the service's events and stopped tasks (image pull, health checks, capacity).`);
-  }
-
-  private albAlarms(targetGroups: elbv2.ApplicationTargetGroup[], props: ApiMonitoringProps): void {
-    const rate = props.target5xxRatePercent ?? 5;
-    const p99 = props.p99ResponseTime ?? Duration.seconds(2);
-    const p99Seconds = thresholdIn('p99ResponseTime', p99, 'seconds');
-    const each = <M extends cloudwatch.IMetric>(name: string, metric: (tg: elbv2.ApplicationTargetGroup) => M) =>
-      Object.fromEntries(targetGroups.map((tg, i) => [`${name}${targetGroups.length > 1 ? i : ''}`, metric(tg)]));
-    const errors = each('errors', (tg) => tg.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: PERIOD, statistic: 'Sum' }));
-    const requests = each('requests', (tg) => tg.metrics.requestCount({ period: PERIOD, statistic: 'Sum' }));
-    const errorRate = new cloudwatch.MathExpression({
-      expression: targetGroups.length === 1
-        ? '100 * FILL(errors, 0) / requests'
-        : `100 * (${sumFilled(Object.keys(errors))}) / (${sumFilled(Object.keys(requests))})`,
-      usingMetrics: { ...errors, ...requests },
-      label: 'Target 5xx rate (% of requests)',
-      period: PERIOD,
-    });
-    this.alarm('Target5xxRate', errorRate, rate, { evaluation: MOSTLY },
-      `Targets answer more than ${rate} % of requests with a 5xx in 3 of 5 minutes. Read the service's logs.`);
-    const unhealthy = each('unhealthy', (tg) => tg.metrics.unhealthyHostCount({ period: PERIOD, statistic: 'Maximum' }));
-    this.alarm('UnhealthyTargets', targetGroups.length === 1 ? unhealthy.unhealthy : new cloudwatch.MathExpression({
-      expression: sumFilled(Object.keys(unhealthy)), usingMetrics: unhealthy, label: `Unhealthy targets (${targetGroups.length} target groups)`, period: PERIOD,
-    }), 0, { evaluation: MOSTLY },
-    'Targets fail the load balancer\'s health check in 3 of 5 minutes. Read the service\'s logs and the target group\'s health reasons.');
-    const latency = each('p99', (tg) => tg.metrics.targetResponseTime({ period: PERIOD, statistic: 'p99' }));
-    this.alarm('TargetResponseTimeP99', targetGroups.length === 1 ? latency.p99 : new cloudwatch.MathExpression({
-      expression: `MAX([${Object.keys(latency).join(', ')}])`, usingMetrics: latency, label: 'p99 target response time (the slowest target group)', period: PERIOD,
-    }), p99Seconds, { evaluation: MOSTLY },
-    `p99 target response time above ${describeDuration('p99ResponseTime', p99)} in 3 of 5 minutes.`);
-  }
-
-  /**
-   * What the target-group alarms cannot see: the load balancer answering by itself. With no
-   * target to choose (an empty or all-unhealthy target group, e.g. traffic forwarded to the
-   * group without tasks), it answers 503 and counts the request in neither the target group's
-   * metrics nor its own `RequestCount`; with targets that crash or time out, 502/504.
-   * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
-   */
-  private loadBalancerAlarms(alb: AlbIngress, targetGroups: elbv2.ApplicationTargetGroup[], service: ApiService, props: ApiMonitoringProps): void {
-    const rate = props.loadBalancer5xxRatePercent ?? 5;
-    const lb = alb.loadBalancer.metrics;
-    // `RequestCount` "is only incremented for requests where the load balancer node was able to
-    // choose a target": a request answered 503 for want of a target is in HTTPCode_ELB_5XX_Count
-    // only. Dividing by RequestCount alone would divide by zero (or by nothing) in exactly that
-    // outage; dividing by RequestCount + HTTPCode_ELB_5XX_Count never does when there are errors
-    // (it counts a 502/504 after a target was chosen twice, so the rate is a lower bound: at
-    // least half the true rate, 100 % when no request reaches a target).
-    const rateExpression = new cloudwatch.MathExpression({
-      expression: '100 * FILL(elb5xx, 0) / (FILL(requests, 0) + FILL(elb5xx, 0))',
-      usingMetrics: {
-        elb5xx: lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: PERIOD, statistic: 'Sum' }),
-        requests: lb.requestCount({ period: PERIOD, statistic: 'Sum' }),
-      },
-      label: 'Load balancer 5xx rate (% of requests)',
-      period: PERIOD,
-    });
-    this.alarm('LoadBalancer5xxRate', rateExpression, rate, { evaluation: MOSTLY },
-      `The load balancer itself answers more than ${rate} % of requests with a 5xx (502, 503, 504) in 3 of 5 minutes: no healthy target to send them to ` +
-      '(an empty target group, tasks crashing or not passing health checks) or targets that reset or time out. It watches the whole load balancer (every service behind it).');
-
-    if (this.noTasksOnPurpose(service)) return;
-    // `HealthyHostCount` is "reported if there are registered targets": a target group without
-    // targets has no datapoint at all, hence missing data is breaching here. < 1 rather than
-    // < desired: the desired count is ECS's (autoscaling) and the running-tasks alarm already
-    // says "fewer than desired"; this one says "nothing can answer".
-    const healthy = Object.fromEntries(targetGroups.map((tg, i) => [`healthy${targetGroups.length > 1 ? i : ''}`, tg.metrics.healthyHostCount({ period: PERIOD, statistic: 'Maximum' })]));
-    this.alarm('NoHealthyTargets', targetGroups.length === 1 ? healthy.healthy : new cloudwatch.MathExpression({
-      expression: sumFilled(Object.keys(healthy)), usingMetrics: healthy, label: `Healthy targets (${targetGroups.length} target groups)`, period: PERIOD,
-    }), 1, { evaluation: MOSTLY, comparison: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, missing: cloudwatch.TreatMissingData.BREACHING },
-    `No healthy target in the service's target group${targetGroups.length > 1 ? 's (production and alternate, or every route to it)' : ''} in 3 of 5 minutes: the load balancer answers every request with 503. ` +
-    'Look at the service\'s events and stopped tasks. Expect it in ALARM on the first deploy until the first tasks pass their health checks.');
-  }
-
-  /** A service with `desiredCount: 0` and no autoscaling runs no task on purpose: no healthy-targets alarm, and a warning. */
-  private noTasksOnPurpose(service: ApiService): boolean {
-    const cfn = service.service.node.defaultChild;
-    const desired: unknown = cfn instanceof ecs.CfnService ? Stack.of(this).resolve(cfn.desiredCount) : undefined;
-    if (desired !== 0 || service.scalableTaskCount) return false;
-    Annotations.of(this).addWarningV2('@portcullis/monitoring:noTasks',
-      'The service has `desiredCount: 0` and no autoscaling: there is no no-healthy-targets alarm (it would be in ALARM for good). Give the service tasks to get it.');
-    return true;
-  }
-
-  /**
-   * CloudFront's 5xx error rate of a distribution in front of the load balancer. CloudFront
-   * publishes its metrics in us-east-1 only, with the dimensions DistributionId and Region =
-   * Global, and an alarm reads the metrics of its own Region: the alarm exists in a us-east-1
-   * stack, under a condition in an environment-agnostic stack, and not at all elsewhere (a
-   * warning names the way; the dashboard still graphs the metric, read from us-east-1).
-   * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html
-   */
-  private cloudFrontAlarm(id: string, distributionId: string, props: ApiMonitoringProps): void {
-    const rate = props.cloudFront5xxErrorRatePercent ?? 5;
-    const metric = new cloudwatch.Metric({
-      namespace: 'AWS/CloudFront',
-      metricName: '5xxErrorRate',
-      dimensionsMap: { DistributionId: distributionId, Region: 'Global' },
-      statistic: 'Average',
-      period: PERIOD,
-      region: 'us-east-1',
-    });
-    const description = `CloudFront answers more than ${rate} % of viewer requests with a 5xx in 3 of 5 minutes: the origin (the internal load balancer) is unreachable (502, 504) or answers 5xx itself.`;
-    const region = Stack.of(this).region;
-    if (Token.isUnresolved(region)) {
-      this.alarm(`${id}5xxErrorRate`, metric, rate, { evaluation: MOSTLY, condition: usEast1Condition(Stack.of(this)) }, description);
-      Annotations.of(this).addInfo(`The CloudFront 5xx error-rate alarm is created only when this environment-agnostic stack is deployed in us-east-1 (a condition on AWS::Region): CloudFront publishes its metrics there only. Elsewhere, create a CloudFrontErrorRateAlarm (@portcullis/cloudfront-ingress) in a us-east-1 stack.`);
-    } else if (region === 'us-east-1') {
-      this.alarm(`${id}5xxErrorRate`, metric, rate, { evaluation: MOSTLY }, description);
-    } else {
-      this.graphOnly.push({ title: `${id}5xxErrorRate (us-east-1, no alarm here)`, metric });
-      Annotations.of(this).addWarningV2('@portcullis/monitoring:cloudFrontAlarmRegion',
-        `No CloudFront 5xx error-rate alarm: CloudFront publishes its metrics in us-east-1 only, and an alarm in ${region} cannot read them. ` +
-        'Create one in a stack in us-east-1: `new CloudFrontErrorRateAlarm(usEast1Stack, \'Edge\', { distributionId })` of @portcullis/cloudfront-ingress ' +
-        '(pass the id with crossRegionReferences: true on both stacks, or as a literal). The dashboard still graphs the metric.');
-    }
-  }
-
-  private httpApiAlarms(ingress: ApiGatewayIngress, props: ApiMonitoringProps): void {
-    const rate = props.httpApi5xxRatePercent ?? 5;
-    const p99 = props.p99IntegrationLatency ?? Duration.seconds(2);
-    const p99Millis = thresholdIn('p99IntegrationLatency', p99, 'millis');
-    const errorRate = new cloudwatch.MathExpression({
-      expression: '100 * FILL(errors, 0) / requests',
-      usingMetrics: {
-        errors: ingress.api.metricServerError({ period: PERIOD, statistic: 'Sum' }),
-        requests: ingress.api.metricCount({ period: PERIOD, statistic: 'Sum' }),
-      },
-      label: 'HTTP API 5xx rate (% of requests)',
-      period: PERIOD,
-    });
-    this.alarm('HttpApi5xxRate', errorRate, rate, { evaluation: MOSTLY },
-      `More than ${rate} % of the HTTP API's requests end in a 5xx in 3 of 5 minutes (the service, or the VPC link and Cloud Map in between).`);
-    this.alarm('IntegrationLatencyP99', ingress.api.metricIntegrationLatency({ period: PERIOD, statistic: 'p99' }), p99Millis, { evaluation: MOSTLY },
-      `p99 integration latency (API Gateway to the service and back) above ${describeDuration('p99IntegrationLatency', p99)} in 3 of 5 minutes.`);
   }
 
   /**
@@ -502,7 +361,7 @@ export class ApiMonitoring extends Construct {
     });
     if (options.condition) {
       (alarm.node.defaultChild as cloudwatch.CfnAlarm).cfnOptions.condition = options.condition;
-      this.conditionalAlarms.add(alarm);
+      this.conditionalAlarms.set(alarm, options.conditionNote ?? id);
     }
     if (this.alarmTopic) {
       const action = new actions.SnsAction(this.alarmTopic);
@@ -513,20 +372,8 @@ export class ApiMonitoring extends Construct {
   }
 }
 
-/** `FILL(a, 0) + FILL(b, 0) + ...`: a sum where a metric without data counts 0. */
-function sumFilled(names: string[]): string {
-  return names.map((n) => `FILL(${n}, 0)`).join(' + ');
-}
-
-/** The stack's condition "deployed in us-east-1" (one per stack, shared by every ApiMonitoring in it). */
-function usEast1Condition(stack: Stack): CfnCondition {
-  const id = 'PortcullisDeployedInUsEast1';
-  return (stack.node.tryFindChild(id) as CfnCondition | undefined)
-    ?? new CfnCondition(stack, id, { expression: Fn.conditionEquals(Aws.REGION, 'us-east-1') });
-}
-
-/** Every threshold within its range, and only the thresholds of the ingress given. */
-function validate(props: ApiMonitoringProps, alb: boolean, cloudFront: boolean): void {
+/** Every threshold within its range (the ingress's own are checked against the ingress by resolveIngressAlarms). */
+function validate(props: ApiMonitoringProps): void {
   finiteNumber('cpuUtilizationPercent', props.cpuUtilizationPercent, { min: 1, max: 100, fix: 'use a percentage from 1 to 100 (e.g. 85)' });
   finiteNumber('memoryUtilizationPercent', props.memoryUtilizationPercent, { min: 1, max: 100, fix: 'use a percentage from 1 to 100 (e.g. 85)' });
   finitePercentAboveZero('target5xxRatePercent', props.target5xxRatePercent);
@@ -535,32 +382,9 @@ function validate(props: ApiMonitoringProps, alb: boolean, cloudFront: boolean):
   finitePercentAboveZero('httpApi5xxRatePercent', props.httpApi5xxRatePercent);
   duration('p99ResponseTime', props.p99ResponseTime, { minSeconds: 0.001, maxSeconds: 4000, wholeSeconds: false });
   duration('p99IntegrationLatency', props.p99IntegrationLatency, { minSeconds: 0.001, maxSeconds: 30, wholeSeconds: false });
-  const [own, other, ingress] = alb
-    ? [['target5xxRatePercent', 'p99ResponseTime'], ['httpApi5xxRatePercent', 'p99IntegrationLatency'], 'an AlbIngress']
-    : [['httpApi5xxRatePercent', 'p99IntegrationLatency'], ['target5xxRatePercent', 'p99ResponseTime'], 'an ApiGatewayIngress'];
-  other.forEach((prop, i) => {
-    const value: unknown = (props as unknown as Record<string, unknown>)[prop];
-    if (value !== undefined) {
-      throw new Error(`\`${prop}\` is for ${alb ? 'an ApiGatewayIngress' : 'an AlbIngress'}, got ${describe(value)} with ${ingress}: remove it, or set \`${own[i]}\` (its counterpart for ${ingress})`);
-    }
-  });
-  if (!alb && props.loadBalancer5xxRatePercent !== undefined) {
-    throw new Error(`\`loadBalancer5xxRatePercent\` is for an AlbIngress, got ${describe(props.loadBalancer5xxRatePercent)} with an ApiGatewayIngress: remove it, or set \`httpApi5xxRatePercent\` (the HTTP API's 5xx rate includes the errors of the VPC link)`);
-  }
-  if (!cloudFront && props.cloudFront5xxErrorRatePercent !== undefined) {
-    throw new Error(`\`cloudFront5xxErrorRatePercent\` is for an AlbIngress behind a CloudFront distribution (\`CloudFrontIngress.alb\`), got ${describe(props.cloudFront5xxErrorRatePercent)} with ` +
-      `${alb ? 'an AlbIngress no CloudFront VPC origin of its stack points to' : 'an ApiGatewayIngress'}: remove it, or pass the \`alb\` of the CloudFrontIngress as \`ingress\``);
-  }
 }
 
 function finitePercentAboveZero(prop: string, value: number | undefined): void {
   finiteNumber(prop, value, { min: 0, max: 100, fix: 'use a percentage above 0, at most 100 (e.g. 5)' });
   if (value === 0) throw new Error(`\`${prop}\` must be a percentage above 0, at most 100, got 0: use e.g. 1 (a threshold of 0 would alarm on the first 5xx)`);
-}
-
-function describe(value: unknown): string {
-  if (value instanceof Duration) return value.isUnresolved() ? `Duration.${value.unitLabel()}(<token>)` : value.toString();
-  if (value && typeof value === 'object' && 'node' in value) return `the construct '${(value as Construct).node.path}' (${value.constructor.name})`;
-  if (Token.isUnresolved(value)) return '<token>';
-  return typeof value === 'string' ? `'${value}'` : String(value);
 }
