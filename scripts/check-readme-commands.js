@@ -8,7 +8,8 @@
 //    is run. RULES below say which commands are not run here, and why: they need an AWS
 //    account, or `npm test` already runs exactly them (named), or they rewrite files.
 // 2. Asserts every idle cost quoted in those READMEs and in the audit README to the cent
-//    against @portcullis/audit's CostEstimator: the root table (default, singleNatGateway, lean)
+//    against @portcullis/audit's CostEstimator (and that apps/<app>/cdk.out has no unpriced line and a
+//    Container Insights line for each cluster with it on): the root table (default, singleNatGateway, lean)
 //    and each app's per-egress table and lean paragraph ("idles at $X"); each app's per-egress
 //    table (cost, NAT gateways, public IPv4) on the apps' stacks synthesized in-process with
 //    that context (a row naming `key=value` pairs, like the lean row, is synthesized with exactly those) (the default is cross-checked against apps/<app>/cdk.out, the CLI's synth),
@@ -251,6 +252,17 @@ function checkCosts() {
   for (const app of apps) {
     // The in-process synth must be the CLI's: same default estimate as apps/<app>/cdk.out.
     const fromCdkOut = cdkOutTemplates(app).map((t) => usd(CostEstimator.estimateTemplate(t, idle))).join(' + ');
+    // Issue 23: `portcullis-audit apps/<app>/cdk.out` has no unpriced line, and a Container Insights line whenever a cluster has it on.
+    for (const t of cdkOutTemplates(app)) {
+      const e = CostEstimator.estimateTemplate(t, idle);
+      checks.push(`apps/${app}/cdk.out: every line priced`);
+      if (e.notPriced.length) problems.push(`apps/${app}/cdk.out: lines the estimator cannot price: ${e.notPriced.join(', ')}`);
+      const insightsOn = Object.values(t.Resources ?? {}).filter((r) => r.Type === 'AWS::ECS::Cluster')
+        .filter((r) => (r.Properties?.ClusterSettings ?? []).some((x) => x.Name === 'containerInsights' && ['enabled', 'enhanced'].includes(x.Value))).length;
+      const insightsLines = e.lines.filter((l) => l.item.startsWith('Container Insights metrics')).length;
+      checks.push(`apps/${app}/cdk.out: a Container Insights line per cluster with it on`);
+      if (insightsLines !== insightsOn) problems.push(`apps/${app}/cdk.out: ${insightsOn} cluster(s) with Container Insights on, ${insightsLines} Container Insights line(s) in the estimate`);
+    }
     expectEqual(`apps/${app}/cdk.out`, 'default idle $/month (in-process synth vs cdk synth)', fromCdkOut, usd(estimate(app, 'default')));
 
     const readme = `apps/${app}/README.md`;
