@@ -78,8 +78,10 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
         testMatch: ['<rootDir>/test/**/*.test.ts'],
         coverageReporters: ['text-summary'],
         // Property tests run on one fixed, printed seed (FC_SEED overrides; `npm run test:explore` roams);
-        // no creation stack traces in the tests' synths (scripts/jest/synth-context.js).
+        // every template held to CloudFormation Validate's errors, no creation stack traces
+        // (scripts/jest/synth-context.js); one validation engine per jest worker (cloudformation-validate.js).
         setupFiles: ['<rootDir>/../../scripts/jest/fast-check-seed.js', '<rootDir>/../../scripts/jest/synth-context.js'],
+        moduleNameMapper: { '^@aws/cloudformation-validate$': '<rootDir>/../../scripts/jest/cloudformation-validate.js' },
         globalSetup: '<rootDir>/../../scripts/jest/print-seed.js',
       },
     },

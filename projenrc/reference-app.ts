@@ -82,8 +82,10 @@ export function referenceApp(root: javascript.NodeProject, options: ReferenceApp
       junitReporting: false,
       jestConfig: {
         testMatch: ['<rootDir>/test/**/*.test.ts'],
-        // no creation stack traces in the tests' synths (scripts/jest/synth-context.js)
+        // every template held to CloudFormation Validate's errors, no creation stack traces
+        // (scripts/jest/synth-context.js); one validation engine per jest worker (cloudformation-validate.js)
         setupFiles: ['<rootDir>/../../scripts/jest/synth-context.js'],
+        moduleNameMapper: { '^@aws/cloudformation-validate$': '<rootDir>/../../scripts/jest/cloudformation-validate.js' },
       },
     },
     tsconfig: {
