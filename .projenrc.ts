@@ -4,6 +4,7 @@ import { TASK_ENV } from './projenrc/subproject';
 import { repoLint } from './projenrc/lint';
 import { PinnedDependencies } from './projenrc/pinned-dependencies';
 import { INTEG_DEPLOY_ARGS, INTEG_RUNNER, integUpdateCommand, referenceApp, referenceKit } from './projenrc/reference-app';
+import { testProject } from './projenrc/test-project';
 import { NODE, PY_PINS, pinned, requirementLines } from './projenrc/versions';
 
 const root = new javascript.NodeProject({
@@ -139,7 +140,8 @@ constructPackage(root, {
   name: 'apigw-ingress',
   description: 'API Gateway HTTP API with a VPC link and Cloud Map SRV records in front of private ECS services',
   siblings: ['network', 'cluster'],
-  testSiblings: ['alb-ingress', 'audit'], // a service behind both ingresses at once; update-safety tables
+  // No test dependency on alb-ingress or audit: the tests that need them (a service behind
+  // both ingresses, the update-safety table) are in apps/alb-and-http-api and apps/fargate-apigw-api.
   keywords: ['apigateway', 'http-api', 'vpc-link', 'cloudmap'],
 });
 constructPackage(root, {
@@ -151,10 +153,11 @@ constructPackage(root, {
 });
 constructPackage(root, {
   name: 'monitoring',
-  description: 'Alarms and a CloudWatch dashboard for a private API: service, ingress (ALB or HTTP API) and NAT egress saturation',
-  siblings: ['network', 'cluster', 'alb-ingress', 'apigw-ingress'],
+  description: 'Alarms and a CloudWatch dashboard for a private API: service, ingress (any IApiIngress: ALB, CloudFront, HTTP API) and NAT egress saturation',
+  // The ingress is the IApiIngress contract of cluster: no ingress package. Its tests use a
+  // double of the contract; those with real ingresses, the audit's tables and rules are in the apps.
+  siblings: ['network', 'cluster'],
   peerDeps: ['cdk-monitoring-constructs'],
-  testSiblings: ['audit'],
   keywords: ['cloudwatch', 'alarms', 'dashboard', 'monitoring'],
 });
 constructPackage(root, {
@@ -187,6 +190,12 @@ referenceApp(root, {
   name: 'fargate-cloudfront-api',
   description: 'Reference environment: public API on Fargate in private subnets behind CloudFront and an internal ALB (VPC origin)',
   uses: ['network', 'cluster', 'alb-ingress', 'cloudfront-ingress', 'monitoring', 'audit'],
+});
+// Tests of packages that do not depend on each other, composed (projenrc/test-project.ts).
+testProject(root, {
+  name: 'alb-and-http-api',
+  description: 'Tests of one service behind an AlbIngress and an ApiGatewayIngress at once (neither ingress package depends on the other)',
+  uses: ['network', 'cluster', 'alb-ingress', 'apigw-ingress', 'audit'],
 });
 
 // The subprojects do not install (the root does, once). projen reinstalls the root only when

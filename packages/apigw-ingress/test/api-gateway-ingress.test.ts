@@ -7,7 +7,6 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
-import { AlbIngress } from '@portcullis/alb-ingress';
 import { ApiService, FargateCluster } from '@portcullis/cluster';
 import { Egress, INetwork, Network, NetworkProps } from '@portcullis/network';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -130,20 +129,6 @@ test('fully isolated network (Egress.none(), no public subnets) works: no intern
   template.resourceCountIs('AWS::EC2::InternetGateway', 0);
   template.resourceCountIs('AWS::EC2::NatGateway', 0);
   template.hasResourceProperties('AWS::ApiGatewayV2::VpcLink', { SubnetIds: [{ Ref: Match.stringLikeRegexp('PrivateSubnet1') }, { Ref: Match.stringLikeRegexp('PrivateSubnet2') }] });
-});
-
-test('one service behind both an ALB and API Gateway at once', () => {
-  const s = setup();
-  new AlbIngress(s.stack, 'Alb', { network: s.network, service: s.service });
-  new ApiGatewayIngress(s.stack, 'HttpApi', { network: s.network, service: s.service });
-  const template = Template.fromStack(s.stack);
-  template.hasResourceProperties('AWS::ECS::Service', {
-    LoadBalancers: [Match.objectLike({ ContainerPort: 80 })],
-    ServiceRegistries: [Match.objectLike({ ContainerPort: 80 })],
-  });
-  const svc = groupRules(template, /^API service tasks/);
-  expect(svc.ingress).toHaveLength(2);
-  expect(svc.ingress.every((r) => r.IpProtocol === 'tcp' && r.FromPort === 80 && r.SourceSecurityGroupId)).toBe(true);
 });
 
 describe('VPC link placement (HTTP API VPC links are missing in some AZ IDs)', () => {

@@ -6,26 +6,26 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { AlbIngress } from '@portcullis/alb-ingress';
+import { ApiGatewayIngress, ApiGatewayIngressProps } from '@portcullis/apigw-ingress';
 import { UpdateSafety } from '@portcullis/audit';
 import { ApiService, ApiServiceProps, FargateCluster } from '@portcullis/cluster';
 import { Network, NetworkProps } from '@portcullis/network';
-import { ApiGatewayIngress, ApiGatewayIngressProps } from '../src';
 
 /**
- * "What a change replaces": for each change, synthesize a network, a cluster, a service and
- * its ingress(es) before and after, and ask UpdateSafety (cloudformation-diff + the resource
- * specification, with create-only cascades) what an update of a deployed stack would replace
- * or remove. The README publishes the same table; the last test checks it.
+ * "What a change replaces" of @portcullis/apigw-ingress: for each change, synthesize a network,
+ * a cluster, a service and its ingress before and after, and ask UpdateSafety
+ * (cloudformation-diff + the resource specification, with create-only cascades) what an update
+ * of a deployed stack would replace or remove. packages/apigw-ingress/README.md publishes the
+ * table; the last test checks it. (Here, not in the package: its tests do not depend on the
+ * audit. The rows that add an AlbIngress are in apps/alb-and-http-api.)
  */
 interface Shape {
   readonly network?: NetworkProps;
   readonly service?: Partial<ApiServiceProps>;
   /** Ingress props; a function because certificates and zones are constructs of the stack. */
   readonly ingress?: (stack: Stack) => Partial<ApiGatewayIngressProps>;
-  /** Which ingresses front the service. */
+  /** Whether the ApiGatewayIngress fronts the service (the rows with an AlbIngress too are in apps/alb-and-http-api). */
   readonly apiGateway?: boolean;
-  readonly alb?: boolean;
   /** A stack with `env` (us-east-1, AZs us-east-1a/b/c in its context) instead of an environment-agnostic one. */
   readonly env?: boolean;
   /** Anything added after the ingresses (e.g. a second service). */
@@ -52,7 +52,6 @@ function synth(shape: Shape): any {
   const service = new ApiService(stack, 'Service', { cluster, ...shape.service });
   const ingress = shape.apiGateway === false ? undefined
     : new ApiGatewayIngress(stack, 'Ingress', { network, service, ...shape.ingress?.(stack) });
-  if (shape.alb) new AlbIngress(stack, 'Alb', { network, service });
   shape.extra?.(stack, { cluster, ingress });
   return Template.fromStack(stack).toJSON();
 }
@@ -80,8 +79,6 @@ const CASES: Case[] = [
     after: { extra: (stack, { cluster, ingress }) => { ingress!.addService(new ApiService(stack, 'Orders', { cluster, image: httpd }), { path: '/orders' }); } },
     replaces: [],
   },
-  { change: 'a second ingress: an `AlbIngress` added to the service', after: { alb: true }, replaces: [] },
-  { change: 'a second ingress: an `ApiGatewayIngress` added to a service behind an `AlbIngress`', before: { apiGateway: false, alb: true }, after: { alb: true }, replaces: [] },
   { change: '`throttlingRateLimit` / `throttlingBurstLimit` set', after: { ingress: () => ({ throttlingRateLimit: 100, throttlingBurstLimit: 200 }) }, replaces: [] },
   { change: '`accessLogRetention` one month → one year', after: { ingress: () => ({ accessLogRetention: logs.RetentionDays.ONE_YEAR }) }, replaces: [] },
   { change: '`rollbackAlarms` off (the service)', after: { service: { rollbackAlarms: false } }, replaces: ['AWS::CloudWatch::Alarm REMOVE'] },
@@ -160,8 +157,8 @@ test('no change of the table replaces the HTTP API, its stage, integrations, rou
   }
 });
 
-test('the README publishes this table', () => {
-  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+test('the README of @portcullis/apigw-ingress publishes this table', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'packages', 'apigw-ingress', 'README.md'), 'utf8');
   for (const c of CASES) {
     const cell = c.replaces.length === 0 ? 'nothing (updated in place)' : cellOf(c.replaces);
     expect(readme).toContain(`| ${c.change} | ${cell} |`);
