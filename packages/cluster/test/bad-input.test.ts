@@ -259,6 +259,9 @@ describe('platform: capacity that cannot run the task\'s OS or architecture', ()
       /`capacity` Capacity.mixed\(\{ onDemandBase: 1, spotWeight: 3 \}\) puts tasks on FARGATE_SPOT/],
     ['Windows with the default 0.25 vCPU', { runtimePlatform: { operatingSystemFamily: WINDOWS }, image: windowsImage }, false,
       /^`cpu` 256 cannot run `runtimePlatform.operatingSystemFamily` WINDOWS_SERVER_2022_CORE on Fargate: Windows tasks take 1024, 2048 or 4096 CPU units.*Use e.g. `cpu: 1024, memory: 2048`/],
+    // found by CloudFormation Validate (E3047) once the tests failed on its errors: 1 vCPU takes 2 to 8 GiB on Windows too
+    ['Windows 1 vCPU with 1 GiB', { runtimePlatform: { operatingSystemFamily: WINDOWS }, cpu: 1024, memory: 1024, image: windowsImage }, false,
+      /`memory` 1024 is not valid with `cpu` 1024 for `runtimePlatform.operatingSystemFamily` WINDOWS_SERVER_2022_CORE on Fargate: use 2048 to 8192 MiB in steps of 1024/],
     ['Windows 2 vCPU with 2 GiB', { runtimePlatform: { operatingSystemFamily: WINDOWS }, cpu: 2048, memory: 2048, image: windowsImage }, false,
       /`memory` 2048 is not valid with `cpu` 2048 for `runtimePlatform.operatingSystemFamily` WINDOWS_SERVER_2022_CORE on Fargate: use 4096 to 16384 MiB in steps of 1024/],
     ['Windows with a read-only root filesystem', { runtimePlatform: { operatingSystemFamily: WINDOWS }, cpu: 1024, memory: 2048, image: windowsImage, readonlyRootFilesystem: true }, false,
@@ -272,7 +275,7 @@ describe('platform: capacity that cannot run the task\'s OS or architecture', ()
   });
 
   test('neighbours: Windows on on-demand Fargate X86_64 (1, 2 and 4 vCPU), with the launch type too; Spot with ARM64 Linux', () => {
-    for (const [cpu, memory] of [[1024, 1024], [2048, 16384], [4096, 30720]]) {
+    for (const [cpu, memory] of [[1024, 2048], [1024, 8192], [2048, 16384], [4096, 30720]]) {
       const td = taskDefinition(fargate({ runtimePlatform: { operatingSystemFamily: WINDOWS }, cpu, memory, image: windowsImage }).template);
       expect(td.RuntimePlatform).toEqual({ CpuArchitecture: 'X86_64', OperatingSystemFamily: 'WINDOWS_SERVER_2022_CORE' });
       expect([td.Cpu, td.Memory]).toEqual([String(cpu), String(memory)]);

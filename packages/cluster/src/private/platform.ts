@@ -7,8 +7,10 @@ import { Capacity } from '../capacity';
  * steps (the ranges aws-cdk-lib's FargateTaskDefinition enforces, with an error that names no
  * prop). https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
  */
+// Windows on Fargate: 1, 2 or 4 vCPU with the same memory ranges as Linux at those sizes
+// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-cpu-memory-error.html: 1 vCPU 2-8 GB).
 const WINDOWS_FARGATE_MEMORY: Record<number, { min: number; max: number }> = {
-  1024: { min: 1024, max: 8192 },
+  1024: { min: 2048, max: 8192 },
   2048: { min: 4096, max: 16384 },
   4096: { min: 8192, max: 30720 },
 };
