@@ -106,8 +106,9 @@ const LAYERS: { readonly name: string; readonly members: string[] }[] = [
   { name: 'ingresses', members: ['@portcullis/alb-ingress', '@portcullis/apigw-ingress', '@portcullis/monitoring', '@portcullis-apps/reference-kit'] },
   // Built on an ingress: CloudFront's VPC origin in front of an internal AlbIngress.
   { name: 'edge', members: ['@portcullis/cloudfront-ingress'] },
-  // The reference environments compose the packages; no app depends on another.
-  { name: 'apps', members: ['@portcullis-apps/fargate-alb-api', '@portcullis-apps/ec2-alb-api', '@portcullis-apps/fargate-apigw-api', '@portcullis-apps/fargate-cloudfront-api'] },
+  // The reference environments compose the packages, and so do the test projects of packages
+  // that do not depend on each other (apps/alb-and-http-api); none depends on another.
+  { name: 'apps', members: ['@portcullis-apps/fargate-alb-api', '@portcullis-apps/ec2-alb-api', '@portcullis-apps/fargate-apigw-api', '@portcullis-apps/fargate-cloudfront-api', '@portcullis-apps/alb-and-http-api'] },
 ];
 new JsonFile(root, 'scripts/layers.json', { obj: { layers: LAYERS } });
 
