@@ -404,6 +404,8 @@ const apiMdCurrent = {
 // commands and costs, cfn-lint, checkov, artifact installs and Python tests), then the committed
 // API.md files must be current.
 const pyramid = [{ name: 'The test pyramid (npm test, as .ci/run)', run: 'npm test' }, apiMdCurrent];
+/** The repository scripts' own tests (node --test), run by npm test and by every pull request. */
+const SCRIPT_TESTS = 'node --test scripts/release/ scripts/jest/ scripts/check-layering.test.js scripts/affected.test.js';
 
 /**
  * The pull-request job's steps after the install, in order. `npm run affected` runs the same
@@ -414,7 +416,7 @@ const pyramid = [{ name: 'The test pyramid (npm test, as .ci/run)', run: 'npm te
 const AFFECTED_STEPS: { readonly name: string; readonly run: string; readonly oneNodeLine?: boolean }[] = [
   { name: 'The projects this change affects', run: 'npx nx show projects --affected' },
   // Whole-repository checks that need no build and take seconds.
-  { name: 'Layering of the package graph (scripts/layers.json) and the scripts\' own tests', run: 'node scripts/check-layering.js && node --test scripts/release/ scripts/jest/ scripts/check-layering.test.js' },
+  { name: 'Layering of the package graph (scripts/layers.json) and the scripts\' own tests', run: `node scripts/check-layering.js && ${SCRIPT_TESTS}` },
   { name: 'ESLint over the affected projects, the scripts and projenrc', run: 'node scripts/affected.js lint' },
   { name: 'nx affected: build, API.md, tests (jest and integ snapshots), synth, API compatibility', run: 'npx nx affected -t build docgen test synth api:compat --output-style=static' },
   apiMdCurrent,
@@ -523,7 +525,7 @@ root.testTask.exec('node scripts/synth-summary.js');
 root.testTask.exec('node scripts/api-compat.js check');
 root.testTask.exec('node scripts/check-readme-commands.js');
 root.testTask.exec('bash scripts/validate-templates.sh');
-root.testTask.exec('node --test scripts/release/ scripts/jest/ scripts/check-layering.test.js');
+root.testTask.exec(SCRIPT_TESTS);
 // Last: the release dry run builds the wheels (nx target `package`, at the release versions),
 // installs them in a fresh venv, and runs every package's Python tests there
 // (scripts/test-python.sh): the wheels are built once and installed once.
