@@ -14,7 +14,7 @@ import { Construct, IConstruct } from 'constructs';
 import { LoadBalancerSecurityGroup } from './load-balancer-security-group';
 import { logAccessLogs } from './private/access-logs';
 import { albMonitoring } from './private/monitoring';
-import { DEFAULT_SERVICE_RULE_PRIORITY, loadBalancerRollbackAlarm, openTestListener, TrafficShift, validateTestListener } from './private/traffic-shift';
+import { AttachPlacement, DEFAULT_SERVICE_RULE_PRIORITY, loadBalancerRollbackAlarm, openTestListener, TrafficShift, validateTestListener } from './private/traffic-shift';
 import { validateAddressFamilies, validateIpAddressType } from './private/ip-address-type';
 import { MAX_TARGET_GROUPS_PER_SERVICE, validateAllowedCidrs, validateHealthyHttpCodes, validateRuleConditions } from './private/validation';
 
@@ -281,6 +281,8 @@ export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngre
   private readonly defaultDeregistrationDelay: Duration;
   private readonly trafficShift: TrafficShift;
   private loadBalancerRollbackAlarm?: cloudwatch.Alarm;
+  /** Where the services of other stacks get what belongs to them (see placementFor). */
+  private readonly placements = new Map<ApiService, ServicePlacement>();
 
   constructor(scope: Construct, id: string, props: AlbIngressProps) {
     super(scope, id);
@@ -391,7 +393,7 @@ export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngre
       });
       openTestListener(this.securityGroup, props.testListenerPort, props.testListenerCidrs);
     }
-    this.trafficShift = new TrafficShift(this, this.loadBalancer, this.listener, this.testListener);
+    this.trafficShift = new TrafficShift(this, this.loadBalancer.loadBalancerFullName, this.listener, this.testListener);
     if (props.service.deployment.usesTrafficShiftResources) this.priorities.add(DEFAULT_SERVICE_RULE_PRIORITY);
     this.trafficShift.attach({
       id: '', service: props.service, targetGroup: this.targetGroup, priority: DEFAULT_SERVICE_RULE_PRIORITY,
@@ -461,12 +463,20 @@ export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngre
       id = `Service${priority}`;
       this.priorities.add(priority);
     }
-    const targetGroup = this.createTargetGroup(`${id}TargetGroup`, service, options.healthCheck, deregistrationDelay, options.targetGroupPort);
+    // A service in another stack gets everything of its own in its stack (see placementFor).
+    const placement = this.placementFor(service);
+    const scope = placement?.scope ?? this;
+    const targetGroup = this.createTargetGroup(`${id}TargetGroup`, service, options.healthCheck, deregistrationDelay, options.targetGroupPort, scope);
     this.trafficShift.attach({
       id, service, targetGroup, priority, pathPatterns: options.pathPatterns, hostHeaders: options.hostHeaders,
-      makeAlternate: (tgId) => this.createTargetGroup(tgId, service, options.healthCheck, deregistrationDelay, options.targetGroupPort),
+      makeAlternate: (tgId) => this.createTargetGroup(tgId, service, options.healthCheck, deregistrationDelay, options.targetGroupPort, scope),
+      placement,
     });
-    this.lbGroup.allowToTarget(service, service.containerPort);
+    if (placement) {
+      placement.securityGroup.connections.allowTo(service, ec2.Port.tcp(service.containerPort), `Load balancer to target port ${service.containerPort}`);
+    } else {
+      this.lbGroup.allowToTarget(service, service.containerPort);
+    }
     return targetGroup;
   }
 
@@ -544,7 +554,11 @@ export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngre
    * @internal
    */
   public _addLoadBalancerRollbackAlarm(): void {
-    const services = this.trafficShift.services();
+    // Only the services of this ingress's stack count: whether services of other stacks come
+    // or go must not change this stack (see the README's "Services in stacks of their own" for
+    // what it means for the default service of a platform). A service of another stack never
+    // gets this alarm.
+    const services = this.trafficShift.services().filter((s) => Stack.of(s) === Stack.of(this));
     if (this.loadBalancerRollbackAlarm || services.length !== 1 || !services[0].rollbackAlarms) return;
     this.loadBalancerRollbackAlarm = loadBalancerRollbackAlarm(this, 'LoadBalancerRollbackAlarm', this.loadBalancer, services[0]);
     services[0].addRollbackAlarm(this.loadBalancerRollbackAlarm);
@@ -610,12 +624,43 @@ export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngre
     }
   }
 
-  private createTargetGroup(id: string, service: ApiService, hc: AlbHealthCheck = {}, deregistrationDelay: Duration, port?: number): elbv2.ApplicationTargetGroup {
+  /**
+   * Where what belongs to `service` is created: nothing special (this ingress) when the service
+   * is in this ingress's stack, as always; else a construct `<ingress id>` under the service,
+   * in the service's stack, with stand-ins of this load balancer's security group and
+   * listeners. Through them, the rules aws-cdk-lib's target groups and listener rules add (the
+   * load balancer's egress to the service's group and the service's ingress from it) land in
+   * the service's stack too: this ingress's stack never references a service's stack, and does
+   * not change when a service comes or goes. (Created from this ingress's objects directly,
+   * both rules would be put in this ingress's stack, pointing at the service's group: a
+   * dependency cycle, since the service's stack already depends on this one.)
+   */
+  private placementFor(service: ApiService): ServicePlacement | undefined {
+    if (Stack.of(service) === Stack.of(this)) return undefined;
+    const existing = this.placements.get(service);
+    if (existing) return existing;
+    let id = this.node.id;
+    for (let n = 2; service.node.tryFindChild(id); n++) id = `${this.node.id}${n}`;
+    const scope = new Construct(service, id);
+    const securityGroup = ec2.SecurityGroup.fromSecurityGroupId(scope, 'LoadBalancerSecurityGroup', this.securityGroup.securityGroupId, { allowAllOutbound: false });
+    const standIn = (listenerId: string, listener: elbv2.ApplicationListener) =>
+      elbv2.ApplicationListener.fromApplicationListenerAttributes(scope, listenerId, { listenerArn: listener.listenerArn, securityGroup });
+    const placement: ServicePlacement = {
+      scope,
+      securityGroup,
+      listener: standIn('Listener', this.listener),
+      testListener: this.testListener ? standIn('TestListener', this.testListener) : undefined,
+    };
+    this.placements.set(service, placement);
+    return placement;
+  }
+
+  private createTargetGroup(id: string, service: ApiService, hc: AlbHealthCheck = {}, deregistrationDelay: Duration, port?: number, scope: Construct = this): elbv2.ApplicationTargetGroup {
     const interval = hc.interval ?? Duration.seconds(SEED_HEALTH_CHECK.interval);
     const timeout = hc.timeout ?? Duration.seconds(SEED_HEALTH_CHECK.timeout);
     const healthy = hc.healthyThreshold ?? SEED_HEALTH_CHECK.healthy;
     const unhealthy = hc.unhealthyThreshold ?? SEED_HEALTH_CHECK.unhealthy;
-    return new elbv2.ApplicationTargetGroup(this, id, {
+    return new elbv2.ApplicationTargetGroup(scope, id, {
       vpc: this.network.vpc,
       targetType: elbv2.TargetType.IP,
       protocol: elbv2.ApplicationProtocol.HTTP,
@@ -631,6 +676,12 @@ export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngre
       },
     });
   }
+}
+
+/** What belongs to a service of another stack is created in `scope`, with these stand-ins. */
+interface ServicePlacement extends AttachPlacement {
+  /** This load balancer's security group, as seen from the service's stack. */
+  readonly securityGroup: ec2.ISecurityGroup;
 }
 
 /** At synth: the load balancer's 5xx-rate rollback alarm of a single-service ingress. */

@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -54,6 +54,20 @@ export interface AttachOptions {
   /** The rule's path patterns and host headers; neither: the default service (its listener's default action). */
   readonly pathPatterns?: string[];
   readonly hostHeaders?: string[];
+  /**
+   * Where the service's rules, alarms and role go, and the listeners they use there: for a
+   * service in another stack than the load balancer, a construct in the service's stack with
+   * stand-ins of the listeners (see AlbIngress.addService).
+   * @default - the ingress and its own listeners
+   */
+  readonly placement?: AttachPlacement;
+}
+
+/** Where what belongs to a service is created, and the listeners it sees from there. */
+export interface AttachPlacement {
+  readonly scope: Construct;
+  readonly listener: elbv2.IApplicationListener;
+  readonly testListener?: elbv2.IApplicationListener;
 }
 
 /** Validates `testListenerPort` / `testListenerCidrs`. */
@@ -72,13 +86,16 @@ export function validateTestListener(port: number | undefined, cidrs: string[] |
 /** The ECS wiring of the services of one AlbIngress. */
 export class TrafficShift {
   private role?: iam.Role;
+  /** The ECS roles of the other stacks' services: one per stack, at its root. */
+  private static readonly stackRoles = new WeakMap<Stack, iam.Role>();
   private readonly attachments = new Map<ApiService, ServiceAttachment[]>();
 
   constructor(
     private readonly scope: Construct,
-    private readonly loadBalancer: elbv2.ApplicationLoadBalancer,
-    private readonly listener: elbv2.ApplicationListener,
-    private readonly testListener: elbv2.ApplicationListener | undefined,
+    /** The load balancer's full name (`app/<name>/<id>`): the rules the production-rule handler may write. */
+    private readonly loadBalancerFullName: string,
+    private readonly listener: elbv2.IApplicationListener,
+    private readonly testListener: elbv2.IApplicationListener | undefined,
   ) {}
 
   /**
@@ -89,6 +106,9 @@ export class TrafficShift {
    */
   public attach(options: AttachOptions): void {
     const { id, service, targetGroup } = options;
+    const scope = options.placement?.scope ?? this.scope;
+    const listener = options.placement?.listener ?? this.listener;
+    const testListener = options.placement ? options.placement.testListener : this.testListener;
     const shift = service.deployment.usesTrafficShiftResources;
     const byRule = options.pathPatterns !== undefined || options.hostHeaders !== undefined;
     const name = id || 'DefaultService';
@@ -101,29 +121,29 @@ export class TrafficShift {
       // The default service is the listener's default action; ECS needs a rule, so a
       // traffic-shifting default service also gets a catch-all rule at the last priority.
       const conditions = byRule ? { pathPatterns: options.pathPatterns, hostHeaders: options.hostHeaders } : { pathPatterns: ['/*'] };
-      const rules = { loadBalancerFullName: this.loadBalancer.loadBalancerFullName, priority: options.priority, targetGroup, alternateTargetGroup, ...conditions };
+      const rules = { loadBalancerFullName: this.loadBalancerFullName, priority: options.priority, targetGroup, alternateTargetGroup, ...conditions };
       // Ids of their own: CloudFormation cannot change the type of a logical id, so the rules
       // that replace the AWS::ElasticLoadBalancingV2::ListenerRule of earlier versions (ids
       // `<name>Rule`, `<name>TestRule`) must have other ones; the handler adopts their weights.
-      const production = new ProductionRule(this.scope, `${name}ProductionRule`, { ...rules, listener: this.listener });
-      if (this.testListener) testRule = new ProductionRule(this.scope, `${name}TestListenerRule`, { ...rules, listener: this.testListener });
-      alternateTarget = new RuleAlternateTarget(alternateTargetGroup, this.ecsRole(), production, testRule);
+      const production = new ProductionRule(scope, `${name}ProductionRule`, { ...rules, listener });
+      if (testListener) testRule = new ProductionRule(scope, `${name}TestListenerRule`, { ...rules, listener: testListener });
+      alternateTarget = new RuleAlternateTarget(alternateTargetGroup, options.placement ? this.stackRole(Stack.of(scope)) : this.ecsRole(), production, testRule);
       rule = production;
     } else if (byRule) {
       const conditions: elbv2.ListenerCondition[] = [];
       if (options.pathPatterns?.length) conditions.push(elbv2.ListenerCondition.pathPatterns(options.pathPatterns));
       if (options.hostHeaders?.length) conditions.push(elbv2.ListenerCondition.hostHeaders(options.hostHeaders));
-      rule = new elbv2.ApplicationListenerRule(this.scope, `${name}Rule`, {
-        listener: this.listener, priority: options.priority, conditions, action: elbv2.ListenerAction.forward([targetGroup]),
+      rule = new elbv2.ApplicationListenerRule(scope, `${name}Rule`, {
+        listener, priority: options.priority, conditions, action: elbv2.ListenerAction.forward([targetGroup]),
       });
     }
-    service.attachToTargetGroup(targetGroup, rule ?? this.listener, alternateTarget);
-    if (rule && !byRule) service.service.node.addDependency(this.listener);
+    service.attachToTargetGroup(targetGroup, rule ?? listener, alternateTarget);
+    if (rule && !byRule) service.service.node.addDependency(listener);
 
     const alarms: cloudwatch.IAlarm[] = [];
     if (service.rollbackAlarms) {
-      alarms.push(rollbackAlarm(this.scope, `${id || 'DefaultService'}RollbackAlarm`, targetGroup, service));
-      if (alternateTargetGroup) alarms.push(rollbackAlarm(this.scope, `${id || 'DefaultService'}AlternateRollbackAlarm`, alternateTargetGroup, service));
+      alarms.push(rollbackAlarm(scope, `${id || 'DefaultService'}RollbackAlarm`, targetGroup, service));
+      if (alternateTargetGroup) alarms.push(rollbackAlarm(scope, `${id || 'DefaultService'}AlternateRollbackAlarm`, alternateTargetGroup, service));
       alarms.forEach((alarm) => service.addRollbackAlarm(alarm));
     }
     this.attachments.set(service, [...(this.attachments.get(service) ?? []), { targetGroup, alternateTargetGroup, rule, testRule, alarms }]);
@@ -148,19 +168,37 @@ export class TrafficShift {
    * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AmazonECSInfrastructureRolePolicyForLoadBalancers.html
    */
   private ecsRole(): iam.Role {
-    if (!this.role) {
-      this.role = new iam.Role(this.scope, 'EcsTrafficShiftRole', {
-        description: 'Assumed by ECS to shift traffic between the blue and green target groups of this load balancer (canary, linear and blue/green deployments)',
-        assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
-        managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonECSInfrastructureRolePolicyForLoadBalancers')],
-      });
-      Validations.of(this.role).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
-        reason: 'AmazonECSInfrastructureRolePolicyForLoadBalancers is the policy the ECS documentation prescribes for the load-balancer infrastructure role of blue/green, linear and canary deployments; AWS updates it as ECS needs more actions (v2 to v6 in 2025-2026), which a copied inline policy would miss and fail deployments on',
-      });
-    }
+    this.role ??= ecsTrafficShiftRole(this.scope, 'EcsTrafficShiftRole');
     return this.role;
   }
+
+  /**
+   * The role of the traffic-shifting services of another stack than the load balancer's: one
+   * per stack, at the stack's root, shared by every service of that stack (removing one service
+   * leaves it in place for the others) and never in the load balancer's stack.
+   */
+  private stackRole(stack: Stack): iam.Role {
+    let role = TrafficShift.stackRoles.get(stack);
+    if (!role) {
+      role = ecsTrafficShiftRole(stack, 'PortcullisEcsTrafficShiftRole');
+      TrafficShift.stackRoles.set(stack, role);
+    }
+    return role;
+  }
+}
+
+/** The role ECS assumes to shift traffic (see TrafficShift.ecsRole). */
+function ecsTrafficShiftRole(scope: Construct, id: string): iam.Role {
+  const role = new iam.Role(scope, id, {
+    description: 'Assumed by ECS to shift traffic between the blue and green target groups of this load balancer (canary, linear and blue/green deployments)',
+    assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonECSInfrastructureRolePolicyForLoadBalancers')],
+  });
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers]',
+    reason: 'AmazonECSInfrastructureRolePolicyForLoadBalancers is the policy the ECS documentation prescribes for the load-balancer infrastructure role of blue/green, linear and canary deployments; AWS updates it as ECS needs more actions (v2 to v6 in 2025-2026), which a copied inline policy would miss and fail deployments on',
+  });
+  return role;
 }
 
 /** Opens the test listener's port to `cidrs` (nothing is open without them). */
