@@ -2,6 +2,7 @@ import { Annotations, CfnCondition, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ApiService, IApiIngress, IngressMonitoring } from '@portcullis/cluster';
 import { INetwork, Network } from '@portcullis/network';
@@ -9,6 +10,7 @@ import { duration, finiteNumber } from '@portcullis/network/lib/private/validate
 import { MonitoringFacade } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
 import { containerInsightsOf, natGatewaysOf } from './private/discovery';
+import { AlarmTopicTarget } from './private/alarm-topic-target';
 import { describe, resolveIngressAlarms } from './private/ingress-thresholds';
 import { SingleDashboardFactory } from './private/single-dashboard';
 
@@ -130,6 +132,25 @@ const MOSTLY = { evaluationPeriods: 5, datapointsToAlarm: 3 };
 const TWO_IN_A_ROW = { evaluationPeriods: 2, datapointsToAlarm: 2 };
 
 /**
+ * The ECS service events (`ECS Service Action`, `ECS Deployment State Change`) that mean fewer
+ * tasks running than desired, or a failed deployment: the service cannot start tasks
+ * consistently, cannot place them (no capacity), cannot configure them, or its deployment
+ * failed (the circuit breaker rolled it back).
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_events.html,
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_deployment_events.html
+ */
+export const SERVICE_EVENT_NAMES = ['SERVICE_TASK_START_IMPAIRED', 'SERVICE_TASK_PLACEMENT_FAILURE', 'SERVICE_TASK_CONFIGURATION_FAILURE', 'SERVICE_DEPLOYMENT_FAILED'];
+
+/**
+ * The `stopCode`s of an `ECS Task State Change` to `STOPPED` that mean a task of the service
+ * stopped on its own (so, until ECS replaces it, one fewer running than desired): its
+ * essential container exited, or it failed to start. Deployments, scale-in and Spot
+ * interruptions stop tasks with other codes.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html
+ */
+export const TASK_STOP_CODES = ['EssentialContainerExited', 'TaskFailedToStart'];
+
+/**
  * The dropped-packet rate of a NAT gateway above which AWS says "there may be an issue with
  * Amazon VPC service": 0.01 % of the packets it received.
  * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway-cloudwatch.html
@@ -182,6 +203,15 @@ export class ApiMonitoring extends Construct {
    * deployed in us-east-1): reference it only from resources under the same condition.
    */
   public readonly alarms: cloudwatch.Alarm[] = [];
+  /**
+   * The EventBridge rules that send the service's ECS events to `alarmTopic` when its cluster
+   * has no Container Insights (no `RunningTaskCount`): `ServiceEvents` (the service cannot
+   * start, place or configure tasks, or a deployment failed: {@link SERVICE_EVENT_NAMES}) and
+   * `TaskStopped` (a task stopped on its own: {@link TASK_STOP_CODES}). ECS sends these events
+   * to the default event bus at no charge. Empty with Container Insights on, or without
+   * `alarmTopic`.
+   */
+  public readonly eventRules: events.Rule[] = [];
   /** The dashboard (one; its name is generated); undefined with `createDashboard: false`. */
   public readonly dashboard?: cloudwatch.Dashboard;
   /**
@@ -288,14 +318,24 @@ export class ApiMonitoring extends Construct {
       `Service ${service.node.path}: average memory above ${memory} % of its reservation for 5 minutes. Tasks near their limit are killed (OutOfMemory): give them more memory or find the leak.`);
 
     const insights = containerInsightsOf(service.cluster.cluster);
+    // Without Container Insights (or not known to be on): ECS's own service and task events, free, to the alarm topic
+    if (insights !== true && props.alarmTopic) this.serviceEventRules(service, props.alarmTopic);
     if (insights === false) {
-      Annotations.of(this).addWarningV2('@portcullis/monitoring:noContainerInsights',
-        'Container Insights is off on the cluster (`containerInsights: false`): there is no running-tasks alarm, since ECS publishes RunningTaskCount and DesiredTaskCount only with Container Insights.');
+      if (props.alarmTopic) {
+        Annotations.of(this).addInfo('Container Insights is off on the cluster: no RunningTasks alarm (ECS publishes RunningTaskCount only with it); '
+          + 'the EventBridge rules ServiceEvents and TaskStopped send the service\'s ECS events (tasks that cannot start or be placed, a failed deployment, '
+          + 'a task that stopped on its own) to the alarm topic instead.');
+      } else {
+        Annotations.of(this).addWarningV2('@portcullis/monitoring:noContainerInsights',
+          'Container Insights is off on the cluster (`containerInsights: false`) and there is no `alarmTopic`: there is no running-tasks alarm, since ECS publishes RunningTaskCount and DesiredTaskCount only with Container Insights, '
+          + 'and the ECS service events that replace it need a topic to go to. Give `alarmTopic`.');
+      }
       return;
     }
     if (insights === undefined) {
       Annotations.of(this).addWarningV2('@portcullis/monitoring:containerInsightsUnknown',
-        'The running-tasks alarm reads Container Insights metrics (RunningTaskCount, DesiredTaskCount), and whether the cluster has Container Insights is not known here: without it the alarm never has data (and stays OK).');
+        'The running-tasks alarm reads Container Insights metrics (RunningTaskCount, DesiredTaskCount), and whether the cluster has Container Insights is not known here: without it the alarm never has data (and stays OK)'
+        + (props.alarmTopic ? '; the ECS service events also go to the alarm topic (EventBridge rules ServiceEvents and TaskStopped).' : '.'));
     }
     const dimensionsMap = { ClusterName: service.cluster.cluster.clusterName, ServiceName: ecsService.serviceName };
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html
@@ -308,6 +348,42 @@ export class ApiMonitoring extends Construct {
     });
     this.alarm('RunningTasks', missing, 0, { evaluation: SUSTAINED },
       `Service ${service.node.path}: fewer tasks running than desired for 5 minutes. Look at the service's events and stopped tasks (image pull, health checks, capacity).`);
+  }
+
+  /**
+   * Container Insights off: the service's ECS events to the alarm topic, through two rules on
+   * the default event bus (AWS service events and the rules that match them cost nothing:
+   * https://aws.amazon.com/eventbridge/pricing/). `ServiceEvents` matches the service's ARN in
+   * the event's `resources`; `TaskStopped` the cluster and the task group `service:<name>`.
+   */
+  private serviceEventRules(service: ApiService, topic: sns.ITopic): void {
+    const ecsService = service.service;
+    const target = new AlarmTopicTarget(topic);
+    const serviceEvents = new events.Rule(this, 'ServiceEvents', {
+      description: `Service ${service.node.path}: ECS cannot start, place or configure its tasks, or a deployment failed (Container Insights off: no RunningTasks alarm)`,
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Service Action', 'ECS Deployment State Change'],
+        resources: [ecsService.serviceArn],
+        detail: { eventName: SERVICE_EVENT_NAMES },
+      },
+      targets: [target],
+    });
+    const taskStopped = new events.Rule(this, 'TaskStopped', {
+      description: `Service ${service.node.path}: a task stopped on its own (its essential container exited, or it failed to start): one fewer running than desired until ECS replaces it`,
+      eventPattern: {
+        source: ['aws.ecs'],
+        detailType: ['ECS Task State Change'],
+        detail: {
+          clusterArn: [service.cluster.cluster.clusterArn],
+          group: [`service:${ecsService.serviceName}`],
+          lastStatus: ['STOPPED'],
+          stopCode: TASK_STOP_CODES,
+        },
+      },
+      targets: [target],
+    });
+    this.eventRules.push(serviceEvents, taskStopped);
   }
 
   /**

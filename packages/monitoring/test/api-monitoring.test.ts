@@ -116,11 +116,13 @@ describe('service alarms', () => {
     expect(warnings).toEqual([]);
   });
 
-  test('without Container Insights: no running-tasks alarm, and a warning saying why', () => {
+  test('without Container Insights and without a topic: no running-tasks alarm, and a warning saying why', () => {
     const off = build({ containerInsights: false });
     expect(alarmIds(off.template)).not.toContain('RunningTasks');
     expect(alarmIds(off.template)).toContain('CpuUtilization');
-    Annotations.fromStack(off.stack).hasWarning('/Api/Monitoring', Match.stringLikeRegexp('Container Insights is off.*no running-tasks alarm'));
+    expect(off.monitoring.eventRules).toEqual([]);
+    off.template.resourceCountIs('AWS::Events::Rule', 0);
+    Annotations.fromStack(off.stack).hasWarning('/Api/Monitoring', Match.stringLikeRegexp('Container Insights is off.*no `alarmTopic`: there is no running-tasks alarm.*Give `alarmTopic`'));
   });
 
   test('thresholds are overridable', () => {
@@ -134,6 +136,70 @@ describe('service alarms', () => {
     expect(alarmIds(onEc2.template)).toEqual(expect.arrayContaining(['CpuUtilization', 'MemoryUtilization', 'RunningTasks', 'Target5xxRate']));
     expect(Object.keys(onEc2.template.findResources('AWS::CloudWatch::Dashboard'))).toHaveLength(1);
   });
+});
+
+describe('running tasks without Container Insights: ECS service events through EventBridge to the alarm topic (free)', () => {
+  const off = build({ containerInsights: false, topic: true });
+  const rules = () => off.template.findResources('AWS::Events::Rule');
+  const rule = (id: string) => {
+    const found = Object.entries<any>(rules()).filter(([logicalId]) => new RegExp(`^Monitoring${id}[0-9A-F]{8}$`).test(logicalId));
+    expect(found).toHaveLength(1);
+    return { logicalId: found[0][0], props: found[0][1].Properties };
+  };
+  const topicId = () => Object.keys(off.template.findResources('AWS::SNS::Topic'))[0];
+
+  test('no RunningTasks alarm (no RunningTaskCount); two rules instead, said at synth', () => {
+    expect(alarmIds(off.template)).not.toContain('RunningTasks');
+    expect(off.monitoring.eventRules.map((r) => r.node.id)).toEqual(['ServiceEvents', 'TaskStopped']);
+    expect(Object.keys(rules())).toHaveLength(2);
+    const infos = Annotations.fromStack(off.stack).findInfo('/Api/Monitoring', Match.stringLikeRegexp('Container Insights is off.*ServiceEvents and TaskStopped'));
+    expect(infos).toHaveLength(1);
+    expect(Annotations.fromStack(off.stack).findWarning('*', Match.stringLikeRegexp('Container Insights'))).toEqual([]);
+  });
+
+  test('ServiceEvents: the service\'s ECS Service Action and Deployment State Change events that mean fewer tasks than desired, or a failed deployment', () => {
+    const { props } = rule('ServiceEvents');
+    expect(props.State).toBe('ENABLED');
+    expect(props.EventPattern).toEqual({
+      'source': ['aws.ecs'],
+      'detail-type': ['ECS Service Action', 'ECS Deployment State Change'],
+      'resources': [off.stack.resolve(off.service.service.serviceArn)],
+      'detail': { eventName: ['SERVICE_TASK_START_IMPAIRED', 'SERVICE_TASK_PLACEMENT_FAILURE', 'SERVICE_TASK_CONFIGURATION_FAILURE', 'SERVICE_DEPLOYMENT_FAILED'] },
+    });
+    expect(props.Targets).toEqual([expect.objectContaining({ Arn: { Ref: topicId() } })]);
+  });
+
+  test('TaskStopped: a task of the service stopped on its own (essential container exited, failed to start)', () => {
+    const { props } = rule('TaskStopped');
+    expect(props.EventPattern['detail-type']).toEqual(['ECS Task State Change']);
+    expect(props.EventPattern.detail).toEqual({
+      clusterArn: [off.stack.resolve(off.cluster.cluster.clusterArn)],
+      group: [{ 'Fn::Join': ['', ['service:', off.stack.resolve(off.service.service.serviceName)]] }],
+      lastStatus: ['STOPPED'],
+      stopCode: ['EssentialContainerExited', 'TaskFailedToStart'],
+    });
+    expect(props.Targets).toEqual([expect.objectContaining({ Arn: { Ref: topicId() } })]);
+  });
+
+  test('the topic admits each rule only (aws:SourceArn), and its key lets EventBridge encrypt', () => {
+    const statements = Object.values<any>(off.template.findResources('AWS::SNS::TopicPolicy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    for (const id of ['ServiceEvents', 'TaskStopped']) {
+      expect(statements).toContainEqual(expect.objectContaining({
+        Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Resource: { Ref: topicId() },
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [rule(id).logicalId, 'Arn'] } } },
+      }));
+    }
+    const key = Object.values<any>(off.template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
+    expect(key).toContainEqual(expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }));
+  });
+
+  test('Container Insights on: no rules (RunningTasks watches the count)', () => {
+    const on = build({ topic: true });
+    expect(on.monitoring.eventRules).toEqual([]);
+    on.template.resourceCountIs('AWS::Events::Rule', 0);
+    expect(alarmIds(on.template)).toContain('RunningTasks');
+  });
+
 });
 
 describe('NAT gateway alarms', () => {
