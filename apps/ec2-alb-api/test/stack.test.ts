@@ -168,4 +168,4 @@ const subject: AppUnderTest<Ec2AlbApiStack> = {
 };
 describeAlbDeployments(subject);
 describeMonitoring(subject);
-describeLeanPreset(subject, { targetUsd: 55, leanUsd: 49.15, defaultUsd: 153.92, estimate: (template) => CostEstimator.estimateTemplate(template) }); // issue 23: the lean EC2 floor, every line priced
+describeLeanPreset(subject, { targetUsd: 55, leanUsd: 49.15, defaultUsd: 153.92, estimate: (synthesized) => CostEstimator.estimateTemplate(synthesized) }); // issue 23: the lean EC2 floor, every line priced

@@ -213,4 +213,4 @@ const subject: AppUnderTest<FargateAlbApiStack> = {
 };
 describeAlbDeployments(subject);
 describeMonitoring(subject);
-describeLeanPreset(subject, { targetUsd: 40, leanUsd: 37.66, defaultUsd: 139.07, estimate: (template) => CostEstimator.estimateTemplate(template) }); // issue 23: the lean ALB floor, every line priced
+describeLeanPreset(subject, { targetUsd: 40, leanUsd: 37.66, defaultUsd: 139.07, estimate: (synthesized) => CostEstimator.estimateTemplate(synthesized) }); // issue 23: the lean ALB floor, every line priced

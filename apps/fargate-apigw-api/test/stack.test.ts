@@ -234,4 +234,4 @@ const subject: AppUnderTest<FargateApigwApiStack> = {
 };
 
 describeMonitoring(subject);
-describeLeanPreset(subject, { targetUsd: 15, leanUsd: 14.74, defaultUsd: 108.85, estimate: (template) => CostEstimator.estimateTemplate(template) }); // issue 23: the lean HTTP API floor, every line priced
+describeLeanPreset(subject, { targetUsd: 15, leanUsd: 14.74, defaultUsd: 108.85, estimate: (synthesized) => CostEstimator.estimateTemplate(synthesized) }); // issue 23: the lean HTTP API floor, every line priced

@@ -242,4 +242,4 @@ const subject: AppUnderTest<FargateCloudFrontApiStack> = {
 };
 describeAlbDeployments(subject);
 describeMonitoring(subject);
-describeLeanPreset(subject, { targetUsd: 38, leanUsd: 37.76, defaultUsd: 131.87, estimate: (template) => CostEstimator.estimateTemplate(template) }); // issue 23: a lean CloudFront app reachable by IPv4 clients over HTTPS within $38
+describeLeanPreset(subject, { targetUsd: 38, leanUsd: 37.76, defaultUsd: 131.87, estimate: (synthesized) => CostEstimator.estimateTemplate(synthesized) }); // issue 23: a lean CloudFront app reachable by IPv4 clients over HTTPS within $38

@@ -12,6 +12,7 @@ import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { ApiService } from '@portcullis/cluster';
+import { IConstruct } from 'constructs';
 import { isLeanPreset, LEAN_PRESET_CONTEXT, readReferenceContext, ReferenceContext } from './context';
 import { ALARM_TOPIC_KEY_PENDING_WINDOW_DAYS } from './stack-parts';
 import { auditDiff, replacementTableRow, synthesizeApp } from './synthesize';
@@ -19,7 +20,7 @@ import { auditDiff, replacementTableRow, synthesizeApp } from './synthesize';
 /** What the shared suites read of a reference app's stack. */
 export interface AppStackUnderTest extends Stack {
   readonly service: ApiService;
-  readonly monitoring: { readonly alarms: readonly cloudwatch.IAlarm[] };
+  readonly monitoring: { readonly alarms: readonly cloudwatch.IAlarm[]; readonly eventRules: readonly IConstruct[] };
 }
 
 /** A reference app, as the shared suites exercise it. */
@@ -320,6 +321,10 @@ export function describeLeanPreset<S extends AppStackUnderTest>(subject: AppUnde
       expect(setting(kept.json)).toEqual([{ Name: 'containerInsights', Value: 'enabled' }]);
       expect(insightsLines(lean.estimate(kept.json))).toHaveLength(2);
       expect(setting(synthWith(subject, { containerInsights: 'enhanced' }).json)).toEqual([{ Name: 'containerInsights', Value: 'enhanced' }]);
+      // with it on, ApiMonitoring's RunningTasks alarm counts the tasks; off, ECS's events go to the alarm topic instead
+      expect(defaults.stack.monitoring.alarms.map((a) => a.node.id)).toContain('RunningTasks');
+      expect(leanStack.stack.monitoring.alarms.map((a) => a.node.id)).not.toContain('RunningTasks');
+      expect(kept.stack.monitoring.eventRules).toEqual([]);
       expect(() => readReferenceContext(new App({ context: { containerInsights: 'on' } })))
         .toThrow(/Context `containerInsights` must be one of enabled, enhanced, disabled, got 'on': e\.g\. -c containerInsights=disabled/);
     });
@@ -337,6 +342,23 @@ export function describeLeanPreset<S extends AppStackUnderTest>(subject: AppUnde
       expect(leanStack.stack.monitoring.alarms.map((a) => a.node.path)).toEqual(withDashboard.stack.monitoring.alarms.map((a) => a.node.path));
       withDashboard.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
       expect(withDashboard.json.Outputs.Dashboard.Value).toEqual({ Ref: expect.stringMatching(/^MonitoringDashboard/) });
+    });
+
+    test('without Container Insights, fewer tasks running than desired and failed deployments reach the alarm topic: EventBridge rules ServiceEvents and TaskStopped (ECS events, free), admitted by the topic and its key', () => {
+      expect(leanStack.stack.monitoring.eventRules.map((r) => r.node.id)).toEqual(['ServiceEvents', 'TaskStopped']);
+      const topic = Object.keys(leanStack.template.findResources('AWS::SNS::Topic'))[0];
+      const rules = Object.entries<any>(leanStack.template.findResources('AWS::Events::Rule'));
+      expect(rules).toHaveLength(2);
+      const serviceEvents = rules.find(([id]) => id.startsWith('MonitoringServiceEvents'))![1].Properties;
+      expect(serviceEvents.EventPattern.detail.eventName).toEqual(['SERVICE_TASK_START_IMPAIRED', 'SERVICE_TASK_PLACEMENT_FAILURE', 'SERVICE_TASK_CONFIGURATION_FAILURE', 'SERVICE_DEPLOYMENT_FAILED']);
+      const statements = Object.values<any>(leanStack.template.findResources('AWS::SNS::TopicPolicy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+      for (const [id, rule] of rules) {
+        expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { Ref: topic } })]);
+        expect(statements).toContainEqual(expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sns:Publish', Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [id, 'Arn'] } } } }));
+      }
+      const keyStatements = Object.values<any>(leanStack.template.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
+      expect(keyStatements).toContainEqual(expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }));
+      defaults.template.resourceCountIs('AWS::Events::Rule', 0);
     });
 
     test('every alarm action that is a topic can be delivered: the topic policy admits cloudwatch.amazonaws.com, the key lets it encrypt (F2)', () => {
