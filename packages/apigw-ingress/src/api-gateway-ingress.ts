@@ -151,6 +151,8 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable, IA
   private readonly routes = new Map<ApiService, string>();
   private readonly authorizer?: apigwv2.IHttpRouteAuthorizer;
   private stageAlarm?: cloudwatch.Alarm;
+  /** The stage's rollback alarm in each other stack with services behind this ingress. */
+  private readonly otherStacksAlarms = new Map<Stack, cloudwatch.Alarm>();
 
   constructor(scope: Construct, id: string, props: ApiGatewayIngressProps) {
     super(scope, id);
@@ -306,8 +308,22 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable, IA
   /** Adds the stage's 5xx-rate alarm (created once) to the service's ECS deployment alarms. */
   private addRollbackAlarm(service: ApiService): void {
     if (!service.rollbackAlarms) return;
-    this.stageAlarm ??= stageRollbackAlarm(this, this.stage);
-    service.addRollbackAlarm(this.stageAlarm);
+    const stack = Stack.of(service);
+    if (stack === Stack.of(this)) {
+      this.stageAlarm ??= stageRollbackAlarm(this, this.stage);
+      service.addRollbackAlarm(this.stageAlarm);
+      return;
+    }
+    // A service of another stack: the same alarm, once per stack at the stack's root (shared by
+    // that stack's services, left in place when one of them goes), never in this ingress's stack.
+    let alarm = this.otherStacksAlarms.get(stack);
+    if (!alarm) {
+      let id = `${this.node.id}Stage`;
+      for (let n = 2; stack.node.tryFindChild(id); n++) id = `${this.node.id}Stage${n}`;
+      alarm = stageRollbackAlarm(new Construct(stack, id), this.stage);
+      this.otherStacksAlarms.set(stack, alarm);
+    }
+    service.addRollbackAlarm(alarm);
   }
 
   /**
@@ -329,18 +345,50 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable, IA
     }
     this.checkService(service);
     this.paths.add(path);
-    const target = this.wire(`Path${this.paths.size}`, service, path);
-    for (const routePath of [path, `${path}/{proxy+}`]) {
-      this.api.addRoutes({ path: routePath, methods: [apigwv2.HttpMethod.ANY], integration: target.integration, authorizer: this.authorizer });
+    const id = `Path${this.paths.size}`;
+    // A service in another stack gets its Cloud Map service, routes, integration, security-group
+    // rule pair and rollback alarm in its own stack (see placementFor).
+    const placement = this.placementFor(service);
+    const target = this.wire(id, service, path, placement);
+    if (placement) {
+      for (const [suffix, routePath] of [['', path], ['Proxy', `${path}/{proxy+}`]]) {
+        new apigwv2.HttpRoute(placement.scope, `${id}Route${suffix}`, {
+          httpApi: this.api,
+          routeKey: apigwv2.HttpRouteKey.with(routePath, apigwv2.HttpMethod.ANY),
+          integration: target.integration,
+          authorizer: this.authorizer,
+        });
+      }
+    } else {
+      for (const routePath of [path, `${path}/{proxy+}`]) {
+        this.api.addRoutes({ path: routePath, methods: [apigwv2.HttpMethod.ANY], integration: target.integration, authorizer: this.authorizer });
+      }
     }
     this.addRollbackAlarm(service);
     return target.cloudMapService;
   }
 
-  private wire(id: string, service: ApiService, route: string) {
-    const cloudMapService = this.cloudMapServiceFor(id, service);
+  /**
+   * Where what belongs to `service` is created: this ingress when the service is in this
+   * ingress's stack, as always; else a construct `<ingress id>` under the service, in the
+   * service's stack, with a stand-in of the VPC link's security group. Through it, both rules
+   * of the pair that opens the container port land in the service's stack (from this
+   * ingress's group, the pair would be put in this ingress's stack, pointing at the service's
+   * group: a dependency cycle), so this ingress's stack never references a service's stack.
+   */
+  private placementFor(service: ApiService): { scope: Construct; securityGroup: ec2.ISecurityGroup } | undefined {
+    if (Stack.of(service) === Stack.of(this)) return undefined;
+    let id = this.node.id;
+    for (let n = 2; service.node.tryFindChild(id); n++) id = `${this.node.id}${n}`;
+    const scope = new Construct(service, id);
+    const securityGroup = ec2.SecurityGroup.fromSecurityGroupId(scope, 'VpcLinkSecurityGroup', this.securityGroup.securityGroupId, { allowAllOutbound: false });
+    return { scope, securityGroup };
+  }
+
+  private wire(id: string, service: ApiService, route: string, placement?: { scope: Construct; securityGroup: ec2.ISecurityGroup }) {
+    const cloudMapService = this.cloudMapServiceFor(id, service, placement?.scope ?? this);
     this.routes.set(service, route);
-    this.connections.allowTo(service, ec2.Port.tcp(service.containerPort), `VPC link to container port ${service.containerPort}`);
+    (placement?.securityGroup ?? this).connections.allowTo(service, ec2.Port.tcp(service.containerPort), `VPC link to container port ${service.containerPort}`);
     const integration = new integrations.HttpServiceDiscoveryIntegration(`${id}Integration`, cloudMapService, {
       vpcLink: this.vpcLink,
       method: apigwv2.HttpMethod.ANY,
@@ -353,7 +401,7 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable, IA
    * registered it in (ECS allows one per service, and the VPC link only needs its records),
    * else a new one in this ingress's namespace.
    */
-  private cloudMapServiceFor(id: string, service: ApiService): servicediscovery.Service {
+  private cloudMapServiceFor(id: string, service: ApiService, scope: Construct): servicediscovery.Service {
     const existing = CLOUD_MAP_SERVICES.get(service);
     if (existing) return existing;
     // registrations made with cloudMapOptions or associateCloudMapService (the L2's
@@ -365,7 +413,7 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable, IA
       throw new Error(`\`service\` '${service.node.path}' is already registered in a Cloud Map service no ApiGatewayIngress created (${JSON.stringify(first.registryArn ?? first)}): ` +
         'ECS registers a service in at most one Cloud Map service, and the VPC link needs SRV records this ingress manages; remove that registration (cloudMapOptions, associateCloudMapService) and let the ingress register the service');
     }
-    const cloudMapService = new servicediscovery.Service(this, `${id}CloudMapService`, {
+    const cloudMapService = new servicediscovery.Service(scope, `${id}CloudMapService`, {
       namespace: this.namespace,
       description: `SRV records (task IP and container port) of ${service.node.path}`,
       dnsRecordType: servicediscovery.DnsRecordType.SRV,
