@@ -176,7 +176,8 @@ interface AlarmOptions {
  *
  * - the service: average CPU and memory utilization above 85 % for 5 minutes; fewer running
  *   tasks than desired for 5 minutes (Container Insights' `RunningTaskCount` and
- *   `DesiredTaskCount`);
+ *   `DesiredTaskCount`; without Container Insights, the service's ECS events through
+ *   EventBridge to `alarmTopic` instead: {@link ApiMonitoring.eventRules});
  * - the ingress, what it says to watch ({@link IApiIngress.monitoringFor}): behind an ALB,
  *   target 5xx rate (percent of `RequestCount`), unhealthy targets, p99 target response time
  *   of the service's target group; the load balancer's own 5xx rate (the 502/503/504 it
