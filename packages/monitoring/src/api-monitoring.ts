@@ -1,4 +1,4 @@
-import { Annotations, CfnCondition, Duration } from 'aws-cdk-lib';
+import { Annotations, CfnCondition, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -37,6 +37,16 @@ export interface ApiMonitoringProps {
    * @default - the network of the service's cluster
    */
   readonly network?: INetwork;
+  /**
+   * Whether to create the egress alarms of `network` (NAT gateways, NAT instance). A platform
+   * whose services live in stacks of their own watches its network once: by default only a
+   * monitoring construct in the network's own stack creates them, and the monitoring of a
+   * service in another stack does not repeat them (each copy would be another set of alarms on
+   * the same NAT gateways, and a larger template).
+   *
+   * @default - true when this construct is in the network's stack, false otherwise
+   */
+  readonly networkAlarms?: boolean;
   /**
    * An SNS topic every alarm notifies when it goes into ALARM and when it is OK again.
    *
@@ -255,9 +265,10 @@ export class ApiMonitoring extends Construct {
     }
     for (const w of watched.warnings ?? []) Annotations.of(this).addWarningV2(`@portcullis/monitoring:${w.id}`, w.message);
     for (const note of watched.notes ?? []) Annotations.of(this).addInfo(note);
-    const natGateways = natGatewaysOf(network, network.vpc);
+    const networkAlarms = props.networkAlarms ?? Stack.of(network) === Stack.of(this);
+    const natGateways = networkAlarms ? natGatewaysOf(network, network.vpc) : [];
     natGateways.forEach((nat, i) => this.natAlarms(i + 1, nat.ref));
-    const natInstance = network instanceof Network ? network.natInstance : undefined;
+    const natInstance = networkAlarms && network instanceof Network ? network.natInstance : undefined;
     if (natInstance) this.natInstanceAlarm(natInstance.instanceId);
     if (!props.alarmTopic) {
       Annotations.of(this).addWarningV2('@portcullis/monitoring:noAlarmTopic',
