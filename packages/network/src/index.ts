@@ -1,2 +1,3 @@
 export * from './egress';
 export * from './network';
+export * from './platform-parameters';
