@@ -5,3 +5,4 @@ export * from './api-service';
 export * from './deployment';
 export * from './capacity';
 export * from './api-ingress';
+export * from './platform';
