@@ -114,24 +114,25 @@ new JsonFile(root, 'scripts/layers.json', { obj: { layers: LAYERS } });
 
 // ---------------------------------------------------------------------------------------
 // Packages
+// No package's tests depend on audit or on a sibling the package does not build on (README
+// "Working in the repo"): the update-safety tables, exposure-rule runs and cost checks of a
+// package run in the apps that compose it with the audit, tests of two sibling packages in a
+// test project of their own (testProject below); scripts/graph/affected.test.js checks the result.
 constructPackage(root, {
   name: 'network',
   description: 'The VPC of the private-API patterns: public and private subnets, cost-aware egress (NAT) and allow-listable egress IPs',
   keywords: ['vpc', 'nat'],
-  testSiblings: ['audit'], // update-safety tables ("What a change replaces")
 });
 constructPackage(root, {
   name: 'cluster',
   description: 'Fargate and EC2 ECS clusters and the private API service (tasks in private subnets, no public IP)',
   siblings: ['network'],
-  testSiblings: ['audit'],
   keywords: ['ecs'],
 });
 const albIngress = constructPackage(root, {
   name: 'alb-ingress',
   description: 'Internet-facing Application Load Balancer in front of private ECS services, least-privilege security groups and HTTPS',
   siblings: ['network', 'cluster'],
-  testSiblings: ['audit'],
   keywords: ['alb', 'elbv2'],
 });
 // The production-rule custom resource's Lambda code is plain CommonJS in src/ (the tests use
@@ -165,7 +166,6 @@ constructPackage(root, {
   name: 'cloudfront-ingress',
   description: 'CloudFront distribution with a VPC origin in front of an internal ALB: a public HTTPS API with nothing public in the VPC',
   siblings: ['network', 'cluster', 'alb-ingress'],
-  testSiblings: ['audit'],
   keywords: ['cloudfront', 'vpc-origin', 'alb', 'https'],
 });
 
@@ -177,7 +177,7 @@ referenceApp(root, {
   description: 'Reference environment: public API on Fargate in private subnets behind an internet-facing ALB',
   uses: ['network', 'cluster', 'alb-ingress', 'monitoring', 'audit'],
 });
-referenceApp(root, {
+const ec2AlbApi = referenceApp(root, {
   name: 'ec2-alb-api',
   description: 'Reference environment: public API on EC2 capacity in private subnets behind an internet-facing ALB',
   uses: ['network', 'cluster', 'alb-ingress', 'monitoring', 'audit'],
@@ -187,11 +187,18 @@ referenceApp(root, {
   description: 'Reference environment: public API on Fargate in private subnets behind an API Gateway HTTP API and a VPC link',
   uses: ['network', 'cluster', 'apigw-ingress', 'monitoring', 'audit'],
 });
-referenceApp(root, {
+const fargateCloudFrontApi = referenceApp(root, {
   name: 'fargate-cloudfront-api',
   description: 'Reference environment: public API on Fargate in private subnets behind CloudFront and an internal ALB (VPC origin)',
   uses: ['network', 'cluster', 'alb-ingress', 'cloudfront-ingress', 'monitoring', 'audit'],
 });
+// Property tests moved from the packages with the audit (cluster's and cloudfront-ingress's
+// exposure rules over random props) run on the same fixed, printed fast-check seed.
+for (const app of [ec2AlbApi, fargateCloudFrontApi]) {
+  app.addDevDeps(pinned('fast-check'));
+  app.jest!.addSetupFile('<rootDir>/../../scripts/jest/fast-check-seed.js');
+  app.jest!.config.globalSetup = '<rootDir>/../../scripts/jest/print-seed.js';
+}
 // Tests of packages that do not depend on each other, composed (projenrc/test-project.ts).
 testProject(root, {
   name: 'alb-and-http-api',

@@ -2,7 +2,6 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
-import { ExposureChecks } from '@portcullis/audit';
 import { ApiService, FargateCluster } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
 import { CloudFrontIngress, CloudFrontIngressProps } from '../src';
@@ -60,9 +59,4 @@ test('a custom domain with a us-east-1 certificate, WAF, geo restriction and acc
 test('accessLogs: the log bucket is SSL-only and encrypted; only S1 (its own access logs) remains', () => {
   const { rules } = findings(() => ({ accessLogs: true }));
   expect(rules().filter((r) => /^AwsSolutions-S/.test(r))).toEqual(['AwsSolutions-S1']);
-});
-
-test('the Portcullis exposure rules pass with no acknowledgement', () => {
-  const { stack } = findings(() => ({ accessLogs: true }));
-  expect(new ExposureChecks().validateScope(stack).violations).toEqual([]);
 });

@@ -1,13 +1,10 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { CostEstimator } from '@portcullis/audit';
-import { Egress, Network } from '@portcullis/network';
+import { Network } from '@portcullis/network';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ApiService, FargateCluster, FargateClusterProps } from '../src';
+import { FargateCluster, FargateClusterProps } from '../src';
 
 function build() {
   const stack = new Stack(new App(), 'Test');
@@ -91,21 +88,6 @@ describe('Container Insights: containerInsightsMode (standard by default, as in 
       .toThrow(/FargateCluster: `containerInsights` is false but `containerInsightsMode` is enabled: give only `containerInsightsMode`/);
     expect(() => settings({ containerInsightsMode: 'sometimes' as ecs.ContainerInsights }))
       .toThrow(/`containerInsightsMode` must be one of enabled, disabled, enhanced \(ecs.ContainerInsights\), got "sometimes"/);
-  });
-
-  test('the README\'s price table is the audit\'s: standard $11.27, enhanced $12.50, off $0 for one service of two 0.25 vCPU tasks', () => {
-    const cost = (mode: ecs.ContainerInsights) => {
-      const stack = new Stack(new App(), 'Test');
-      const cluster = new FargateCluster(stack, 'Cluster', { network: new Network(stack, 'Network', { egress: Egress.natInstance() }), containerInsightsMode: mode });
-      new ApiService(stack, 'Api', { cluster });
-      const lines = CostEstimator.estimateTemplate(Template.fromStack(stack).toJSON()).lines.filter((l) => l.item.startsWith('Container Insights'));
-      return { metrics: lines.find((l) => l.unit === 'metric-month')?.quantity ?? 0, usd: lines.reduce((sum, l) => sum + l.monthlyUsd!, 0).toFixed(2) };
-    };
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
-    for (const [mode, name] of [[ecs.ContainerInsights.DISABLED, 'DISABLED'], [ecs.ContainerInsights.ENABLED, 'ENABLED'], [ecs.ContainerInsights.ENHANCED, 'ENHANCED']] as const) {
-      const { metrics, usd } = cost(mode);
-      expect(readme).toMatch(new RegExp(`\\| \`${name}\`[^|]*\\| ${metrics} \\| \\$${usd.replace('.', '\\.')} \\|`));
-    }
   });
 });
 

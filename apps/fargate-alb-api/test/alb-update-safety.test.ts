@@ -9,14 +9,18 @@ import { UpdateSafety } from '@portcullis/audit';
 import { ApiService, ApiServiceProps, Deployment, FargateCluster } from '@portcullis/cluster';
 import { Network, NetworkProps } from '@portcullis/network';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { AlbIngress, AlbIngressProps, LoadBalancerSecurityGroup } from '../src';
-import { PRODUCTION_RULE_TYPE } from '../src/private/production-rule';
+import { AlbIngress, AlbIngressProps, LoadBalancerSecurityGroup } from '@portcullis/alb-ingress';
+import { PRODUCTION_RULE_TYPE } from '@portcullis/alb-ingress/lib/private/production-rule';
 
 /**
  * "What a change replaces": for each change of props, synthesize a network, a cluster, a
  * service and an AlbIngress before and after, and ask UpdateSafety (cloudformation-diff +
  * the resource specification, with create-only cascades) what an update of a deployed stack
  * would replace or remove. The README publishes the same table; the last test checks it.
+ *
+ * (Moved from packages/alb-ingress/test: the package's tests do not depend on @portcullis/audit,
+ * whose change would otherwise affect every package; this app composes the package and the
+ * audit, and checks the package's README table.)
  */
 interface Case {
   readonly change: string;
@@ -204,8 +208,8 @@ test('upgrade from a version whose group description listed ports and CIDRs: the
   expect(report.passed).toBe(true);
 });
 
-test('the README publishes this table', () => {
-  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+test('the README of @portcullis/alb-ingress publishes this table', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'packages', 'alb-ingress', 'README.md'), 'utf8');
   for (const c of CASES) {
     const cell = c.replaces.length === 0 ? 'nothing (updated in place)' : [...c.replaces].sort().map((r) => `\`${r}\``).join(', ');
     expect(readme).toContain(`| ${c.change} | ${cell} |`);

@@ -8,13 +8,17 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { UpdateSafety } from '@portcullis/audit';
 import { Network } from '@portcullis/network';
-import { ApiService, ApiServiceProps, Capacity, Deployment, Ec2Cluster, Ec2ClusterProps, FargateCluster } from '../src';
+import { ApiService, ApiServiceProps, Capacity, Deployment, Ec2Cluster, Ec2ClusterProps, FargateCluster } from '@portcullis/cluster';
 
 /**
  * "What a change replaces": for each change of props, synthesize before and after and ask
  * UpdateSafety (cloudformation-diff + the resource spec, with create-only cascades) what an
  * update of a deployed stack would replace or remove. The README publishes the same table;
  * the last test checks it row by row.
+ *
+ * (Moved from packages/cluster/test: the package's tests do not depend on @portcullis/audit,
+ * whose change would otherwise affect every package; this app composes the package and the
+ * audit, and checks the package's README table.)
  */
 interface Case {
   readonly change: string;
@@ -169,8 +173,8 @@ test('on EC2 no change of the table replaces the Auto Scaling group, the capacit
   }
 });
 
-test('the README publishes this table', () => {
-  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+test('the README of @portcullis/cluster publishes this table', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'packages', 'cluster', 'README.md'), 'utf8');
   for (const c of CASES) {
     const cell = c.replaces.length === 0 ? 'nothing (updated in place)' : [...c.replaces].sort().map((r) => `\`${r}\``).join(', ');
     expect(readme).toContain(`| ${c.change} | ${cell} |`);

@@ -5,7 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { UpdateChange, UpdateSafety, UpdateSafetyReport } from '@portcullis/audit';
-import { Egress, Network, NetworkProps } from '../src';
+import { Egress, Network, NetworkProps } from '@portcullis/network';
 
 /**
  * "What a change replaces": for each change of props, synthesize the network before and
@@ -16,6 +16,10 @@ import { Egress, Network, NetworkProps } from '../src';
  * A fixed environment, with the region's AZs in context as `cdk.context.json` holds them:
  * `maxAzs: 3` needs a third AZ (an env-agnostic stack only knows two), and explicit
  * `availabilityZones` can then equal what the default picks.
+ *
+ * (Moved from packages/network/test: the package's tests do not depend on @portcullis/audit,
+ * whose change would otherwise affect every package; this app composes the package and the
+ * audit, and checks the package's README table.)
  */
 const ENV = { account: '123456789012', region: 'us-east-1' };
 const REGION_AZS = ['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1e', 'us-east-1f'];
@@ -310,8 +314,8 @@ test('egress IPs survive every change except ones that remove a NAT, and then on
   }
 });
 
-test('the README publishes this table', () => {
-  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+test('the README of @portcullis/network publishes this table', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'packages', 'network', 'README.md'), 'utf8');
   for (const c of CASES) {
     const cell = c.replaces.length === 0 ? 'nothing (updated in place)' : [...c.replaces].sort().map((r) => `\`${r}\``).join(', ');
     expect(readme).toContain(`| ${c.change} | ${cell} | ${c.breaking ? '**yes**' : 'no'} |`);
