@@ -9,14 +9,18 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { ApiService, IApiIngress, IngressMonitoring } from '@portcullis/cluster';
 import { INetwork } from '@portcullis/network';
-import { arn, domainInZone, domainName as checkDomainName, duration, urlPath, wholeNumber } from '@portcullis/network/lib/private/validate';
+import { arn, domainInZone, domainName as checkDomainName, duration, wholeNumber } from '@portcullis/network/lib/private/validate';
 import { Construct, IConstruct } from 'constructs';
 import { LoadBalancerSecurityGroup } from './load-balancer-security-group';
 import { logAccessLogs } from './private/access-logs';
 import { albMonitoring } from './private/monitoring';
-import { AttachPlacement, DEFAULT_SERVICE_RULE_PRIORITY, loadBalancerRollbackAlarm, openTestListener, TrafficShift, validateTestListener } from './private/traffic-shift';
+import {
+  checkServiceFor, checkTargetGroupQuota, createTargetGroup, DEFAULT_RULES_PER_LOAD_BALANCER, DEFAULT_RULES_PER_SECURITY_GROUP, ServiceAttacher, ServicePlacement,
+  TARGET_GROUP_PORT, validateTargetGroupSettings,
+} from './private/service-attacher';
+import { DEFAULT_SERVICE_RULE_PRIORITY, loadBalancerRollbackAlarm, openTestListener, TrafficShift, validateTestListener } from './private/traffic-shift';
 import { validateAddressFamilies, validateIpAddressType } from './private/ip-address-type';
-import { MAX_TARGET_GROUPS_PER_SERVICE, validateAllowedCidrs, validateHealthyHttpCodes, validateRuleConditions } from './private/validation';
+import { validateAllowedCidrs } from './private/validation';
 
 /** Health check of a service's target group. Seed values by default. */
 export interface AlbHealthCheck {
@@ -234,12 +238,33 @@ export interface AlbIngressProps {
    * @default elbv2.IpAddressType.IPV4
    */
   readonly ipAddressType?: elbv2.IpAddressType;
+  /**
+   * Container ports the load balancer's security group reaches in the whole VPC (one egress
+   * rule to the VPC's IPv4 block per port, created with the load balancer), instead of one
+   * egress rule per service to the service's group. For a platform that many services join:
+   * per-service rules stop at the security group's quota (60 outbound rules), and services
+   * of other CDK apps cannot be counted. Each service's group still admits only the load
+   * balancer's group, on its container port; a service whose container port is not listed is
+   * refused at synth.
+   *
+   * @default - one egress rule per service, to its group, on its container port
+   */
+  readonly vpcEgressPorts?: number[];
+  /**
+   * This account's value of the ELB quota "Rules per Application Load Balancer", if raised
+   * (Service Quotas): `addService` refuses a rule past it, at synth.
+   *
+   * @default 100
+   */
+  readonly rulesPerLoadBalancerQuota?: number;
+  /**
+   * This account's value of the VPC quota "Inbound or outbound rules per security group", if
+   * raised: `addService` refuses an egress rule of the load balancer's group past it, at synth.
+   *
+   * @default 60
+   */
+  readonly rulesPerSecurityGroupQuota?: number;
 }
-
-/** Range and fix of `targetGroupPort`. */
-const TARGET_GROUP_PORT = { min: 1, max: 65535, fix: 'use a TCP port from 1 to 65535, e.g. the `containerPort` the target groups were created with' };
-
-const SEED_HEALTH_CHECK = { path: '/', interval: 6, timeout: 5, healthy: 2, unhealthy: 10, codes: '200' };
 
 /**
  * An Application Load Balancer in the public subnets in front of {@link ApiService}s in the
@@ -271,22 +296,17 @@ export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngre
   /** The test listener, with `testListenerPort`. */
   public readonly testListener?: elbv2.ApplicationListener;
 
-  private readonly network: INetwork;
   private readonly lbGroup: LoadBalancerSecurityGroup;
-  private readonly priorities = new Set<number>();
-  /** The token priorities already used (the same token twice is the same priority). */
-  private readonly tokenPriorities = new Set<string>();
-  /** Construct ids of the rules of token priorities. */
-  private readonly tokenRuleIds = new Set<string>();
   private readonly defaultDeregistrationDelay: Duration;
   private readonly trafficShift: TrafficShift;
+  private readonly attacher: ServiceAttacher;
+  private readonly vpcEgressPorts?: number[];
   private loadBalancerRollbackAlarm?: cloudwatch.Alarm;
   /** Where the services of other stacks get what belongs to them (see placementFor). */
-  private readonly placements = new Map<ApiService, ServicePlacement>();
+  private readonly placements = new Map<Construct, ServicePlacement>();
 
   constructor(scope: Construct, id: string, props: AlbIngressProps) {
     super(scope, id);
-    this.network = props.network;
     const internetFacing = props.internetFacing ?? true;
 
     const domain = this.validate(props);
@@ -304,7 +324,8 @@ export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngre
     if (subnetList.length < 2) {
       throw new Error(`An Application Load Balancer needs subnets in at least two AZs, got ${subnetList.length} ${internetFacing ? 'public' : 'private'} subnet(s): give the Network \`maxAzs: 2\` or more`);
     }
-    this.checkService(props.service);
+    this.vpcEgressPorts = validateVpcEgressPorts(props.vpcEgressPorts, props.rulesPerSecurityGroupQuota);
+    checkServiceFor(this, props.network, props.service, this.vpcEgressPorts);
     checkTargetGroupQuota(props.service);
 
     // ---- HTTPS
@@ -326,6 +347,9 @@ export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngre
     });
     this.securityGroup = this.lbGroup.securityGroup;
     this.connections = this.lbGroup.connections;
+    for (const port of this.vpcEgressPorts ?? []) {
+      this.securityGroup.addEgressRule(ec2.Peer.ipv4(props.network.vpc.vpcCidrBlock), ec2.Port.tcp(port), `To the services' tasks in the VPC on port ${port}`);
+    }
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.network.vpc,
       vpcSubnets: subnets,
@@ -357,7 +381,7 @@ export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngre
 
     // ---- listeners
     this.defaultDeregistrationDelay = props.deregistrationDelay ?? Duration.seconds(0);
-    this.targetGroup = this.createTargetGroup('TargetGroup', props.service, props.healthCheck, this.defaultDeregistrationDelay, props.targetGroupPort);
+    this.targetGroup = createTargetGroup(this, 'TargetGroup', props.network.vpc, props.service, props.healthCheck, this.defaultDeregistrationDelay, props.targetGroupPort);
     if (https) {
       this.listener = this.loadBalancer.addListener('Https', {
         port: 443,
@@ -394,10 +418,23 @@ export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngre
       openTestListener(this.securityGroup, props.testListenerPort, props.testListenerCidrs);
     }
     this.trafficShift = new TrafficShift(this, this.loadBalancer.loadBalancerFullName, this.listener, this.testListener);
-    if (props.service.deployment.usesTrafficShiftResources) this.priorities.add(DEFAULT_SERVICE_RULE_PRIORITY);
+    wholeNumber('rulesPerLoadBalancerQuota', props.rulesPerLoadBalancerQuota, { min: 1, fix: 'give this account\'s value of the quota "Rules per Application Load Balancer" (100 unless raised)' });
+    this.attacher = new ServiceAttacher({
+      owner: this,
+      network: props.network,
+      trafficShift: this.trafficShift,
+      defaultDeregistrationDelay: this.defaultDeregistrationDelay,
+      placementFor: (service) => this.placementFor(service),
+      allowToTarget: (service) => this.lbGroup.allowToTarget(service, service.containerPort),
+      hasTestListener: this.testListener !== undefined,
+      rulesQuota: props.rulesPerLoadBalancerQuota ?? DEFAULT_RULES_PER_LOAD_BALANCER,
+      securityGroupRulesQuota: props.rulesPerSecurityGroupQuota ?? DEFAULT_RULES_PER_SECURITY_GROUP,
+      vpcEgressPorts: this.vpcEgressPorts,
+    });
+    this.attacher.countDefaultService(props.service, DEFAULT_SERVICE_RULE_PRIORITY);
     this.trafficShift.attach({
       id: '', service: props.service, targetGroup: this.targetGroup, priority: DEFAULT_SERVICE_RULE_PRIORITY,
-      makeAlternate: (tgId) => this.createTargetGroup(tgId, props.service, props.healthCheck, this.defaultDeregistrationDelay, props.targetGroupPort),
+      makeAlternate: (tgId) => createTargetGroup(this, tgId, props.network.vpc, props.service, props.healthCheck, this.defaultDeregistrationDelay, props.targetGroupPort),
     });
     this.lbGroup.allowToTarget(props.service, props.service.containerPort);
     Aspects.of(this).add(new SingleServiceRollbackAlarm(this));
@@ -429,55 +466,7 @@ export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngre
    * balancer.
    */
   public addService(service: ApiService, options: AlbServiceOptions): elbv2.ApplicationTargetGroup {
-    const { priority } = options;
-    // validate everything before recording the priority or creating anything
-    wholeNumber('priority', priority, { min: 1, max: 50000, fix: 'use a whole number from 1 to 50000, unique on this load balancer (lower numbers are evaluated first)' });
-    const tokenPriority = Token.isUnresolved(priority);
-    if (!tokenPriority && this.priorities.has(priority)) {
-      throw new Error(`\`priority\` ${priority} is already used by another service on this load balancer: priorities must be unique`);
-    }
-    if (tokenPriority && this.tokenPriorities.has(String(priority))) {
-      throw new Error(`\`priority\` ${String(priority)} is the same token as another service's on this load balancer: priorities must be unique, give each service its own`);
-    }
-    validateRuleConditions(options.pathPatterns, options.hostHeaders);
-    if (!options.pathPatterns?.length && !options.hostHeaders?.length) {
-      throw new Error(`addService for priority ${priority} needs \`pathPatterns\` or \`hostHeaders\`: the default service already receives everything else`);
-    }
-    this.checkService(service);
-    const deregistrationDelay = options.deregistrationDelay ?? this.defaultDeregistrationDelay;
-    validateTargetGroupSettings(options.healthCheck, deregistrationDelay);
-    wholeNumber('targetGroupPort', options.targetGroupPort, TARGET_GROUP_PORT);
-    checkTargetGroupQuota(service);
-
-    let id: string;
-    if (tokenPriority) {
-      // A token's text (`${Token[TOKEN.123]}`) changes with the order tokens are created in:
-      // name the rule after its service instead, which is stable. The hyphen keeps these ids
-      // apart from the `Service<number>` ids of literal priorities.
-      const base = `Service-${service.node.id}`;
-      id = base;
-      for (let n = 2; this.tokenRuleIds.has(id); n++) id = `${base}-${n}`;
-      this.tokenRuleIds.add(id);
-      this.tokenPriorities.add(String(priority));
-    } else {
-      id = `Service${priority}`;
-      this.priorities.add(priority);
-    }
-    // A service in another stack gets everything of its own in its stack (see placementFor).
-    const placement = this.placementFor(service);
-    const scope = placement?.scope ?? this;
-    const targetGroup = this.createTargetGroup(`${id}TargetGroup`, service, options.healthCheck, deregistrationDelay, options.targetGroupPort, scope);
-    this.trafficShift.attach({
-      id, service, targetGroup, priority, pathPatterns: options.pathPatterns, hostHeaders: options.hostHeaders,
-      makeAlternate: (tgId) => this.createTargetGroup(tgId, service, options.healthCheck, deregistrationDelay, options.targetGroupPort, scope),
-      placement,
-    });
-    if (placement) {
-      placement.securityGroup.connections.allowTo(service, ec2.Port.tcp(service.containerPort), `Load balancer to target port ${service.containerPort}`);
-    } else {
-      this.lbGroup.allowToTarget(service, service.containerPort);
-    }
-    return targetGroup;
+    return this.attacher.addService(service, options);
   }
 
   /**
@@ -612,18 +601,6 @@ export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngre
     return domain.endsWith('.') ? domain.slice(0, -1) : domain;
   }
 
-  private checkService(service: ApiService) {
-    const stack = Stack.of(this);
-    const same = JSON.stringify(stack.resolve(service.cluster.vpc.vpcId)) === JSON.stringify(stack.resolve(this.network.vpc.vpcId));
-    if (!same) {
-      throw new Error(`The service '${service.node.path}' runs in another VPC than the ingress's network: use the same network for the cluster and the ingress`);
-    }
-    const hasPrivate = (this.network.privateSubnets.subnets ?? []).length > 0;
-    if (!hasPrivate && !service.assignPublicIp) {
-      throw new Error(`The network has no private subnets, so the service '${service.node.path}' needs \`assignPublicIp: true\` to reach the internet`);
-    }
-  }
-
   /**
    * Where what belongs to `service` is created: nothing special (this ingress) when the service
    * is in this ingress's stack, as always; else a construct `<ingress id>` under the service,
@@ -636,52 +613,33 @@ export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngre
    * dependency cycle, since the service's stack already depends on this one.)
    */
   private placementFor(service: ApiService): ServicePlacement | undefined {
-    if (Stack.of(service) === Stack.of(this)) return undefined;
-    const existing = this.placements.get(service);
+    const sameStack = Stack.of(service) === Stack.of(this);
+    // With vpcEgressPorts the services of this stack go through stand-ins too (in this
+    // ingress): aws-cdk-lib's listener would otherwise add the per-service egress rule.
+    if (sameStack && !this.vpcEgressPorts) return undefined;
+    const existing = this.placements.get(sameStack ? this : service);
     if (existing) return existing;
-    let id = this.node.id;
-    for (let n = 2; service.node.tryFindChild(id); n++) id = `${this.node.id}${n}`;
-    const scope = new Construct(service, id);
-    const securityGroup = ec2.SecurityGroup.fromSecurityGroupId(scope, 'LoadBalancerSecurityGroup', this.securityGroup.securityGroupId, { allowAllOutbound: false });
+    let scope: Construct = this;
+    if (!sameStack) {
+      let id = this.node.id;
+      for (let n = 2; service.node.tryFindChild(id); n++) id = `${this.node.id}${n}`;
+      scope = new Construct(service, id);
+    }
+    const securityGroup = ec2.SecurityGroup.fromSecurityGroupId(scope, sameStack ? 'ServicesView' : 'LoadBalancerSecurityGroup', this.securityGroup.securityGroupId,
+      { allowAllOutbound: this.vpcEgressPorts !== undefined });
+    const prefix = sameStack ? 'ServicesView' : '';
     const standIn = (listenerId: string, listener: elbv2.ApplicationListener) =>
-      elbv2.ApplicationListener.fromApplicationListenerAttributes(scope, listenerId, { listenerArn: listener.listenerArn, securityGroup });
+      elbv2.ApplicationListener.fromApplicationListenerAttributes(scope, `${prefix}${listenerId}`, { listenerArn: listener.listenerArn, securityGroup });
     const placement: ServicePlacement = {
       scope,
       securityGroup,
       listener: standIn('Listener', this.listener),
       testListener: this.testListener ? standIn('TestListener', this.testListener) : undefined,
     };
-    this.placements.set(service, placement);
+    this.placements.set(sameStack ? this : service, placement);
     return placement;
   }
 
-  private createTargetGroup(id: string, service: ApiService, hc: AlbHealthCheck = {}, deregistrationDelay: Duration, port?: number, scope: Construct = this): elbv2.ApplicationTargetGroup {
-    const interval = hc.interval ?? Duration.seconds(SEED_HEALTH_CHECK.interval);
-    const timeout = hc.timeout ?? Duration.seconds(SEED_HEALTH_CHECK.timeout);
-    const healthy = hc.healthyThreshold ?? SEED_HEALTH_CHECK.healthy;
-    const unhealthy = hc.unhealthyThreshold ?? SEED_HEALTH_CHECK.unhealthy;
-    return new elbv2.ApplicationTargetGroup(scope, id, {
-      vpc: this.network.vpc,
-      targetType: elbv2.TargetType.IP,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      port: port ?? service.containerPort,
-      deregistrationDelay,
-      healthCheck: {
-        path: hc.path ?? SEED_HEALTH_CHECK.path,
-        interval,
-        timeout,
-        healthyThresholdCount: healthy,
-        unhealthyThresholdCount: unhealthy,
-        healthyHttpCodes: hc.healthyHttpCodes ?? SEED_HEALTH_CHECK.codes,
-      },
-    });
-  }
-}
-
-/** What belongs to a service of another stack is created in `scope`, with these stand-ins. */
-interface ServicePlacement extends AttachPlacement {
-  /** This load balancer's security group, as seen from the service's stack. */
-  readonly securityGroup: ec2.ISecurityGroup;
 }
 
 /** At synth: the load balancer's 5xx-rate rollback alarm of a single-service ingress. */
@@ -693,35 +651,6 @@ class SingleServiceRollbackAlarm implements IAspect {
   }
 }
 
-/** Target groups per ApiService, across every AlbIngress of the app. */
-const TARGET_GROUPS = new WeakMap<ApiService, number>();
-
-/** Counts one more target group for `service`; throws past ECS's quota. */
-function checkTargetGroupQuota(service: ApiService): void {
-  const count = (TARGET_GROUPS.get(service) ?? 0) + 1;
-  if (count > MAX_TARGET_GROUPS_PER_SERVICE) {
-    throw new Error(`\`service\` '${service.node.path}' would be registered in ${count} target groups: ECS allows at most ${MAX_TARGET_GROUPS_PER_SERVICE} per service (not adjustable); ` +
-      'give one addService call several `pathPatterns` and `hostHeaders` (up to 5 values), or run another ApiService');
-  }
-  TARGET_GROUPS.set(service, count);
-}
-
-/** The health check and deregistration delay of a target group, within ALB's ranges. */
-function validateTargetGroupSettings(hc: AlbHealthCheck = {}, deregistrationDelay: Duration | undefined): void {
-  urlPath('healthCheck.path', hc.path, { maxLength: 1024 });
-  duration('healthCheck.interval', hc.interval, { minSeconds: 5, maxSeconds: 300 });
-  duration('healthCheck.timeout', hc.timeout, { minSeconds: 2, maxSeconds: 120 });
-  wholeNumber('healthCheck.healthyThreshold', hc.healthyThreshold, { min: 2, max: 10 });
-  wholeNumber('healthCheck.unhealthyThreshold', hc.unhealthyThreshold, { min: 2, max: 10 });
-  validateHealthyHttpCodes('healthCheck.healthyHttpCodes', hc.healthyHttpCodes);
-  const interval = hc.interval ?? Duration.seconds(SEED_HEALTH_CHECK.interval);
-  const timeout = hc.timeout ?? Duration.seconds(SEED_HEALTH_CHECK.timeout);
-  if (!interval.isUnresolved() && !timeout.isUnresolved() && timeout.toSeconds() >= interval.toSeconds()) {
-    throw new Error(`\`healthCheck.timeout\` (${timeout.toSeconds()} s) must be less than \`healthCheck.interval\` (${interval.toSeconds()} s)`);
-  }
-  duration('deregistrationDelay', deregistrationDelay, { minSeconds: 0, maxSeconds: 3600 });
-}
-
 /** The zone's name, or undefined when it cannot be known (`HostedZone.fromHostedZoneId`). */
 function zoneNameOf(zone: route53.IHostedZone): string | undefined {
   try {
@@ -729,4 +658,24 @@ function zoneNameOf(zone: route53.IHostedZone): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `vpcEgressPorts`: 1 or more distinct TCP ports, each one rule of the load balancer's group (so
+ * at most the security-group rules quota).
+ */
+function validateVpcEgressPorts(ports: number[] | undefined, quota: number | undefined): number[] | undefined {
+  if (ports === undefined) return undefined;
+  wholeNumber('rulesPerSecurityGroupQuota', quota, { min: 1, fix: 'give this account\'s value of the quota "Inbound or outbound rules per security group" (60 unless raised)' });
+  if (ports.length === 0) {
+    throw new Error('`vpcEgressPorts` is empty: give the container ports of the services (e.g. [80, 8080]), or leave it out for one egress rule per service');
+  }
+  ports.forEach((port, i) => wholeNumber(`vpcEgressPorts[${i}]`, port, { min: 1, max: 65535, fix: 'use a TCP port from 1 to 65535, a container port of the services' }));
+  const duplicate = ports.find((port, i) => !Token.isUnresolved(port) && ports.indexOf(port) !== i);
+  if (duplicate !== undefined) throw new Error(`\`vpcEgressPorts\` lists ${duplicate} twice, got ${JSON.stringify(ports)}: list each port once`);
+  const max = quota ?? DEFAULT_RULES_PER_SECURITY_GROUP;
+  if (ports.length > max) {
+    throw new Error(`\`vpcEgressPorts\` has ${ports.length} ports, one outbound rule each: the quota "Inbound or outbound rules per security group" is ${max}: use fewer container ports across the services`);
+  }
+  return ports;
 }
