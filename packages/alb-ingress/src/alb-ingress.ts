@@ -601,6 +601,13 @@ export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngre
     return domain.endsWith('.') ? domain.slice(0, -1) : domain;
   }
 
+  /** The id of this ingress's construct under `service`: its own id, numbered if taken. */
+  private childIdIn(service: ApiService): string {
+    let id = this.node.id;
+    for (let n = 2; service.node.tryFindChild(id); n++) id = `${this.node.id}${n}`;
+    return id;
+  }
+
   /**
    * Where what belongs to `service` is created: nothing special (this ingress) when the service
    * is in this ingress's stack, as always; else a construct `<ingress id>` under the service,
@@ -619,12 +626,7 @@ export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngre
     if (sameStack && !this.vpcEgressPorts) return undefined;
     const existing = this.placements.get(sameStack ? this : service);
     if (existing) return existing;
-    let scope: Construct = this;
-    if (!sameStack) {
-      let id = this.node.id;
-      for (let n = 2; service.node.tryFindChild(id); n++) id = `${this.node.id}${n}`;
-      scope = new Construct(service, id);
-    }
+    const scope = sameStack ? this : new Construct(service, this.childIdIn(service));
     const securityGroup = ec2.SecurityGroup.fromSecurityGroupId(scope, sameStack ? 'ServicesView' : 'LoadBalancerSecurityGroup', this.securityGroup.securityGroupId,
       { allowAllOutbound: this.vpcEgressPorts !== undefined });
     const prefix = sameStack ? 'ServicesView' : '';
