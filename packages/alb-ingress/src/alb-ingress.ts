@@ -7,12 +7,13 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { ApiService, IApiIngress, IngressMonitoring } from '@portcullis/cluster';
-import { INetwork } from '@portcullis/network';
+import { ApiService, IApiIngress, IngressMonitoring, IPlatform } from '@portcullis/cluster';
+import { INetwork, PlatformParameters } from '@portcullis/network';
 import { arn, domainInZone, domainName as checkDomainName, duration, wholeNumber } from '@portcullis/network/lib/private/validate';
 import { Construct, IConstruct } from 'constructs';
 import { LoadBalancerSecurityGroup } from './load-balancer-security-group';
 import { logAccessLogs } from './private/access-logs';
+import { ALB_KEYS, albShape, ImportedAlbIngress } from './private/imported-alb-ingress';
 import { albMonitoring } from './private/monitoring';
 import {
   checkServiceFor, checkTargetGroupQuota, createTargetGroup, DEFAULT_RULES_PER_LOAD_BALANCER, DEFAULT_RULES_PER_SECURITY_GROUP, ServiceAttacher, ServicePlacement,
@@ -103,6 +104,56 @@ export interface AlbServiceOptions {
    * @default - the service's `containerPort`
    */
   readonly targetGroupPort?: number;
+}
+
+/**
+ * An ALB ingress services can be added to: an {@link AlbIngress}, or one a platform published
+ * and a service's app imported with {@link AlbIngress.fromParameters}.
+ */
+export interface IAlbIngress extends IApiIngress {
+  /**
+   * Routes requests matching `pathPatterns` and/or `hostHeaders` to `service`, with its own
+   * target group(s) and health check; opens only its container port from the load balancer.
+   * What belongs to the service is created in the service's stack.
+   */
+  addService(service: ApiService, options: AlbServiceOptions): elbv2.ApplicationTargetGroup;
+  /** Every production target group of `service`, one per attachment. Throws if it is not attached. */
+  targetGroupsFor(service: ApiService): elbv2.ApplicationTargetGroup[];
+  /** Every alternate target group of `service` (traffic-shifting deployments). Throws if it is not attached. */
+  alternateTargetGroupsFor(service: ApiService): elbv2.ApplicationTargetGroup[];
+  /** The rollback alarms this ingress created for `service`. Throws if it is not attached. */
+  rollbackAlarmsFor(service: ApiService): cloudwatch.IAlarm[];
+}
+
+/** Properties of {@link AlbIngress.fromParameters}: which published ingress, and its shape, known at synth. */
+export interface AlbIngressFromParametersProps {
+  /** The platform (from `Platform.fromParameters`). */
+  readonly platform: IPlatform;
+  /**
+   * The name the ingress was published under (`publish(platformName, ingressName)`).
+   *
+   * @default 'alb'
+   */
+  readonly ingressName?: string;
+  /**
+   * Whether the published load balancer has a test listener (`testListenerPort`).
+   *
+   * @default false
+   */
+  readonly testListener?: boolean;
+  /**
+   * The published ingress's `vpcEgressPorts`.
+   *
+   * @default - none: one egress rule per service
+   */
+  readonly vpcEgressPorts?: number[];
+  /**
+   * This account's value of the ELB quota "Rules per Application Load Balancer", if raised.
+   * Only the rules of this app are counted; ELB refuses the others at deploy time.
+   *
+   * @default 100
+   */
+  readonly rulesPerLoadBalancerQuota?: number;
 }
 
 /** Properties of an {@link AlbIngress}. */
@@ -273,7 +324,17 @@ export interface AlbIngressProps {
  * the listener), with least-privilege security groups (listener ports in, container port
  * out), `drop_invalid_header_fields`, and HTTPS one prop away.
  */
-export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngress {
+export class AlbIngress extends Construct implements ec2.IConnectable, IAlbIngress {
+  /**
+   * The AlbIngress a platform published with {@link publish}, read at deploy time in this
+   * stack from SSM parameters (no CloudFormation export): services of this stack (and app)
+   * join it with `addService`, which creates what belongs to them in their own stacks. Its
+   * shape (`testListener`, `vpcEgressPorts`) is checked at deploy time against the published one.
+   */
+  public static fromParameters(scope: Construct, id: string, props: AlbIngressFromParametersProps): IAlbIngress {
+    return new ImportedAlbIngress(scope, id, props);
+  }
+
   /** The load balancer. */
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   /** The listener serving traffic: HTTPS when there is a certificate, else HTTP. */
@@ -467,6 +528,28 @@ export class AlbIngress extends Construct implements ec2.IConnectable, IApiIngre
    */
   public addService(service: ApiService, options: AlbServiceOptions): elbv2.ApplicationTargetGroup {
     return this.attacher.addService(service, options);
+  }
+
+  /**
+   * Publishes what services of other CDK apps need to join this ingress in SSM parameters under
+   * `/portcullis/<platformName>/ingress/<ingressName>/`: the listener (and test listener), the
+   * load balancer's security group, ARN, full name and DNS name, and its shape. A service's
+   * app reads them with {@link AlbIngress.fromParameters}.
+   *
+   * @param platformName the platform's name (as given to `Platform`)
+   * @param ingressName this ingress's name in the platform, unique among its ingresses
+   */
+  public publish(platformName: string, ingressName: string = 'alb'): void {
+    const parameters = new Construct(this, `Parameters-${ingressName}`);
+    const put = (key: string, value: string, what: string) =>
+      PlatformParameters.publish(parameters, platformName, `ingress/${ingressName}/${key}`, value, `Portcullis platform '${platformName}', ingress '${ingressName}': ${what}`);
+    put(ALB_KEYS.listenerArn, this.listener.listenerArn, 'the listener services add their rules to');
+    if (this.testListener) put(ALB_KEYS.testListenerArn, this.testListener.listenerArn, 'the test listener');
+    put(ALB_KEYS.securityGroupId, this.securityGroup.securityGroupId, 'the load balancer\'s security group');
+    put(ALB_KEYS.loadBalancerArn, this.loadBalancer.loadBalancerArn, 'the load balancer');
+    put(ALB_KEYS.loadBalancerFullName, this.loadBalancer.loadBalancerFullName, 'the load balancer\'s full name (metrics, rule permissions)');
+    put(ALB_KEYS.dnsName, this.loadBalancer.loadBalancerDnsName, 'the load balancer\'s DNS name');
+    put(ALB_KEYS.shape, albShape(this.testListener !== undefined, this.vpcEgressPorts), 'the ingress\'s shape: what services synthesize for (checked at deploy time)');
   }
 
   /**

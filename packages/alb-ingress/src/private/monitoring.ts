@@ -23,7 +23,7 @@ const MOSTLY = { evaluationPeriods: 5, datapointsToAlarm: 3 };
  *   `CloudFrontIngress` builds in front of its `alb`).
  * `scope` is the monitoring construct: the Region of its stack decides the CloudFront alarm.
  */
-export function albMonitoring(scope: IConstruct, loadBalancer: elbv2.ApplicationLoadBalancer, service: ApiService, targetGroups: elbv2.ApplicationTargetGroup[]): IngressMonitoring {
+export function albMonitoring(scope: IConstruct, loadBalancer: elbv2.IApplicationLoadBalancer, service: ApiService, targetGroups: elbv2.ApplicationTargetGroup[]): IngressMonitoring {
   const distributions = distributionsInFrontOf(loadBalancer);
   const warnings: IngressWarning[] = [];
   const notes: string[] = [];
@@ -106,7 +106,7 @@ function targetGroupAlarms(targetGroups: elbv2.ApplicationTargetGroup[]): Ingres
  * metrics nor its own `RequestCount`; with targets that crash or time out, 502/504.
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
  */
-function loadBalancer5xxRate(loadBalancer: elbv2.ApplicationLoadBalancer): IngressAlarm {
+function loadBalancer5xxRate(loadBalancer: elbv2.IApplicationLoadBalancer): IngressAlarm {
   const lb = loadBalancer.metrics;
   // `RequestCount` "is only incremented for requests where the load balancer node was able to
   // choose a target": a request answered 503 for want of a target is in HTTPCode_ELB_5XX_Count
@@ -214,7 +214,7 @@ function usEast1Condition(stack: Stack): CfnCondition {
  * each `AWS::CloudFront::Distribution` with an origin whose `VpcOriginConfig.VpcOriginId`
  * is the `Id` of an `AWS::CloudFront::VpcOrigin` whose endpoint is the load balancer's ARN.
  */
-function distributionsInFrontOf(loadBalancer: elbv2.ApplicationLoadBalancer): cloudfront.CfnDistribution[] {
+function distributionsInFrontOf(loadBalancer: elbv2.IApplicationLoadBalancer): cloudfront.CfnDistribution[] {
   const stack = Stack.of(loadBalancer);
   const key = (v: unknown) => JSON.stringify(stack.resolve(v));
   const lbArn = key(loadBalancer.loadBalancerArn);
