@@ -9,11 +9,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
-import { ApiService, IApiIngress, IngressMonitoring } from '@portcullis/cluster';
-import { INetwork } from '@portcullis/network';
+import { ApiService, IApiIngress, IngressMonitoring, IPlatform } from '@portcullis/cluster';
+import { INetwork, PlatformParameters } from '@portcullis/network';
 import { Construct } from 'constructs';
 import { HttpApiAccessLog } from './http-api-access-log';
 import { validateIngressValues, validatePath } from './private/ingress-validation';
+import { HTTP_API_KEYS, httpApiShape, ImportedApiGatewayIngress } from './private/imported-api-gateway-ingress';
 import { httpApiMonitoring } from './private/monitoring';
 import { checkRollingDeployment, stageRollbackAlarm } from './private/stage-rollback-alarm';
 
@@ -37,6 +38,41 @@ export interface ApiGatewayServiceOptions {
    * `/orders/...` (any method) go to it.
    */
   readonly path: string;
+}
+
+/**
+ * An HTTP API ingress services can be added to: an {@link ApiGatewayIngress}, or one a platform
+ * published and a service's app imported with {@link ApiGatewayIngress.fromParameters}.
+ */
+export interface IApiGatewayIngress extends IApiIngress {
+  /**
+   * Routes `path` and `path/...` (any method) to `service`, registered in Cloud Map with its own
+   * SRV records; opens only its container port from the VPC link. What belongs to the service
+   * is created in the service's stack.
+   */
+  addService(service: ApiService, options: ApiGatewayServiceOptions): servicediscovery.Service;
+  /** The route this ingress sends `service` on. Throws if it does not route to it. */
+  routeFor(service: ApiService): string;
+}
+
+/** Properties of {@link ApiGatewayIngress.fromParameters}: which published ingress, and its shape, known at synth. */
+export interface ApiGatewayIngressFromParametersProps {
+  /** The platform (from `Platform.fromParameters`). */
+  readonly platform: IPlatform;
+  /**
+   * The name the ingress was published under (`publish(platformName, ingressName)`).
+   *
+   * @default 'http-api'
+   */
+  readonly ingressName?: string;
+  /**
+   * How the published ingress's routes are authorized (the route `AuthorizationType` of its
+   * `authorizer`): `'NONE'`, `'AWS_IAM'`, `'JWT'` or `'CUSTOM'` (a Lambda authorizer). The
+   * routes of the services added here use the same authorizer, read from the parameters.
+   *
+   * @default 'NONE'
+   */
+  readonly authorizationType?: string;
 }
 
 /** Properties of an {@link ApiGatewayIngress}. */
@@ -124,7 +160,17 @@ export interface ApiGatewayIngressProps {
  * VPC link in the **private** subnets, tasks without public IPs, and security groups open on
  * the container port only.
  */
-export class ApiGatewayIngress extends Construct implements ec2.IConnectable, IApiIngress {
+export class ApiGatewayIngress extends Construct implements ec2.IConnectable, IApiGatewayIngress {
+  /**
+   * The ApiGatewayIngress a platform published with {@link publish}, read at deploy time in this
+   * stack from SSM parameters (no CloudFormation export): services of this app join it with
+   * `addService`, which creates what belongs to them in their own stacks. Its authorization type
+   * is checked at deploy time against the published one.
+   */
+  public static fromParameters(scope: Construct, id: string, props: ApiGatewayIngressFromParametersProps): IApiGatewayIngress {
+    return new ImportedApiGatewayIngress(scope, id, props);
+  }
+
   /** The HTTP API. */
   public readonly api: apigwv2.HttpApi;
   /** The `$default` stage. */
@@ -270,6 +316,37 @@ export class ApiGatewayIngress extends Construct implements ec2.IConnectable, IA
     }
     this.url = props.domainName ? `https://${props.domainName}/` : `${this.api.apiEndpoint}/`;
     this.addRollbackAlarm(props.service);
+  }
+
+  /**
+   * Publishes what services of other CDK apps need to join this ingress in SSM parameters under
+   * `/portcullis/<platformName>/ingress/<ingressName>/`: the HTTP API (id and endpoint), the VPC
+   * link and its security group, the Cloud Map namespace, the authorizer and the shape. A
+   * service's app reads them with {@link ApiGatewayIngress.fromParameters}.
+   *
+   * @param platformName the platform's name (as given to `Platform`)
+   * @param ingressName this ingress's name in the platform, unique among its ingresses
+   */
+  public publish(platformName: string, ingressName: string = 'http-api'): void {
+    const parameters = new Construct(this, `Parameters-${ingressName}`);
+    const put = (key: string, value: string, what: string) =>
+      PlatformParameters.publish(parameters, platformName, `ingress/${ingressName}/${key}`, value, `Portcullis platform '${platformName}', ingress '${ingressName}': ${what}`);
+    put(HTTP_API_KEYS.apiId, this.api.apiId, 'the HTTP API');
+    put(HTTP_API_KEYS.apiEndpoint, this.api.apiEndpoint, 'the HTTP API\'s endpoint');
+    put(HTTP_API_KEYS.vpcLinkId, this.vpcLink.vpcLinkId, 'the VPC link');
+    put(HTTP_API_KEYS.securityGroupId, this.securityGroup.securityGroupId, 'the VPC link\'s security group');
+    put(HTTP_API_KEYS.namespaceId, this.namespace.namespaceId, 'the Cloud Map namespace');
+    put(HTTP_API_KEYS.namespaceName, this.namespace.namespaceName, 'the Cloud Map namespace\'s name');
+    put(HTTP_API_KEYS.namespaceArn, this.namespace.namespaceArn, 'the Cloud Map namespace\'s ARN');
+    let type = 'NONE';
+    if (this.authorizer) {
+      // the authorizer the $default route was bound to (binding again returns the same one)
+      const route = this.api.node.tryFindChild('DefaultRoute') as apigwv2.HttpRoute;
+      const bound = this.authorizer.bind({ route, scope: this.api });
+      type = bound.authorizationType;
+      if (bound.authorizerId !== undefined) put(HTTP_API_KEYS.authorizerId, bound.authorizerId, 'the authorizer of every route');
+    }
+    put(HTTP_API_KEYS.shape, httpApiShape(type), 'the ingress\'s shape: what services synthesize for (checked at deploy time)');
   }
 
   /**

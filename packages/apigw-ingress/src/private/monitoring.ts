@@ -15,7 +15,7 @@ const MOSTLY = { evaluationPeriods: 5, datapointsToAlarm: 3 };
  * routes have their own too, but a service's route is not a metric dimension of its own.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-metrics.html
  */
-export function httpApiMonitoring(api: apigwv2.HttpApi): IngressMonitoring {
+export function httpApiMonitoring(api: apigwv2.IHttpApi): IngressMonitoring {
   const errorRate = new cloudwatch.MathExpression({
     expression: '100 * FILL(errors, 0) / requests',
     usingMetrics: {

@@ -26,7 +26,7 @@ export function checkRollingDeployment(service: ApiService): void {
  * dimensions), above 1 % in 2 of 3 one-minute periods; minutes without requests do not breach.
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-metrics.html
  */
-export function stageRollbackAlarm(scope: Construct, stage: apigwv2.HttpStage): cloudwatch.Alarm {
+export function stageRollbackAlarm(scope: Construct, stage: apigwv2.IHttpStage): cloudwatch.Alarm {
   const period = STAGE_ROLLBACK_ALARM.period;
   const rate = new cloudwatch.MathExpression({
     expression: '100 * FILL(errors, 0) / requests',
