@@ -25,6 +25,7 @@ import { checkPullableWithoutInternet } from './private/image-source';
 import { scratchPaths, validateWritablePaths } from './private/writable-paths';
 import { secretSource } from './private/secret-source';
 import { hasInterfaceEndpoint, inAnotherStack, serviceExecutionRole } from './private/service-stack';
+import { checkStackQuotas } from './private/stack-quotas';
 
 /** Target-tracking autoscaling of an {@link ApiService}. */
 export interface ApiServiceAutoScaling {
@@ -313,6 +314,8 @@ export class ApiService extends Construct implements ec2.IConnectable {
     this.rollbackAlarmList = new RollbackAlarmList(service.service);
     checkDeployment(this, this.deployment, this.rollbackAlarms, () => this.registrations, () => this.rollbackAlarmList.list.length);
     registerServiceName(props.cluster.cluster, props.serviceName, this.node.path);
+    // CloudFormation's per-stack quotas (resources, outputs, parameters, template size), at synth
+    checkStackQuotas(Stack.of(this));
   }
 
   /** Step 1: resolve the defaults and validate every prop (tokens are not validated). */

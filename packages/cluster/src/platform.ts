@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -5,6 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { INetwork, PlatformParameters } from '@portcullis/network';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterCapacity, IApiCluster } from './api-cluster';
+import { checkStackQuotas } from './private/stack-quotas';
 
 /**
  * A platform as a service sees it: the shared network and cluster (and alarm topic), in this
@@ -155,6 +157,7 @@ export class Platform extends Construct implements IPlatform {
     put('execution-role-arn', props.cluster.executionRole.roleArn, 'the cluster\'s task execution role (services in other stacks use a role of their own)');
     if (props.cluster.capacityProviderName !== undefined) put('capacity-provider-name', props.cluster.capacityProviderName, 'the capacity provider of the EC2 cluster');
     put('shape', clusterShape(props.cluster.capacity, props.cluster.cpuArchitecture), 'the cluster\'s shape: what services synthesize for (checked by each service stack at deploy time)');
+    checkStackQuotas(Stack.of(this));
     if (props.alarmTopic) PlatformParameters.publish(this, name, 'alarm-topic-arn', props.alarmTopic.topicArn, `Portcullis platform '${name}': the topic the services' alarms notify`);
   }
 }
