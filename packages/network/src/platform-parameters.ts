@@ -127,7 +127,8 @@ export class PlatformParameters {
   /**
    * Publishes what a service needs of `network` under `/portcullis/<platformName>/network/`:
    * `vpc-id`, `vpc-cidr`, `availability-zones`, `private-subnet-ids` and `public-subnet-ids`
-   * (comma-separated, one per AZ, in the order of the AZs; left out when there are none) and
+   * with their `...-route-table-ids` (comma-separated, one per AZ, in the order of the AZs; left
+   * out when there are none) and
    * `shape` (what {@link importNetwork} checks).
    */
   public static publishNetwork(scope: Construct, platformName: string, network: INetwork): void {
@@ -147,8 +148,14 @@ export class PlatformParameters {
     put('vpc-id', network.vpc.vpcId, 'the VPC');
     put('vpc-cidr', network.vpc.vpcCidrBlock, 'the VPC\'s IPv4 block');
     put('availability-zones', Fn.join(',', azs), 'the availability zones, in subnet order');
-    if (privateSubnets.length > 0) put('private-subnet-ids', Fn.join(',', privateSubnets.map((s) => s.subnetId)), 'the private subnets, one per AZ');
-    if (publicSubnets.length > 0) put('public-subnet-ids', Fn.join(',', publicSubnets.map((s) => s.subnetId)), 'the public subnets, one per AZ');
+    if (privateSubnets.length > 0) {
+      put('private-subnet-ids', Fn.join(',', privateSubnets.map((s) => s.subnetId)), 'the private subnets, one per AZ');
+      put('private-route-table-ids', Fn.join(',', privateSubnets.map((s) => s.routeTable.routeTableId)), 'the private subnets\' route tables, in subnet order');
+    }
+    if (publicSubnets.length > 0) {
+      put('public-subnet-ids', Fn.join(',', publicSubnets.map((s) => s.subnetId)), 'the public subnets, one per AZ');
+      put('public-route-table-ids', Fn.join(',', publicSubnets.map((s) => s.routeTable.routeTableId)), 'the public subnets\' route tables, in subnet order');
+    }
     put('shape', shape, 'the network\'s shape: what services synthesize for (checked by each service stack at deploy time)');
   }
 
@@ -209,7 +216,9 @@ class ImportedPlatformNetwork extends Construct implements INetwork {
       vpcCidrBlock: value('vpc-cidr'),
       availabilityZones: list('availability-zones'),
       privateSubnetIds: shape.privateSubnets ? list('private-subnet-ids') : undefined,
+      privateSubnetRouteTableIds: shape.privateSubnets ? list('private-route-table-ids') : undefined,
       publicSubnetIds: shape.publicSubnets ? list('public-subnet-ids') : undefined,
+      publicSubnetRouteTableIds: shape.publicSubnets ? list('public-route-table-ids') : undefined,
     });
     this.publicSubnets = { subnets: this.vpc.publicSubnets };
     this.privateSubnets = { subnets: this.vpc.privateSubnets };

@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Egress, EgressKind, Network, PlatformParameters } from '../src';
 
@@ -20,7 +20,8 @@ const parameters = (t: Template) => Object.fromEntries(Object.values<any>(t.find
 test('publishNetwork: the VPC, its CIDR, AZs, subnets (one per AZ, in AZ order) and shape under /portcullis/<name>/network/', () => {
   const values = parameters(published());
   expect(Object.keys(values).sort()).toEqual([
-    '/portcullis/shop/network/availability-zones', '/portcullis/shop/network/private-subnet-ids', '/portcullis/shop/network/public-subnet-ids',
+    '/portcullis/shop/network/availability-zones', '/portcullis/shop/network/private-route-table-ids', '/portcullis/shop/network/private-subnet-ids',
+    '/portcullis/shop/network/public-route-table-ids', '/portcullis/shop/network/public-subnet-ids',
     '/portcullis/shop/network/shape', '/portcullis/shop/network/vpc-cidr', '/portcullis/shop/network/vpc-id',
   ]);
   expect(values['/portcullis/shop/network/shape']).toBe('availabilityZones=2,privateSubnets=true,publicSubnets=true,internetEgress=true,ipv6=false');
@@ -38,6 +39,7 @@ test('publishNetwork: Egress.none() is published as internetEgress=false; no pub
   const values = parameters(Template.fromStack(stack));
   expect(values['/portcullis/shop/network/shape']).toBe('availabilityZones=3,privateSubnets=true,publicSubnets=false,internetEgress=false,ipv6=false');
   expect(values['/portcullis/shop/network/public-subnet-ids']).toBeUndefined();
+  expect(values['/portcullis/shop/network/public-route-table-ids']).toBeUndefined();
 });
 
 describe('importNetwork, in a stack of another CDK app', () => {
@@ -50,6 +52,12 @@ describe('importNetwork, in a stack of another CDK app', () => {
     const ssmParameters = Object.values<any>(template.Parameters).filter((p) => p.Type === 'AWS::SSM::Parameter::Value<String>').map((p) => p.Default);
     expect(ssmParameters).toEqual(expect.arrayContaining(['/portcullis/shop/network/vpc-id', '/portcullis/shop/network/shape']));
     expect(JSON.stringify(template)).not.toContain('Fn::ImportValue');
+  });
+
+  test('every subnet has its route table (no aws-cdk-lib warning about a missing one)', () => {
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('routeTableId'));
+    expect(warnings).toEqual([]);
+    expect(stack.resolve(network.privateSubnets.subnets![0].routeTable.routeTableId)).toEqual({ 'Fn::Select': [0, { 'Fn::Split': [',', { Ref: expect.stringMatching(/privateroutetableids/) }] }] });
   });
 
   test('two subnets of each kind, each an element of the published list', () => {

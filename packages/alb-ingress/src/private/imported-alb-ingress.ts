@@ -53,7 +53,6 @@ export class ImportedAlbIngress extends Construct implements IAlbIngress {
     this.loadBalancer = elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(this, 'LoadBalancer', {
       loadBalancerArn: value(ALB_KEYS.loadBalancerArn),
       securityGroupId,
-      loadBalancerDnsName: value(ALB_KEYS.dnsName),
       vpc: platform.network.vpc,
     });
     // for this stack's services: stand-ins in this construct (the shared placement)
