@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Lazy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -191,7 +191,14 @@ class ImportedPlatform extends Construct implements IPlatform {
     this.cluster = new ImportedCluster(this, 'Cluster', {
       network: this.network,
       clusterName: value('cluster/name'),
-      executionRoleArn: value('cluster/execution-role-arn'),
+      // never granted to (a service of another stack uses a role of its own): not read, so no
+      // unused parameter; rendering it fails the synth, naming the parameter to read instead
+      executionRoleArn: Lazy.string({
+        produce: () => {
+          throw new Error(`The execution role of the cluster of the platform '${name}' imported with Platform.fromParameters is not read at deploy time (services use roles of their own): ` +
+            `read it with PlatformParameters.valueAtDeploy(scope, '${name}', 'cluster/execution-role-arn')`);
+        },
+      }),
       capacity,
       capacityProviderName: capacity === ClusterCapacity.EC2 ? value('cluster/capacity-provider-name') : undefined,
       cpuArchitecture: architecture,

@@ -56,6 +56,12 @@ describe('a service in another CDK app', () => {
     expect(JSON.stringify(service.Properties.NetworkConfiguration)).toContain(ssmParameter('/portcullis/shop/network/private-subnet-ids'));
   });
 
+  test('reads only the parameters it uses (no unreferenced CloudFormation parameter)', () => {
+    const names = Object.values<any>(template.Parameters).map((p) => p.Default).filter((n) => typeof n === 'string' && n.startsWith('/portcullis/')).sort();
+    expect(names).toEqual(['/portcullis/shop/alarm-topic-arn', '/portcullis/shop/cluster/name', '/portcullis/shop/cluster/shape',
+      '/portcullis/shop/network/private-subnet-ids', '/portcullis/shop/network/shape', '/portcullis/shop/network/vpc-id']);
+  });
+
   test('the service uses an execution role of its own (the platform\'s role is imported read-only)', () => {
     expect(api.executionRole).not.toBe(shop.cluster.executionRole);
     expect(Stack.of(api.executionRole)).toBe(stack);

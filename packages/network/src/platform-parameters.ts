@@ -1,4 +1,4 @@
-import { Annotations, CfnRule, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnRule, Fn, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
@@ -163,6 +163,10 @@ export class PlatformParameters {
    * The network a platform published under `/portcullis/<platformName>/network/`, read at
    * deploy time in `scope`'s stack (no CloudFormation export). Its shape is given here
    * (`availabilityZoneCount`, ...) and checked at deploy time against the published one.
+   * What a service needs is read: the VPC id and the subnets its tasks run in. The rest
+   * (the VPC's CIDR, the AZ names, the route tables, the other subnets) is not, so that no
+   * CloudFormation parameter goes unused: rendering one of them fails the synth, naming the
+   * parameter to read with {@link valueAtDeploy}.
    */
   public static importNetwork(scope: Construct, id: string, props: ImportedNetworkProps): INetwork {
     return new ImportedPlatformNetwork(scope, id, props);
@@ -209,16 +213,26 @@ class ImportedPlatformNetwork extends Construct implements INetwork {
     const name = props.platformName;
     const value = (key: string) => PlatformParameters.valueAtDeploy(this, name, `network/${key}`);
     const list = (key: string) => Fn.split(',', value(key), shape.availabilityZones);
+    // What services rarely use is not read (a CloudFormation parameter nothing references is
+    // template noise, and counts toward the 200 parameters of a stack): a token that fails the
+    // synth, naming how to read it, if something renders it after all.
+    const unread = (key: string, what: string) => Array.from({ length: shape.availabilityZones }, () => Lazy.string({
+      produce: () => {
+        throw new Error(`${what} of the network of the platform '${name}' imported with Platform.fromParameters is not read at deploy time (no parameter for it): ` +
+          `read it with PlatformParameters.valueAtDeploy(scope, '${name}', 'network/${key}') (comma-separated, one per AZ)`);
+      },
+    }));
     PlatformParameters.expectValue(this, name, 'network/shape', shapeOf(shape),
       'give Platform.fromParameters (or PlatformParameters.importNetwork) the shape the platform published (availabilityZoneCount, privateSubnets, publicSubnets, internetEgress, ipv6), then synthesize and deploy again');
+    // Services run in the private subnets (the public ones only on a network without them).
+    const tasksInPublic = !shape.privateSubnets;
     this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
       vpcId: value('vpc-id'),
-      vpcCidrBlock: value('vpc-cidr'),
-      availabilityZones: list('availability-zones'),
+      availabilityZones: unread('availability-zones', 'The availability zones'),
       privateSubnetIds: shape.privateSubnets ? list('private-subnet-ids') : undefined,
-      privateSubnetRouteTableIds: shape.privateSubnets ? list('private-route-table-ids') : undefined,
-      publicSubnetIds: shape.publicSubnets ? list('public-subnet-ids') : undefined,
-      publicSubnetRouteTableIds: shape.publicSubnets ? list('public-route-table-ids') : undefined,
+      privateSubnetRouteTableIds: shape.privateSubnets ? unread('private-route-table-ids', 'The private route tables') : undefined,
+      publicSubnetIds: shape.publicSubnets ? (tasksInPublic ? list('public-subnet-ids') : unread('public-subnet-ids', 'The public subnets')) : undefined,
+      publicSubnetRouteTableIds: shape.publicSubnets ? unread('public-route-table-ids', 'The public route tables') : undefined,
     });
     this.publicSubnets = { subnets: this.vpc.publicSubnets };
     this.privateSubnets = { subnets: this.vpc.privateSubnets };

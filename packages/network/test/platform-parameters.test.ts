@@ -50,14 +50,22 @@ describe('importNetwork, in a stack of another CDK app', () => {
 
   test('reads every value from an SSM-typed CloudFormation parameter: no Fn::ImportValue', () => {
     const ssmParameters = Object.values<any>(template.Parameters).filter((p) => p.Type === 'AWS::SSM::Parameter::Value<String>').map((p) => p.Default);
-    expect(ssmParameters).toEqual(expect.arrayContaining(['/portcullis/shop/network/vpc-id', '/portcullis/shop/network/shape']));
+    expect(ssmParameters).toEqual(expect.arrayContaining(['/portcullis/shop/network/vpc-id', '/portcullis/shop/network/shape', '/portcullis/shop/network/private-subnet-ids']));
     expect(JSON.stringify(template)).not.toContain('Fn::ImportValue');
   });
 
-  test('every subnet has its route table (no aws-cdk-lib warning about a missing one)', () => {
-    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('routeTableId'));
-    expect(warnings).toEqual([]);
-    expect(stack.resolve(network.privateSubnets.subnets![0].routeTable.routeTableId)).toEqual({ 'Fn::Select': [0, { 'Fn::Split': [',', { Ref: expect.stringMatching(/privateroutetableids/) }] }] });
+  test('reads only what services use: no unreferenced CloudFormation parameter, no aws-cdk-lib warning about route tables', () => {
+    const names = Object.values<any>(template.Parameters).filter((p) => p.Type === 'AWS::SSM::Parameter::Value<String>').map((p) => p.Default)
+      .filter((n) => n.startsWith('/portcullis/')).sort();
+    expect(names).toEqual(['/portcullis/shop/network/private-subnet-ids', '/portcullis/shop/network/shape', '/portcullis/shop/network/vpc-id']);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('routeTableId'))).toEqual([]);
+  });
+
+  test('what is not read fails the synth if rendered, naming the parameter to read instead', () => {
+    const other = new Stack(new App(), 'Other');
+    const imported = PlatformParameters.importNetwork(other, 'Network', { platformName: 'shop' });
+    new ec2.CfnRoute(other, 'Route', { routeTableId: imported.privateSubnets.subnets![0].routeTable.routeTableId, destinationCidrBlock: '10.1.0.0/16', gatewayId: 'igw-1' });
+    expect(() => Template.fromStack(other)).toThrow(/The private route tables of the network of the platform 'shop' imported with Platform.fromParameters is not read at deploy time \(no parameter for it\): read it with PlatformParameters.valueAtDeploy\(scope, 'shop', 'network\/private-route-table-ids'\)/);
   });
 
   test('two subnets of each kind, each an element of the published list', () => {
