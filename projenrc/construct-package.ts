@@ -131,6 +131,7 @@ export function constructPackage(root: javascript.NodeProject, options: Construc
     description: 'Compile the README and @example snippets (strict) and translate them (.jsii.tabl.json); unchanged ones come from rosetta/cache.tabl.json',
     exec: 'jsii-rosetta extract --strict --cache rosetta/cache.tabl.json --trim-cache',
   });
+  rosetta.exec('node ../../scripts/sort-rosetta-cache.js rosetta/cache.tabl.json'); // the same bytes when nothing changed
   project.gitignore.exclude('/.jsii.tabl.json');
   project.npmignore?.exclude('/rosetta/');
 
