@@ -45,8 +45,10 @@ describe('a service of another CDK app', () => {
   const json = template.toJSON();
   const ssmParameter = (name: string) => Object.entries<any>(json.Parameters).find(([, p]) => p.Default === name)?.[0];
 
-  test('synthesizes with no Fn::ImportValue', () => {
+  test('synthesizes with no Fn::ImportValue, reading only the parameters it uses', () => {
     expect(JSON.stringify(json)).not.toContain('Fn::ImportValue');
+    const names = Object.values<any>(json.Parameters).map((p) => p.Default).filter((n) => typeof n === 'string' && n.startsWith('/portcullis/shop/ingress/')).sort();
+    expect(names).toEqual(['authorizer-id', 'api-id', 'namespace-id', 'security-group-id', 'shape', 'vpc-link-id'].map((k) => `/portcullis/shop/ingress/http-api/${k}`).sort());
   });
 
   test('its Cloud Map service, both routes (with the published JWT authorizer), the integration and the rollback alarm are in its stack', () => {
