@@ -1,13 +1,16 @@
-"""The monitoring package from Python: a canary service behind an ALB (and a rolling one behind an HTTP API) with ApiMonitoring."""
+"""The monitoring package from Python: a canary service behind an ALB (and a rolling one behind an HTTP API) with ApiMonitoring,
+and an ingress of one's own written in Python (the IApiIngress contract of portcullis.cluster)."""
 import json
 
 import aws_cdk as cdk
+import jsii
 import pytest
-from aws_cdk import assertions, aws_kms as kms, aws_sns as sns
+from aws_cdk import assertions, aws_cloudwatch as cloudwatch, aws_kms as kms, aws_sns as sns
+from constructs import Construct
 
 from portcullis.alb_ingress import AlbIngress
 from portcullis.apigw_ingress import ApiGatewayIngress
-from portcullis.cluster import ApiService, Deployment, FargateCluster
+from portcullis.cluster import ApiService, Deployment, FargateCluster, IApiIngress, IngressAlarm, IngressMonitoring
 from portcullis.monitoring import ApiMonitoring
 from portcullis.network import Egress, Network
 
@@ -131,3 +134,37 @@ def test_no_dashboard_keeps_every_alarm():
         "Nat1ErrorPortAllocation", "Nat1PacketsDropRate", "RunningTasks",
     ]
     assert len(monitoring.alarms) == 7
+
+
+@jsii.implements(IApiIngress)
+class StaticIngress(Construct):
+    """An ingress of one's own, in Python: one alarm on a metric of its own, for the one service it fronts."""
+
+    def __init__(self, scope, id, service):
+        super().__init__(scope, id)
+        self._path = service.node.path
+
+    def monitoring_for(self, scope, service):
+        if service.node.path != self._path:
+            raise ValueError(f"`service` '{service.node.path}' is not behind the StaticIngress '{self.node.path}'")
+        metric = cloudwatch.Metric(namespace="Custom", metric_name="Errors", statistic="Sum", period=cdk.Duration.minutes(1))
+        return IngressMonitoring(
+            name="a StaticIngress",
+            title="a static ingress",
+            alarms=[IngressAlarm(id="Errors", metric=metric, threshold=10, evaluation_periods=5, datapoints_to_alarm=3,
+                                 description="more than {threshold} errors a minute")],
+        )
+
+
+def test_an_ingress_of_your_own_written_in_python():
+    stack, network, service = _chain("PyOwn")
+    monitoring = ApiMonitoring(stack, "Monitoring", service=service, ingress=StaticIngress(stack, "Ingress", service))
+    assert [a.node.id for a in monitoring.alarms][:4] == ["CpuUtilization", "MemoryUtilization", "RunningTasks", "Errors"]
+    template = assertions.Template.from_stack(stack)
+    template.has_resource_properties("AWS::CloudWatch::Alarm", {
+        "Namespace": "Custom", "MetricName": "Errors", "Threshold": 10, "EvaluationPeriods": 5, "DatapointsToAlarm": 3,
+        "AlarmDescription": "more than 10 errors a minute",
+    })
+    assert "behind a static ingress" in json.dumps(stack.resolve(template.find_resources("AWS::CloudWatch::Dashboard")))
+    with pytest.raises(Exception, match=r"`target5xxRatePercent` is for an AlbIngress, got 1 with a StaticIngress: remove it"):
+        ApiMonitoring(stack, "Refused", service=service, ingress=StaticIngress(stack, "Other", service), target5xx_rate_percent=1)
