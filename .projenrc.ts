@@ -197,7 +197,7 @@ const fargateCloudFrontApi = referenceApp(root, {
 for (const app of [ec2AlbApi, fargateCloudFrontApi]) {
   app.addDevDeps(pinned('fast-check'));
   app.jest!.addSetupFile('<rootDir>/../../scripts/jest/fast-check-seed.js');
-  app.jest!.config.globalSetup = '<rootDir>/../../scripts/jest/print-seed.js';
+  app.package.file.addOverride('jest.globalSetup', '<rootDir>/../../scripts/jest/print-seed.js');
 }
 // Tests of packages that do not depend on each other, composed (projenrc/test-project.ts).
 testProject(root, {
