@@ -412,7 +412,7 @@ const apiMdCurrent = {
 // API.md files must be current.
 const pyramid = [{ name: 'The test pyramid (npm test, as .ci/run)', run: 'npm test' }, apiMdCurrent];
 /** The repository scripts' own tests (node --test), run by npm test and by every pull request. */
-const SCRIPT_TESTS = 'node --test scripts/release/ scripts/jest/ scripts/check-layering.test.js scripts/affected.test.js';
+const SCRIPT_TESTS = 'node --test scripts/release/ scripts/jest/ scripts/check-layering.test.js scripts/affected.test.js scripts/graph/';
 
 /**
  * The pull-request job's steps after the install, in order. `npm run affected` runs the same
