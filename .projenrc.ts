@@ -108,7 +108,7 @@ const LAYERS: { readonly name: string; readonly members: string[] }[] = [
   { name: 'edge', members: ['@portcullis/cloudfront-ingress'] },
   // The reference environments compose the packages, and so do the test projects of packages
   // that do not depend on each other (apps/alb-and-http-api); none depends on another.
-  { name: 'apps', members: ['@portcullis-apps/fargate-alb-api', '@portcullis-apps/ec2-alb-api', '@portcullis-apps/fargate-apigw-api', '@portcullis-apps/fargate-cloudfront-api', '@portcullis-apps/alb-and-http-api', '@portcullis-apps/platform', '@portcullis-apps/service-alb-canary', '@portcullis-apps/service-http-api'] },
+  { name: 'apps', members: ['@portcullis-apps/fargate-alb-api', '@portcullis-apps/ec2-alb-api', '@portcullis-apps/fargate-apigw-api', '@portcullis-apps/fargate-cloudfront-api', '@portcullis-apps/alb-and-http-api'] },
 ];
 new JsonFile(root, 'scripts/layers.json', { obj: { layers: LAYERS } });
 
@@ -204,24 +204,6 @@ testProject(root, {
   name: 'alb-and-http-api',
   description: 'Tests of one service behind an AlbIngress and an ApiGatewayIngress at once (neither ingress package depends on the other)',
   uses: ['network', 'cluster', 'alb-ingress', 'apigw-ingress', 'audit'],
-});
-// A platform and the services that join it from CDK apps of their own (issue 25): the platform
-// publishes its network, cluster, ALB and HTTP API in SSM parameters; each service app reads
-// them at deploy time. No app depends on another: a change to one service app affects only it.
-referenceApp(root, {
-  name: 'platform',
-  description: 'Reference platform: one network, cluster, ALB and HTTP API that service apps of their own join (published in SSM parameters)',
-  uses: ['network', 'cluster', 'alb-ingress', 'apigw-ingress', 'monitoring', 'audit'],
-});
-referenceApp(root, {
-  name: 'service-alb-canary',
-  description: 'Reference service app: a canary-deployed service joining the platform\'s ALB from its own CDK app',
-  uses: ['network', 'cluster', 'alb-ingress', 'monitoring', 'audit'],
-});
-referenceApp(root, {
-  name: 'service-http-api',
-  description: 'Reference service app: a service joining the platform\'s HTTP API from its own CDK app',
-  uses: ['network', 'cluster', 'apigw-ingress', 'monitoring', 'audit'],
 });
 
 // The subprojects do not install (the root does, once). projen reinstalls the root only when
