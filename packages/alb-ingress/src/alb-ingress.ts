@@ -385,6 +385,7 @@ export class AlbIngress extends Construct implements ec2.IConnectable, IAlbIngre
     if (subnetList.length < 2) {
       throw new Error(`An Application Load Balancer needs subnets in at least two AZs, got ${subnetList.length} ${internetFacing ? 'public' : 'private'} subnet(s): give the Network \`maxAzs: 2\` or more`);
     }
+    wholeNumber('rulesPerSecurityGroupQuota', props.rulesPerSecurityGroupQuota, { min: 1, fix: 'give this account\'s value of the quota "Inbound or outbound rules per security group" (60 unless raised)' });
     this.vpcEgressPorts = validateVpcEgressPorts(props.vpcEgressPorts, props.rulesPerSecurityGroupQuota);
     checkServiceFor(this, props.network, props.service, this.vpcEgressPorts);
     checkTargetGroupQuota(props.service);
@@ -751,7 +752,6 @@ function zoneNameOf(zone: route53.IHostedZone): string | undefined {
  */
 function validateVpcEgressPorts(ports: number[] | undefined, quota: number | undefined): number[] | undefined {
   if (ports === undefined) return undefined;
-  wholeNumber('rulesPerSecurityGroupQuota', quota, { min: 1, fix: 'give this account\'s value of the quota "Inbound or outbound rules per security group" (60 unless raised)' });
   if (ports.length === 0) {
     throw new Error('`vpcEgressPorts` is empty: give the container ports of the services (e.g. [80, 8080]), or leave it out for one egress rule per service');
   }

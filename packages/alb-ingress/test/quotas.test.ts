@@ -74,6 +74,7 @@ test.each([
   [{ vpcEgressPorts: [0] }, /`vpcEgressPorts\[0\]` must be/],
   [{ vpcEgressPorts: [80, 81, 82], rulesPerSecurityGroupQuota: 2 }, /`vpcEgressPorts` has 3 ports, one outbound rule each: the quota "Inbound or outbound rules per security group" is 2/],
   [{ rulesPerLoadBalancerQuota: 0 }, /`rulesPerLoadBalancerQuota` must be/],
+  [{ rulesPerSecurityGroupQuota: 1.5 }, /`rulesPerSecurityGroupQuota` must be/],
 ])('bad input %j', (props, message) => {
   expect(() => platform(props)).toThrow(message);
 });

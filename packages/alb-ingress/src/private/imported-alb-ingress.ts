@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ApiService, IngressMonitoring, IPlatform } from '@portcullis/cluster';
 import { PlatformParameters } from '@portcullis/network';
+import { wholeNumber } from '@portcullis/network/lib/private/validate';
 import { Construct } from 'constructs';
 import type { AlbIngressFromParametersProps, AlbServiceOptions, IAlbIngress } from '../alb-ingress';
 import { albMonitoring } from './monitoring';
@@ -42,6 +43,7 @@ export class ImportedAlbIngress extends Construct implements IAlbIngress {
     super(scope, id);
     const platform: IPlatform = props.platform;
     const ingressName = props.ingressName ?? 'alb';
+    wholeNumber('rulesPerLoadBalancerQuota', props.rulesPerLoadBalancerQuota, { min: 1, fix: 'give this account\'s value of the quota "Rules per Application Load Balancer" (100 unless raised)' });
     const testListener = props.testListener ?? false;
     const value = (key: string) => PlatformParameters.valueAtDeploy(this, platform.platformName, `ingress/${ingressName}/${key}`);
     PlatformParameters.expectValue(this, platform.platformName, `ingress/${ingressName}/${ALB_KEYS.shape}`, albShape(testListener, props.vpcEgressPorts),
