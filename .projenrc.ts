@@ -411,8 +411,13 @@ const apiMdCurrent = {
 // commands and costs, cfn-lint, checkov, artifact installs and Python tests), then the committed
 // API.md files must be current.
 const pyramid = [{ name: 'The test pyramid (npm test, as .ci/run)', run: 'npm test' }, apiMdCurrent];
-/** The repository scripts' own tests (node --test), run by npm test and by every pull request. */
-const SCRIPT_TESTS = 'node --test scripts/release/ scripts/jest/ scripts/check-layering.test.js scripts/affected.test.js scripts/graph/';
+/**
+ * The repository scripts' own tests (node --test), run by npm test and by every pull request:
+ * every scripts/*.test.js and scripts/<dir>/*.test.js (not the jest fixtures one level deeper).
+ * Files, expanded by the shell: Node >= 22 reads a directory argument as a module to run, not
+ * a folder to search (Node 20 searched it).
+ */
+const SCRIPT_TESTS = 'node --test scripts/*.test.js scripts/*/*.test.js';
 
 /**
  * The pull-request job's steps after the install, in order. `npm run affected` runs the same
