@@ -418,6 +418,38 @@ const pyramid = [{ name: 'The test pyramid (npm test, as .ci/run)', run: 'npm te
  * a folder to search (Node 20 searched it).
  */
 const SCRIPT_TESTS = 'node --test scripts/*.test.js scripts/*/*.test.js';
+/**
+ * The scripts are an nx project of their own (`@portcullis-tools/scripts`, scripts/project.json;
+ * not an npm workspace, nothing to build or publish): its `test` target runs SCRIPT_TESTS, so
+ * `nx run-many -t test` runs them with the other projects' tests, nx caches the result, and
+ * `nx affected` runs them only when a change touches what they read. Their inputs are declared:
+ * the scripts themselves (the layers and the jest setup included), and the workspace files they
+ * judge: the package.json files nx builds its graph from and whose jest settings they check,
+ * nx.json, the projen configuration. A change to any of them marks the project affected (nx
+ * matches changed files against every project's inputs). A package's sources are not among them:
+ * an import a package.json does not declare is what scripts/check-layering.js refuses, and it
+ * runs on every change.
+ */
+new JsonFile(root, 'scripts/project.json', {
+  obj: {
+    name: '@portcullis-tools/scripts',
+    root: 'scripts',
+    targets: {
+      test: {
+        command: SCRIPT_TESTS,
+        options: { cwd: '{workspaceRoot}' },
+        cache: true,
+        inputs: [
+          '{projectRoot}/**/*',
+          '{workspaceRoot}/package.json', '{workspaceRoot}/package-lock.json', '{workspaceRoot}/nx.json',
+          '{workspaceRoot}/packages/*/package.json', '{workspaceRoot}/apps/*/package.json',
+          '{workspaceRoot}/.projenrc.ts', '{workspaceRoot}/projenrc/**/*',
+        ],
+        outputs: [],
+      },
+    },
+  },
+});
 
 /**
  * The pull-request job's steps after the install, in order. `npm run affected` runs the same
@@ -428,7 +460,8 @@ const SCRIPT_TESTS = 'node --test scripts/*.test.js scripts/*/*.test.js';
 const AFFECTED_STEPS: { readonly name: string; readonly run: string; readonly oneNodeLine?: boolean }[] = [
   { name: 'The projects this change affects', run: 'npx nx show projects --affected' },
   // Whole-repository checks that need no build and take seconds.
-  { name: 'Layering of the package graph (scripts/layers.json) and the scripts\' own tests', run: `node scripts/check-layering.js && ${SCRIPT_TESTS}` },
+  // The scripts' own tests are the `test` target of @portcullis-tools/scripts (nx affected below).
+  { name: 'Layering of the package graph (scripts/layers.json)', run: 'node scripts/check-layering.js' },
   { name: 'ESLint over the affected projects, the scripts and projenrc', run: 'node scripts/affected.js lint' },
   { name: 'nx affected: build, API.md, tests (jest and integ snapshots), synth, API compatibility', run: 'npx nx affected -t build docgen test synth api:compat --output-style=static' },
   apiMdCurrent,
@@ -537,7 +570,6 @@ root.testTask.exec('node scripts/synth-summary.js');
 root.testTask.exec('node scripts/api-compat.js check');
 root.testTask.exec('node scripts/check-readme-commands.js');
 root.testTask.exec('bash scripts/validate-templates.sh');
-root.testTask.exec(SCRIPT_TESTS);
 // Last: the release dry run builds the wheels (nx target `package`, at the release versions),
 // installs them in a fresh venv, and runs every package's Python tests there
 // (scripts/test-python.sh): the wheels are built once and installed once.
