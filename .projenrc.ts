@@ -4,7 +4,6 @@ import { TASK_ENV } from './projenrc/subproject';
 import { repoLint } from './projenrc/lint';
 import { PinnedDependencies } from './projenrc/pinned-dependencies';
 import { INTEG_DEPLOY_ARGS, INTEG_RUNNER, integUpdateCommand, referenceApp, referenceKit } from './projenrc/reference-app';
-import { testProject } from './projenrc/test-project';
 import { NODE, PY_PINS, pinned, requirementLines } from './projenrc/versions';
 
 const root = new javascript.NodeProject({
@@ -106,9 +105,9 @@ const LAYERS: { readonly name: string; readonly members: string[] }[] = [
   { name: 'ingresses', members: ['@portcullis/alb-ingress', '@portcullis/apigw-ingress', '@portcullis/monitoring', '@portcullis-apps/reference-kit'] },
   // Built on an ingress: CloudFront's VPC origin in front of an internal AlbIngress.
   { name: 'edge', members: ['@portcullis/cloudfront-ingress'] },
-  // The reference environments compose the packages, and so do the test projects of packages
-  // that do not depend on each other (apps/alb-and-http-api); none depends on another.
-  { name: 'apps', members: ['@portcullis-apps/fargate-alb-api', '@portcullis-apps/ec2-alb-api', '@portcullis-apps/fargate-apigw-api', '@portcullis-apps/fargate-cloudfront-api', '@portcullis-apps/alb-and-http-api'] },
+  // The reference environments compose the packages (apps/platform also holds the tests of the
+  // two ingresses composed, since neither ingress package depends on the other); none depends on another.
+  { name: 'apps', members: ['@portcullis-apps/fargate-alb-api', '@portcullis-apps/ec2-alb-api', '@portcullis-apps/fargate-apigw-api', '@portcullis-apps/fargate-cloudfront-api', '@portcullis-apps/platform', '@portcullis-apps/service-alb-canary', '@portcullis-apps/service-http-api'] },
 ];
 new JsonFile(root, 'scripts/layers.json', { obj: { layers: LAYERS } });
 
@@ -117,7 +116,7 @@ new JsonFile(root, 'scripts/layers.json', { obj: { layers: LAYERS } });
 // No package's tests depend on audit or on a sibling the package does not build on (README
 // "Working in the repo"): the update-safety tables, exposure-rule runs and cost checks of a
 // package run in the apps that compose it with the audit, tests of two sibling packages in a
-// test project of their own (testProject below); scripts/graph/affected.test.js checks the result.
+// reference app that composes both (apps/platform); scripts/graph/affected.test.js checks the result.
 constructPackage(root, {
   name: 'network',
   description: 'The VPC of the private-API patterns: public and private subnets, cost-aware egress (NAT) and allow-listable egress IPs',
@@ -143,7 +142,7 @@ constructPackage(root, {
   description: 'API Gateway HTTP API with a VPC link and Cloud Map SRV records in front of private ECS services',
   siblings: ['network', 'cluster'],
   // No test dependency on alb-ingress or audit: the tests that need them (a service behind
-  // both ingresses, the update-safety table) are in apps/alb-and-http-api and apps/fargate-apigw-api.
+  // both ingresses, the update-safety table) are in apps/platform and apps/fargate-apigw-api.
   keywords: ['apigateway', 'http-api', 'vpc-link', 'cloudmap'],
 });
 constructPackage(root, {
@@ -199,11 +198,24 @@ for (const app of [ec2AlbApi, fargateCloudFrontApi]) {
   app.jest!.addSetupFile('<rootDir>/../../scripts/jest/fast-check-seed.js');
   app.package.file.addOverride('jest.globalSetup', '<rootDir>/../../scripts/jest/print-seed.js');
 }
-// Tests of packages that do not depend on each other, composed (projenrc/test-project.ts).
-testProject(root, {
-  name: 'alb-and-http-api',
-  description: 'Tests of one service behind an AlbIngress and an ApiGatewayIngress at once (neither ingress package depends on the other)',
-  uses: ['network', 'cluster', 'alb-ingress', 'apigw-ingress', 'audit'],
+// A platform and the services that join it from CDK apps of their own (issue 25): the platform
+// publishes its network, cluster, ALB and HTTP API in SSM parameters; each service app reads
+// them at deploy time. No app depends on another: a change to one service app affects only it.
+// The platform composes both ingresses, so the tests of one service behind both are there too.
+referenceApp(root, {
+  name: 'platform',
+  description: 'Reference platform: one network, cluster, ALB and HTTP API that service apps of their own join (published in SSM parameters)',
+  uses: ['network', 'cluster', 'alb-ingress', 'apigw-ingress', 'monitoring', 'audit'],
+});
+referenceApp(root, {
+  name: 'service-alb-canary',
+  description: 'Reference service app: a canary-deployed service joining the platform\'s ALB from its own CDK app',
+  uses: ['network', 'cluster', 'alb-ingress', 'monitoring', 'audit'],
+});
+referenceApp(root, {
+  name: 'service-http-api',
+  description: 'Reference service app: a service joining the platform\'s HTTP API from its own CDK app',
+  uses: ['network', 'cluster', 'apigw-ingress', 'monitoring', 'audit'],
 });
 
 // The subprojects do not install (the root does, once). projen reinstalls the root only when

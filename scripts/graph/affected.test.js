@@ -91,7 +91,7 @@ function checkGraph(graph) {
   if (JSON.stringify(siblings(P('monitoring'))) !== JSON.stringify([P('cluster'), P('network')])) {
     problems.push(`monitoring depends on ${siblings(P('monitoring')).join(', ')}: it takes the ingress contract of cluster (IApiIngress), so cluster and network only`);
   }
-  if (siblings(P('apigw-ingress')).includes(P('alb-ingress'))) problems.push('apigw-ingress depends on alb-ingress: a test of both belongs in apps/alb-and-http-api');
+  if (siblings(P('apigw-ingress')).includes(P('alb-ingress'))) problems.push('apigw-ingress depends on alb-ingress: a test of both belongs in an app that composes both (apps/platform)');
   for (const p of packagesOf(graph)) {
     if (graph[p].includes(P('audit'))) problems.push(`${p} depends on audit: its audit tests belong in an app that composes both`);
   }
@@ -111,6 +111,13 @@ test('the computed affected sets are what nx itself selects (apigw-ingress and a
   for (const name of ['apigw-ingress', 'alb-ingress']) {
     const fromNx = nx(['show', 'projects', '--affected', `--files=packages/${name}/src/index.ts`]).split('\n').map((l) => l.trim()).filter(Boolean).sort();
     assert.deepStrictEqual(fromNx, affectedOf(graph, P(name)), name);
+  }
+});
+
+test('a change to one service app of the platform affects that app only (issue 25: each team deploys its own)', () => {
+  for (const name of ['service-alb-canary', 'service-http-api']) {
+    const fromNx = nx(['show', 'projects', '--affected', `--files=apps/${name}/src/stack.ts`]).split('\n').map((l) => l.trim()).filter(Boolean);
+    assert.deepStrictEqual(fromNx, [A(name)], name);
   }
 });
 

@@ -17,14 +17,14 @@ import { Network, NetworkProps } from '@portcullis/network';
  * (cloudformation-diff + the resource specification, with create-only cascades) what an update
  * of a deployed stack would replace or remove. packages/apigw-ingress/README.md publishes the
  * table; the last test checks it. (Here, not in the package: its tests do not depend on the
- * audit. The rows that add an AlbIngress are in apps/alb-and-http-api.)
+ * audit. The rows that add an AlbIngress are in apps/platform (test/second-ingress-update-safety.test.ts).)
  */
 interface Shape {
   readonly network?: NetworkProps;
   readonly service?: Partial<ApiServiceProps>;
   /** Ingress props; a function because certificates and zones are constructs of the stack. */
   readonly ingress?: (stack: Stack) => Partial<ApiGatewayIngressProps>;
-  /** Whether the ApiGatewayIngress fronts the service (the rows with an AlbIngress too are in apps/alb-and-http-api). */
+  /** Whether the ApiGatewayIngress fronts the service (the rows with an AlbIngress too are in apps/platform). */
   readonly apiGateway?: boolean;
   /** A stack with `env` (us-east-1, AZs us-east-1a/b/c in its context) instead of an environment-agnostic one. */
   readonly env?: boolean;

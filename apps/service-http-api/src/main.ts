@@ -1,0 +1,17 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { readReferenceContext } from '@portcullis-apps/reference-kit';
+import { ExposureChecks } from '@portcullis/audit';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
+import { CatalogServiceStack } from './stack';
+
+const app = new App();
+const context = (key: string): string | undefined => app.node.tryGetContext(key) as string | undefined;
+new CatalogServiceStack(app, 'CatalogService', {
+  description: 'Portcullis reference service: a service joining the platform\'s HTTP API from its own CDK app',
+  platformName: context('platformName'),
+  path: context('path'),
+  ...readReferenceContext(app),
+});
+// Policy packs run on every synth: an unacknowledged finding fails it.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app), new ExposureChecks());
+app.synth();
