@@ -369,7 +369,8 @@ function parseContextFlags(text) {
  * Returns the options per app and the problems of the tables themselves.
  */
 function documentedOptions() {
-  const { CONTEXT_KEYS } = require(path.join(root, 'apps/reference-kit'));
+  const kit = require(path.join(root, 'apps/reference-kit'));
+  const CONTEXT_KEYS = [...kit.CONTEXT_KEYS, ...kit.PLATFORM_CONTEXT_KEYS];
   const byApp = new Map(apps.map((a) => [a, []]));
   const problems = [];
   const add = (app, option) => {

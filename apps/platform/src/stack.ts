@@ -2,7 +2,7 @@ import { ArnFormat, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
-  ALB_TARGET_GROUP_PORT, acknowledgeAlb, acknowledgeApiGateway, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
+  ALB_TARGET_GROUP_PORT, acknowledgeAlb, albAddressContext, albHealthCheckContext, fargateCapacityContext, acknowledgeApiGateway, acknowledgeCluster, acknowledgeNetwork, acknowledgeService,
   addReferenceOutputs, clusterContext, monitoringContext, ReferenceContext, serviceContext,
 } from '@portcullis-apps/reference-kit';
 import { AlbIngress } from '@portcullis/alb-ingress';
@@ -54,9 +54,10 @@ export class PlatformStack extends Stack {
     this.platformName = props.platformName ?? DEFAULT_PLATFORM_NAME;
     this.network = new Network(this, 'Network', { egress: props.egress, availabilityZones: props.availabilityZones, ipv6: props.ipv6 });
     this.cluster = new FargateCluster(this, 'Cluster', { network: this.network, ...clusterContext(this, props) });
-    this.fallback = new ApiService(this, 'Fallback', { cluster: this.cluster, ...serviceContext(props), desiredCount: props.desiredCount ?? 1 });
+    this.fallback = new ApiService(this, 'Fallback', { cluster: this.cluster, ...serviceContext(props), ...fargateCapacityContext(props), desiredCount: props.desiredCount ?? 1 });
     this.alb = new AlbIngress(this, 'Alb', {
       network: this.network, service: this.fallback, targetGroupPort: ALB_TARGET_GROUP_PORT, vpcEgressPorts: SERVICE_PORTS,
+      healthCheck: albHealthCheckContext(props), ...albAddressContext(props),
     });
     this.httpApi = new ApiGatewayIngress(this, 'HttpApi', { network: this.network, service: this.fallback });
     const monitoring = monitoringContext(this, props);

@@ -65,6 +65,13 @@ export const CONTEXT_KEYS = [
   'capacity', 'architecture', 'ipv6', 'dashboard', 'containerInsights',
 ];
 
+/**
+ * The keys the platform app and its service apps read besides CONTEXT_KEYS (their main.ts):
+ * `platformName` (the SSM parameter prefix, all three), `path` (the service's route) and
+ * `priority` (its listener rule on the platform's ALB).
+ */
+export const PLATFORM_CONTEXT_KEYS = ['platformName', 'path', 'priority'];
+
 /** The image the apps run when `image` is not given: the seeds' nginx, on ECR Public. */
 export const DEFAULT_IMAGE = 'public.ecr.aws/docker/library/nginx:latest';
 

@@ -1,5 +1,7 @@
 import { CfnOutput, Stack, StackProps, Validations } from 'aws-cdk-lib';
-import { ALB_TARGET_GROUP_PORT, acknowledgeService, ReferenceContext, serviceContext } from '@portcullis-apps/reference-kit';
+import {
+  ALB_TARGET_GROUP_PORT, acknowledgeService, albHealthCheckContext, fargateCapacityContext, isLeanPreset, ReferenceContext, serviceContext,
+} from '@portcullis-apps/reference-kit';
 import { AlbIngress, IAlbIngress } from '@portcullis/alb-ingress';
 import { ApiService, Deployment, IPlatform, Platform } from '@portcullis/cluster';
 import { ApiMonitoring } from '@portcullis/monitoring';
@@ -48,13 +50,15 @@ export class OrdersServiceStack extends Stack {
     this.platform = Platform.fromParameters(this, 'Platform', { platformName, alarmTopic: true });
     this.alb = AlbIngress.fromParameters(this, 'Alb', { platform: this.platform, vpcEgressPorts: PLATFORM_SERVICE_PORTS });
     this.service = new ApiService(this, 'Api', {
-      cluster: this.platform.cluster, ...serviceContext(props, { deployment: Deployment.canary() }), desiredCount: props.desiredCount ?? 2,
+      cluster: this.platform.cluster, ...serviceContext(props, { deployment: Deployment.canary() }), ...fargateCapacityContext(props), desiredCount: props.desiredCount ?? 2,
     });
     // target groups on port 80 whatever containerPort says: a new port keeps them (the reference apps' rule)
-    this.alb.addService(this.service, { priority: props.priority ?? 10, pathPatterns: [path, `${path}/*`], targetGroupPort: ALB_TARGET_GROUP_PORT });
+    this.alb.addService(this.service, {
+      priority: props.priority ?? 10, pathPatterns: [path, `${path}/*`], targetGroupPort: ALB_TARGET_GROUP_PORT, healthCheck: albHealthCheckContext(props),
+    });
     // the service's own alarms and dashboard, notifying the platform's topic (the NAT alarms are the platform's)
     this.monitoring = new ApiMonitoring(this, 'Monitoring', {
-      service: this.service, ingress: this.alb, alarmTopic: this.platform.alarmTopic, createDashboard: props.dashboard ?? true,
+      service: this.service, ingress: this.alb, alarmTopic: this.platform.alarmTopic, createDashboard: props.dashboard ?? !isLeanPreset(props),
     });
 
     acknowledgeService(this.service);

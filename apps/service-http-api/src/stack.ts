@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
-import { acknowledgeService, ReferenceContext, serviceContext } from '@portcullis-apps/reference-kit';
+import { acknowledgeService, fargateCapacityContext, isLeanPreset, ReferenceContext, serviceContext } from '@portcullis-apps/reference-kit';
 import { ApiGatewayIngress, IApiGatewayIngress } from '@portcullis/apigw-ingress';
 import { ApiService, IPlatform, Platform } from '@portcullis/cluster';
 import { ApiMonitoring } from '@portcullis/monitoring';
@@ -43,11 +43,11 @@ export class CatalogServiceStack extends Stack {
     const path = props.path ?? '/catalog';
     this.platform = Platform.fromParameters(this, 'Platform', { platformName, alarmTopic: true });
     this.httpApi = ApiGatewayIngress.fromParameters(this, 'HttpApi', { platform: this.platform });
-    this.service = new ApiService(this, 'Api', { cluster: this.platform.cluster, ...serviceContext(props), desiredCount: props.desiredCount ?? 2 });
+    this.service = new ApiService(this, 'Api', { cluster: this.platform.cluster, ...serviceContext(props), ...fargateCapacityContext(props), desiredCount: props.desiredCount ?? 2 });
     this.cloudMapService = this.httpApi.addService(this.service, { path });
     // the service's own alarms and dashboard, notifying the platform's topic (the NAT alarms are the platform's)
     this.monitoring = new ApiMonitoring(this, 'Monitoring', {
-      service: this.service, ingress: this.httpApi, alarmTopic: this.platform.alarmTopic, createDashboard: props.dashboard ?? true,
+      service: this.service, ingress: this.httpApi, alarmTopic: this.platform.alarmTopic, createDashboard: props.dashboard ?? !isLeanPreset(props),
     });
 
     acknowledgeService(this.service);
