@@ -1,4 +1,3 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -8,6 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { audit, main } from '../src/cli';
 import { alb, handAssembly, natVpc, service, template } from './update-safety-fixtures';
+import { runCli } from './run-cli';
 
 function assembly(retention: logs.RetentionDays = logs.RetentionDays.INFINITE): string {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdkout-'));
@@ -17,7 +17,7 @@ function assembly(retention: logs.RetentionDays = logs.RetentionDays.INFINITE): 
   return outdir;
 }
 
-const cli = (args: string[]) => spawnSync(process.execPath, [require.resolve('ts-node/dist/bin'), '--transpile-only', path.join(__dirname, '..', 'src', 'cli.ts'), ...args], { encoding: 'utf8' });
+const cli = runCli;
 
 test('audit() reads every stack of a cloud assembly: findings and cost', () => {
   const reports = audit(assembly(), { natDataGbPerMonth: 0 });

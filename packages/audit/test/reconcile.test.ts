@@ -1,4 +1,3 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -6,10 +5,11 @@ import { CostEstimator } from '../src';
 import { main } from '../src/cli';
 import { bareUsageType, parseCostExport, reconcile } from '../src/private/reconcile';
 import { handAssembly, natVpc, template } from './update-safety-fixtures';
+import { runCli } from './run-cli';
 
 /** The sample export: a month of a Fargate + HTTP API stack, written from the usage-type names AWS bills (not a real bill). */
 const SAMPLE = path.join(__dirname, 'fixtures', 'cost-export.csv');
-const cli = (args: string[]) => spawnSync(process.execPath, [require.resolve('ts-node/dist/bin'), '--transpile-only', path.join(__dirname, '..', 'src', 'cli.ts'), ...args], { encoding: 'utf8' });
+const cli = runCli;
 const csv = (text: string) => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bill-')), 'bill.csv');
   fs.writeFileSync(file, text);

@@ -1,9 +1,8 @@
 // UpdateSafety knows ECS native traffic shifting (canary, linear, blue/green): a write of the
 // production listener rule puts the template's weights back over the ones ECS set.
-import { spawnSync } from 'child_process';
-import * as path from 'path';
 import { UpdateChange, UpdateSafety, UpdateSafetyFinding, UpdateSafetyReport } from '../src';
 import { handAssembly, template, trafficShift, TrafficShiftOptions } from './update-safety-fixtures';
+import { runCli } from './run-cli';
 
 const byId = (findings: UpdateSafetyFinding[], id: string) => findings.find((f) => f.logicalId === id);
 /** The verdicts of a report: what a change does to what, and whether it fails. */
@@ -202,7 +201,7 @@ describe('from the live state ECS leaves (0/100): UpdateSafety.swapProductionWei
 });
 
 describe('portcullis-audit diff on traffic-shifting stacks', () => {
-  const cli = (args: string[]) => spawnSync(process.execPath, [require.resolve('ts-node/dist/bin'), '--transpile-only', path.join(__dirname, '..', 'src', 'cli.ts'), ...args], { encoding: 'utf8' });
+  const cli = runCli;
 
   test('exit 1 on a write of the production rule, naming it; 0 when acknowledged; 0 for the custom resource; 2 on bad input', () => {
     const before = handAssembly({ Api: deployed });
