@@ -66,7 +66,9 @@ try {
   console.log(`\nbuilding and packaging ${dirs.length} packages at their release versions...`);
   // `package` (jsii-pacmak into packages/*/dist) depends on the package's `build` (jsii, examples,
   // API.md), which depends on the siblings' builds: one run builds, then packages, everything.
-  execFileSync('npx', ['nx', 'run-many', '-t', 'package', '--projects', dirs.map((d) => `@portcullis/${d}`).join(','), '--output-style=static'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  // Three at a time on two cores: jsii-pacmak's Python step spends much of its time in pip (a
+  // venv, the build requirements, an isolated build env per artifact), waiting on the index.
+  execFileSync('npx', ['nx', 'run-many', '-t', 'package', '--projects', dirs.map((d) => `@portcullis/${d}`).join(','), '--output-style=static', '--parallel=3'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 
   fs.rmSync(out, { recursive: true, force: true });
   const date = new Date().toISOString().slice(0, 10);

@@ -8,29 +8,44 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
 out=$repo/dist/release
-node scripts/release/release.js --dry-run --out dist/release
-node scripts/release/check-metadata.js "$out"
-
 cdk_lib=$(node -p "require('./package.json').devDependencies['aws-cdk-lib']")
 constructs=$(node -p "require('./package.json').devDependencies['constructs']")
 # monitoring's third-party peer, at the version the monorepo tests with (pip takes it from the wheel's requirement)
 monitoring_constructs=$(node -p "require('./packages/monitoring/package.json').devDependencies['cdk-monitoring-constructs']")
 
 tmp=$(mktemp -d -t portcullis-consumer-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+# on any exit, also stop an install still running in the background
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
+# The consumers' third-party dependencies (aws-cdk-lib and constructs from the registries: mostly
+# downloads) install while the release dry run builds; the artifacts are added once it is done.
+mkdir -p "$tmp/npm"
+(cd "$tmp/npm" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error \
+  "aws-cdk-lib@$cdk_lib" "constructs@$constructs" "cdk-monitoring-constructs@$monitoring_constructs" >/dev/null) >"$tmp/npm-deps.log" 2>&1 &
+npm_deps=$!
+(python3 -m venv "$tmp/venv" && "$tmp/venv/bin/pip" install --quiet --disable-pip-version-check "aws-cdk-lib==$cdk_lib" "constructs==$constructs") \
+  >"$tmp/venv-deps.log" 2>&1 &
+venv_deps=$!
+node scripts/release/release.js --dry-run --out dist/release
+node scripts/release/check-metadata.js "$out"
+for job in "npm_deps:$npm_deps:$tmp/npm-deps.log" "venv_deps:$venv_deps:$tmp/venv-deps.log"; do
+  IFS=: read -r name pid log <<<"$job"
+  if ! wait "$pid"; then
+    cat "$log" >&2
+    echo "verify-artifacts: installing the consumers' third-party dependencies failed ($name; its output is above)" >&2
+    exit 1
+  fi
+done
 # The npm consumer and the Python consumer are independent (each mostly installs, then
 # synthesizes in one process): they run side by side, the npm one's output printed when it ends.
 echo "verify-artifacts: npm consumer in $tmp (no access to the workspace), alongside the Python consumer"
-mkdir -p "$tmp/npm"
 cp scripts/release/consumer.js "$tmp/npm/"
-(cd "$tmp/npm" && npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error \
+(cd "$tmp/npm" && npm install --no-audit --no-fund --loglevel=error \
   "$out"/*/js/*.tgz "aws-cdk-lib@$cdk_lib" "constructs@$constructs" "cdk-monitoring-constructs@$monitoring_constructs" >/dev/null && node consumer.js \
   && npx --no-install portcullis-audit --help >/dev/null && echo "npm consumer: npx portcullis-audit --help works from the installed tarball") \
   >"$tmp/npm.log" 2>&1 &
 npm_consumer=$!
 
-echo "verify-artifacts: Python consumer in a fresh venv"
-python3 -m venv "$tmp/venv"
+echo "verify-artifacts: Python consumer in a fresh venv (aws-cdk-lib and constructs already in it)"
 "$tmp/venv/bin/pip" install --quiet --disable-pip-version-check "$out"/*/python/*.whl "aws-cdk-lib==$cdk_lib" "constructs==$constructs"
 (cd "$tmp" && "$tmp/venv/bin/python" "$repo/scripts/release/consumer.py")
 
