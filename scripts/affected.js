@@ -76,7 +76,14 @@ function defaultBase() {
   return fail('no main or origin/main branch to compare with: pass --base <ref>');
 }
 
-/** Workspaces by npm name: { dir, manifest }. */
+/** Folders of nx projects that are no npm workspace (a project.json, no package.json): the scripts. */
+const TOOL_PROJECTS = ['scripts'];
+
+/**
+ * The nx projects by name: { dir, manifest }. The npm workspaces (packages/*, apps/*), and the
+ * tool projects (TOOL_PROJECTS: their project.json's name, a manifest with no dependencies),
+ * which no step but lint selects (they are neither a package nor an app).
+ */
 function workspaces() {
   const out = new Map();
   for (const parent of ['packages', 'apps']) {
@@ -88,6 +95,13 @@ function workspaces() {
       }
     }
   }
+  for (const d of TOOL_PROJECTS) {
+    const file = path.join(root, d, 'project.json');
+    if (fs.existsSync(file)) {
+      const { name } = JSON.parse(fs.readFileSync(file, 'utf8'));
+      out.set(name, { dir: d, folder: d, manifest: { name, private: true } });
+    }
+  }
   return out;
 }
 
@@ -97,7 +111,7 @@ function affectedProjects() {
   const names = JSON.parse(out.slice(out.indexOf('[')));
   const all = workspaces();
   const unknown = names.filter((n) => !all.has(n));
-  if (unknown.length) fail(`nx names projects that are no workspace under packages/ or apps/: ${unknown.join(', ')}`);
+  if (unknown.length) fail(`nx names projects that are no workspace under packages/ or apps/ and no tool project (${TOOL_PROJECTS.join(', ')}): ${unknown.join(', ')}`);
   return names.map((n) => ({ name: n, ...all.get(n) })).sort((a, b) => a.dir.localeCompare(b.dir));
 }
 
@@ -123,7 +137,7 @@ const isApp = (p) => p.dir.startsWith('apps/') && fs.existsSync(path.join(root, 
 function lint(affected) {
   const dirs = forStep('lint', affected, () => true).map((p) => p.dir);
   console.log(`affected: lint ${dirs.length ? dirs.join(' ') : '(no project affected)'} and ${REPO_FILES.join(' ')}`);
-  run('npx', ['eslint', '--max-warnings', '0', ...dirs, ...REPO_FILES]);
+  run('npx', ['eslint', '--max-warnings', '0', ...new Set([...dirs, ...REPO_FILES])]);
 }
 
 function validate(affected) {

@@ -6,7 +6,7 @@ const assert = require('assert');
 const { spawnSync } = require('child_process');
 const path = require('path');
 const { test } = require('node:test');
-const { closure, forStep, workspaces } = require('./affected');
+const { affectedProjects, closure, forStep, workspaces } = require('./affected');
 
 const root = path.resolve(__dirname, '..');
 const project = (name) => ({ name, ...workspaces().get(name) });
@@ -44,6 +44,22 @@ test('a change to the consumer stacks runs the artifacts step for every package,
 test('without a change to its inputs, a step keeps the affected projects it selects', () => {
   const affected = [project('@portcullis/alb-ingress'), project('@portcullis-apps/fargate-alb-api')];
   assert.deepStrictEqual(forStepAt('c2b44e0', 'validate', affected, (p) => p.dir.startsWith('apps/')), ['@portcullis-apps/fargate-alb-api']);
+});
+
+test('nx projects that are no npm workspace (the scripts) are known: a change affecting them is no error, and no package or app', () => {
+  // dc49721 made scripts/ an nx project (@portcullis-tools/scripts); its change to .projenrc.ts affects that project.
+  const saved = { base: process.env.NX_BASE, head: process.env.NX_HEAD };
+  Object.assign(process.env, { NX_BASE: 'dc49721~1', NX_HEAD: 'dc49721' });
+  try {
+    const scripts = affectedProjects().find((p) => p.name === '@portcullis-tools/scripts');
+    assert.deepStrictEqual(scripts && { dir: scripts.dir, private: scripts.manifest.private }, { dir: 'scripts', private: true });
+    assert.strictEqual(isPackage(scripts), false);
+  } finally {
+    for (const [k, v] of [['NX_BASE', saved.base], ['NX_HEAD', saved.head]]) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 });
 
 test('the command line: an unknown step, options on a single step and a base that is no commit are refused', () => {

@@ -63,6 +63,7 @@ const RULES = [
   { match: /^npm ci && npm run synth$/, covered: `${NPM_TEST} runs the synth task's steps (nx run-many -t build docgen test synth, node scripts/synth-summary.js); .ci/run and the workflows start with npm ci` },
   { match: /^npm run synth$/, covered: `${NPM_TEST} runs its steps: nx run-many -t synth and node scripts/synth-summary.js` },
   { match: /^npm test$/, covered: 'this check is one of its steps' },
+  { match: /^npm run lint$/, covered: `${NPM_TEST} runs it (its first step: the same task, eslint --max-warnings 0 over the repository)` },
   { match: /^npx projen synth$/, covered: `${NPM_TEST}: the nx \`synth\` target of each app is this task` },
   { match: /^npx nx run-many -t package --projects='@portcullis\/\*'$/, covered: `${NPM_TEST}: verify:artifacts runs the same nx target for every package (scripts/release/release.js --dry-run, at the release versions)` },
   { match: /^npm run test:explore$/, skip: `the jest suites ${NPM_TEST} runs, again with a random fast-check seed per test file: an exploration for new counterexamples, different at every run, so never a check` },

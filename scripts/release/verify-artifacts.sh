@@ -15,7 +15,7 @@ monitoring_constructs=$(node -p "require('./packages/monitoring/package.json').d
 
 tmp=$(mktemp -d -t portcullis-consumer-XXXXXX)
 # on any exit, also stop an install still running in the background
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 # The consumers' third-party dependencies (aws-cdk-lib and constructs from the registries: mostly
 # downloads) install while the release dry run builds; the artifacts are added once it is done.
 mkdir -p "$tmp/npm"
