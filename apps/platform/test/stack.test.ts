@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { readReferenceContext } from '@portcullis-apps/reference-kit';
 import { ExposureChecks } from '@portcullis/audit';
 import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { DEFAULT_PLATFORM_NAME, PlatformStack, SERVICE_PORTS } from '../src/stack';
@@ -64,4 +65,15 @@ test('context platformName names the parameters', () => {
   const other = Template.fromStack(new PlatformStack(new App(), 'Other', { platformName: 'shop' }));
   const names = Object.values<any>(other.findResources('AWS::SSM::Parameter')).map((p) => p.Properties.Name);
   expect(names.every((n: string) => n.startsWith('/portcullis/shop/'))).toBe(true);
+});
+
+test('context: the fallback service\'s capacity, architecture and health check path; ipv6 makes the ALB dual-stack without public IPv4', () => {
+  const app = new App({ context: { capacity: 'spot', architecture: 'arm64', healthCheckPath: '/health', ipv6: 'true' } });
+  const t = Template.fromStack(new PlatformStack(app, 'Options', readReferenceContext(app)));
+  t.hasResourceProperties('AWS::ECS::Service', { CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }] });
+  t.hasResourceProperties('AWS::ECS::TaskDefinition', { RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' } });
+  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/health' });
+  t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { IpAddressType: 'dualstack-without-public-ipv4' });
+  const none = new App({ context: { healthCheckPath: 'none' } });
+  expect(() => new PlatformStack(none, 'None', readReferenceContext(none))).toThrow(/healthCheckPath/);
 });

@@ -66,3 +66,15 @@ test('context: platformName, priority, path; a container port the platform\'s AL
   const bad = new App({ context: { containerPort: '9000' } });
   expect(() => new OrdersServiceStack(bad, 'Bad', readReferenceContext(bad))).toThrow(/listens on 9000, a port the load balancer's security group does not reach/);
 });
+
+test('context: capacity and architecture of the tasks, the ALB health check path, and the lean preset without the dashboard (alarms kept)', () => {
+  const app = new App({ context: { capacity: 'spot', architecture: 'arm64', ipv6: 'true', healthCheckPath: '/health' } });
+  const t = Template.fromStack(new OrdersServiceStack(app, 'Lean', readReferenceContext(app)));
+  t.hasResourceProperties('AWS::ECS::Service', { CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }] });
+  t.hasResourceProperties('AWS::ECS::TaskDefinition', { RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' } });
+  expect(Object.values<any>(t.findResources('AWS::ElasticLoadBalancingV2::TargetGroup')).map((g) => g.Properties.HealthCheckPath)).toEqual(['/health', '/health']);
+  t.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+  expect(Object.keys(t.findResources('AWS::CloudWatch::Alarm')).length).toBe(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length);
+  const kept = new App({ context: { capacity: 'spot', architecture: 'arm64', ipv6: 'true', dashboard: 'true' } });
+  Template.fromStack(new OrdersServiceStack(kept, 'Kept', readReferenceContext(kept))).resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+});

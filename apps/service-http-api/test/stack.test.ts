@@ -57,3 +57,12 @@ test('context: platformName and path; a traffic-shifting deployment is refused (
   const canary = new App({ context: { deployment: 'canary' } });
   expect(() => new CatalogServiceStack(canary, 'Canary', readReferenceContext(canary))).toThrow(/cannot shift traffic behind API Gateway/);
 });
+
+test('context: capacity and architecture of the tasks, and the lean preset without the dashboard (alarms kept)', () => {
+  const app = new App({ context: { capacity: 'spot', architecture: 'arm64', ipv6: 'true' } });
+  const t = Template.fromStack(new CatalogServiceStack(app, 'Lean', readReferenceContext(app)));
+  t.hasResourceProperties('AWS::ECS::Service', { CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }] });
+  t.hasResourceProperties('AWS::ECS::TaskDefinition', { RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' } });
+  t.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+  expect(Object.keys(t.findResources('AWS::CloudWatch::Alarm')).length).toBe(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length);
+});
