@@ -10,13 +10,12 @@
 // (the ECS API reference says it is for rolling updates; the failure-detection guide says
 // rolling and blue/green): a timeout here is that evidence; the README says how to time a pass.
 // `npm test` only compares a fresh synth with test/integ.fargate-alb-api-canary-rollback.ts.snapshot/.
-import * as fs from 'fs';
-import * as path from 'path';
 import { App, Duration } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { DEFAULT_IMAGE, readReferenceContext } from '@portcullis-apps/reference-kit';
 import { FargateAlbApiStack } from '../src/stack';
+import { synthesizeForIntegRunner } from '@portcullis-apps/reference-kit/lib/deploy-evidence';
 
 // As the main integ test: the policy packs and aws-cdk-lib's validation already ran on this
 // stack class in the app's own synth.
@@ -82,13 +81,5 @@ const stillUp = integ.assertions
   .waitForAssertions(answers);
 back.next(stillUp);
 
-// As the main integ test: integ-runner 2.197.10 reads cloud assembly schema 53; aws-cdk-lib
-// 2.275.0 writes 55 (54 and 55 only added metadata types), so the assembly declares 53.
-const INTEG_RUNNER_SCHEMA = 53;
-const outdir = app.synth().directory;
-for (const file of fs.readdirSync(outdir).filter((f) => /^(manifest\.json|integ\.json|cdk\.out|.*\.assets\.json)$/.test(f))) {
-  const json = JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf-8'));
-  if (Number(String(json.version).split('.')[0]) > INTEG_RUNNER_SCHEMA) {
-    fs.writeFileSync(path.join(outdir, file), JSON.stringify({ ...json, version: `${INTEG_RUNNER_SCHEMA}.0.0` }, undefined, 2));
-  }
-}
+// Synthesized for integ-runner's cloud assembly schema (reference-kit's INTEG_RUNNER_SCHEMA).
+synthesizeForIntegRunner(app);

@@ -3,12 +3,10 @@
 //   npm run integ           (repository root) deploy, assert, destroy, in your account
 //   npm run integ:update    rewrite the committed snapshot next to this file, without deploying
 // `npm test` only compares a fresh synth with test/integ.fargate-apigw-api.ts.snapshot/.
-import * as fs from 'fs';
-import * as path from 'path';
 import { App, Duration } from 'aws-cdk-lib';
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { readReferenceContext } from '@portcullis-apps/reference-kit';
-import { alarmProbeQueue, alarmTopicOf, expectAlarmNotifies } from '@portcullis-apps/reference-kit/lib/deploy-evidence';
+import { alarmProbeQueue, alarmTopicOf, expectAlarmNotifies, synthesizeForIntegRunner } from '@portcullis-apps/reference-kit/lib/deploy-evidence';
 import { FargateApigwApiStack } from '../src/stack';
 
 const IPV4 = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}';
@@ -66,16 +64,5 @@ integ.assertions
     ]),
   }));
 
-// integ-runner 2.197.10, the newest release, bundles a toolkit that reads cloud assembly schema
-// 53; aws-cdk-lib 2.275.0 writes 55. 54 and 55 only added metadata types (property-mutation
-// traces, string tags) this app does not emit; templates and asset manifests are unchanged. So
-// the assembly declares 53 until an integ-runner release reads 55 (then delete this block and
-// run `npm run integ:update`).
-const INTEG_RUNNER_SCHEMA = 53;
-const outdir = app.synth().directory;
-for (const file of fs.readdirSync(outdir).filter((f) => /^(manifest\.json|integ\.json|cdk\.out|.*\.assets\.json)$/.test(f))) {
-  const json = JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf-8'));
-  if (Number(String(json.version).split('.')[0]) > INTEG_RUNNER_SCHEMA) {
-    fs.writeFileSync(path.join(outdir, file), JSON.stringify({ ...json, version: `${INTEG_RUNNER_SCHEMA}.0.0` }, undefined, 2));
-  }
-}
+// Synthesized for integ-runner's cloud assembly schema (reference-kit's INTEG_RUNNER_SCHEMA).
+synthesizeForIntegRunner(app);

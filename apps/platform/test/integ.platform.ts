@@ -3,12 +3,11 @@
 //   npm run integ           (repository root) deploy, assert, destroy, in your account
 //   npm run integ:update    rewrite the committed snapshot next to this file, without deploying
 // `npm test` only compares a fresh synth with test/integ.platform.ts.snapshot/.
-import * as fs from 'fs';
-import * as path from 'path';
 import { App, Duration } from 'aws-cdk-lib';
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { readReferenceContext } from '@portcullis-apps/reference-kit';
 import { PlatformStack } from '../src/stack';
+import { synthesizeForIntegRunner } from '@portcullis-apps/reference-kit/lib/deploy-evidence';
 
 /** Its own platform name, so the test never meets a deployed platform's parameters. */
 export const INTEG_PLATFORM_NAME = 'portcullis-integ';
@@ -36,13 +35,5 @@ for (const key of ['ingress/alb/listener-arn', 'network/shape']) {
     .expect(ExpectedResult.objectLike({ Parameter: Match.objectLike({ Name: `/portcullis/${INTEG_PLATFORM_NAME}/${key}` }) }));
 }
 
-// integ-runner 2.197.10 reads cloud assembly schema 53; aws-cdk-lib 2.275.0 writes 55 (see the
-// fargate-alb-api integ test): the assembly declares 53 until an integ-runner release reads 55.
-const INTEG_RUNNER_SCHEMA = 53;
-const outdir = app.synth().directory;
-for (const file of fs.readdirSync(outdir).filter((f) => /^(manifest\.json|integ\.json|cdk\.out|.*\.assets\.json)$/.test(f))) {
-  const json = JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf-8'));
-  if (Number(String(json.version).split('.')[0]) > INTEG_RUNNER_SCHEMA) {
-    fs.writeFileSync(path.join(outdir, file), JSON.stringify({ ...json, version: `${INTEG_RUNNER_SCHEMA}.0.0` }, undefined, 2));
-  }
-}
+// Synthesized for integ-runner's cloud assembly schema (reference-kit's INTEG_RUNNER_SCHEMA).
+synthesizeForIntegRunner(app);

@@ -4,7 +4,9 @@
  * the stack. Imported by the apps' integ tests only (`@portcullis-apps/reference-kit/lib/deploy-evidence`),
  * never by their CDK apps.
  */
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, CfnOutput, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -126,4 +128,28 @@ export function alarmProbeQueue(scope: Construct, topic: sns.ITopic): sqs.Queue 
 /** The apps' alarm topic (`alarmTopic` of stack-parts: construct id `AlarmTopic` in the stack). */
 export function alarmTopicOf(stack: Construct): sns.ITopic {
   return stack.node.findChild('AlarmTopic') as sns.ITopic;
+}
+
+/**
+ * The cloud assembly schema the newest integ-runner (2.197.10) reads: its bundled toolkit reads
+ * schema 53, and aws-cdk-lib 2.275.0 writes 55. 54 and 55 only added metadata types
+ * (property-mutation traces, string tags) the reference apps do not emit; templates and asset
+ * manifests are unchanged. Delete it, and `synthesizeForIntegRunner`'s rewrite, when an
+ * integ-runner release reads 55 (then run `npm run integ:update`).
+ */
+export const INTEG_RUNNER_SCHEMA = 53;
+
+/**
+ * Synthesizes an integ test's app for integ-runner: the assembly's manifests declare
+ * INTEG_RUNNER_SCHEMA where aws-cdk-lib wrote a newer one. Returns the assembly's directory.
+ */
+export function synthesizeForIntegRunner(app: App): string {
+  const outdir = app.synth().directory;
+  for (const file of fs.readdirSync(outdir).filter((f) => /^(manifest\.json|integ\.json|cdk\.out|.*\.assets\.json)$/.test(f))) {
+    const json = JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf-8')) as { readonly version?: unknown };
+    if (Number(String(json.version).split('.')[0]) > INTEG_RUNNER_SCHEMA) {
+      fs.writeFileSync(path.join(outdir, file), JSON.stringify({ ...json, version: `${INTEG_RUNNER_SCHEMA}.0.0` }, undefined, 2));
+    }
+  }
+  return outdir;
 }

@@ -4,8 +4,6 @@
 //   npm run integ           (repository root) deploy, assert, destroy, in your account
 //   npm run integ:update    rewrite the committed snapshot next to this file, without deploying
 // `npm test` only compares a fresh synth with test/integ.service-http-api.ts.snapshot/.
-import * as fs from 'fs';
-import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
@@ -14,6 +12,7 @@ import { ApiGatewayIngress } from '@portcullis/apigw-ingress';
 import { ApiService, FargateCluster, Platform } from '@portcullis/cluster';
 import { Network } from '@portcullis/network';
 import { CatalogServiceStack } from '../src/stack';
+import { synthesizeForIntegRunner } from '@portcullis-apps/reference-kit/lib/deploy-evidence';
 
 const PLATFORM_NAME = 'portcullis-integ-catalog';
 const app = new App({ builtinCloudFormationValidation: false });
@@ -44,13 +43,5 @@ integ.assertions
   .expect(ExpectedResult.objectLike({ Instances: Match.arrayWith([Match.objectLike({ Attributes: Match.objectLike({ AWS_INSTANCE_PORT: '80' }) })]) }))
   .waitForAssertions({ totalTimeout: Duration.minutes(15), interval: Duration.seconds(20), backoffRate: 1 });
 
-// integ-runner 2.197.10 reads cloud assembly schema 53; aws-cdk-lib 2.275.0 writes 55 (see the
-// fargate-alb-api integ test): the assembly declares 53 until an integ-runner release reads 55.
-const INTEG_RUNNER_SCHEMA = 53;
-const outdir = app.synth().directory;
-for (const file of fs.readdirSync(outdir).filter((f) => /^(manifest\.json|integ\.json|cdk\.out|.*\.assets\.json)$/.test(f))) {
-  const json = JSON.parse(fs.readFileSync(path.join(outdir, file), 'utf-8'));
-  if (Number(String(json.version).split('.')[0]) > INTEG_RUNNER_SCHEMA) {
-    fs.writeFileSync(path.join(outdir, file), JSON.stringify({ ...json, version: `${INTEG_RUNNER_SCHEMA}.0.0` }, undefined, 2));
-  }
-}
+// Synthesized for integ-runner's cloud assembly schema (reference-kit's INTEG_RUNNER_SCHEMA).
+synthesizeForIntegRunner(app);
