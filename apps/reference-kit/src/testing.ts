@@ -443,43 +443,88 @@ export interface UpdateSafetyReportLike {
   readonly passed: boolean;
 }
 
-/** An app's update-safety table, as {@link describeUpdateSafety} checks it. */
-export interface UpdateSafetySuite<C extends UpdateSafetyCase> {
-  /** The stack's name (its template is `<stackName>.template.json`). */
-  readonly stackName: string;
+/** An app's "What a change replaces" table, as {@link describeReplacementTable} checks it. */
+export interface ReplacementTable<C extends UpdateSafetyCase> {
   readonly build: (app: App) => Stack;
   readonly cases: C[];
-  /** Resource types no row may replace or remove, and how the test names them. */
-  readonly kept: { readonly what: string; readonly types: string[] };
   /** The app's README.md, which publishes the table. */
   readonly readme: string;
   /** What updating the deployed stack (assembly `baseline`) to the case's assembly replaces. */
   readonly compare: (c: C, baseline: string, after: string) => UpdateSafetyReportLike;
+  /** Resource types no row may replace or remove, and how the test names them (none: not checked). */
+  readonly kept?: { readonly what: string; readonly types: string[] };
+}
+
+/** What {@link describeReplacementTable} synthesized, for the tests an app adds to its table. */
+export interface ReplacementTableRun<C extends UpdateSafetyCase> {
+  /** The cloud assembly of the app with the default context. */
+  readonly baseline: string;
+  /** The cloud assembly of the app with this context, synthesized once. */
+  readonly assembly: (context?: Record<string, string>) => string;
+  /** What updating the baseline to the case's assembly replaces. */
+  readonly report: (c: C) => UpdateSafetyReportLike;
+  /** A report's findings as sorted `<type> <change>` rows. */
+  readonly rows: (r: UpdateSafetyReportLike) => string[];
 }
 
 /**
- * "What a change replaces" for an app: each row synthesizes the app with the default context
- * and with one context change, asks UpdateSafety what updating the deployed stack would
- * replace or remove, checks the kept resources and the Elastic IPs, `portcullis-audit diff`'s
- * exit codes, and that the README publishes the table.
+ * An app's "What a change replaces" table: each row synthesizes the app with the default
+ * context and with one context change, asks UpdateSafety what updating the deployed stack would
+ * replace or remove, and the README must publish the table; with `kept`, no row may replace or
+ * remove those resource types.
  */
-export function describeUpdateSafety<C extends UpdateSafetyCase>(suite: UpdateSafetySuite<C>): void {
+export function describeReplacementTable<C extends UpdateSafetyCase>(table: ReplacementTable<C>): ReplacementTableRun<C> {
   const assemblies = new Map<string, string>();
-  /** The cloud assembly of the app with this context, synthesized once. */
   const assembly = (context: Record<string, string> = {}): string => {
     const key = JSON.stringify(context);
-    if (!assemblies.has(key)) assemblies.set(key, synthesizeApp(suite.build, context));
+    if (!assemblies.has(key)) assemblies.set(key, synthesizeApp(table.build, context));
     return assemblies.get(key)!;
   };
   const baseline = assembly();
-  const report = (c: C) => suite.compare(c, baseline, assembly(c.context));
+  afterAll(() => assemblies.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+  const report = (c: C) => table.compare(c, baseline, assembly(c.context));
   const rows = (r: UpdateSafetyReportLike) => r.findings.map((f) => `${f.resourceType} ${f.change}`).sort();
 
-  test.each(suite.cases.map((c) => [c.change, c] as const))('%s', (_, c) => {
+  test.each(table.cases.map((c) => [c.change, c] as const))('%s', (_, c) => {
     const r = report(c);
     expect(rows(r)).toEqual([...c.replaces].sort());
     expect(r.passed).toBe(!c.breaks);
   });
+
+  const kept = table.kept;
+  if (kept) {
+    test(`no change of the table replaces ${kept.what}`, () => {
+      for (const c of table.cases) {
+        expect([c.change, rows(report(c)).filter((r) => kept.types.some((k) => r.startsWith(`${k} `)))]).toEqual([c.change, []]);
+      }
+    });
+  }
+
+  test('the README publishes this table', () => {
+    const readme = fs.readFileSync(table.readme, 'utf8');
+    for (const c of table.cases) {
+      expect(readme).toContain(replacementTableRow(c.change, c.replaces));
+    }
+  });
+  return { baseline, assembly, report, rows };
+}
+
+/** An app's update-safety table, as {@link describeUpdateSafety} checks it. */
+export interface UpdateSafetySuite<C extends UpdateSafetyCase> extends ReplacementTable<C> {
+  /** The stack's name (its template is `<stackName>.template.json`). */
+  readonly stackName: string;
+  /** Resource types no row may replace or remove, and how the test names them. */
+  readonly kept: { readonly what: string; readonly types: string[] };
+}
+
+/**
+ * "What a change replaces" for an app with its own network (the seed apps): the table of
+ * {@link describeReplacementTable}, and: only `egress` and `availabilityZones` rows touch an
+ * Elastic IP or NAT gateway, `portcullis-audit diff`'s exit codes on two synths, and the upgrade
+ * from a release before the alarm fixes.
+ */
+export function describeUpdateSafety<C extends UpdateSafetyCase>(suite: UpdateSafetySuite<C>): void {
+  const { baseline, assembly, report, rows } = describeReplacementTable({ ...suite, kept: undefined });
 
   test(`no change of the table replaces ${suite.kept.what}, and only egress and availabilityZones touch an Elastic IP or NAT gateway`, () => {
     for (const c of suite.cases) {
@@ -536,10 +581,4 @@ export function describeUpdateSafety<C extends UpdateSafetyCase>(suite: UpdateSa
     expect(fs.readFileSync(suite.readme, 'utf8')).toContain(replacementTableRow(ALARM_FIXES_UPGRADE, []));
   });
 
-  test('the README publishes this table', () => {
-    const readme = fs.readFileSync(suite.readme, 'utf8');
-    for (const c of suite.cases) {
-      expect(readme).toContain(replacementTableRow(c.change, c.replaces));
-    }
-  });
 }
