@@ -27,14 +27,14 @@ npm_deps=$!
 venv_deps=$!
 node scripts/release/release.js --dry-run --out dist/release
 node scripts/release/check-metadata.js "$out"
-for job in "npm_deps:$npm_deps:$tmp/npm-deps.log" "venv_deps:$venv_deps:$tmp/venv-deps.log"; do
-  IFS=: read -r name pid log <<<"$job"
-  if ! wait "$pid"; then
-    cat "$log" >&2
-    echo "verify-artifacts: installing the consumers' third-party dependencies failed ($name; its output is above)" >&2
-    exit 1
-  fi
-done
+installed() { # installed <pid> <log> <what>: wait for a background install, fail with its output
+  wait "$1" && return 0
+  cat "$2" >&2
+  echo "verify-artifacts: installing $3 failed (its output is above)" >&2
+  exit 1
+}
+installed "$npm_deps" "$tmp/npm-deps.log" "the npm consumer's third-party dependencies"
+installed "$venv_deps" "$tmp/venv-deps.log" "the Python consumer's venv"
 # The npm consumer and the Python consumer are independent (each mostly installs, then
 # synthesizes in one process): they run side by side, the npm one's output printed when it ends.
 echo "verify-artifacts: npm consumer in $tmp (no access to the workspace), alongside the Python consumer"
